@@ -1,0 +1,56 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one quoting function for values that reach a remote command line.
+
+Commands run as native programs called from PowerShell 5.1 in argument mode (see
+docs/dev/remote-execution.md). A value is either left bare, when it holds only characters
+that PowerShell passes through unchanged, or put in single quotes, where the only special
+characters are the single quotes themselves. PowerShell treats the typographic quotes
+U+2018..U+201B like an ASCII single quote, so each of them is doubled as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+
+# PowerShell argument mode passes these through untouched (no expansion, no splitting).
+_BARE = re.compile(r"^[A-Za-z0-9_.:/\\=-]+$")
+_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
+# C0/C1 control characters and the Unicode line/paragraph separators: Ansible's WinRM
+# shell strips and drops lines of a script, so a value spanning lines cannot survive.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_EXECUTABLE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def quote_argument(value: str, what: str = "value") -> str:
+    """Return ``value`` as one PowerShell argument-mode token for a native program.
+
+    ``what`` names the value in the error raised when it cannot be passed safely.
+    """
+    if not isinstance(value, str):
+        raise InvalidValue(what, value, "pass a string")
+    if value == "":
+        return "''"
+    if _CONTROL.search(value):
+        raise InvalidValue(
+            what, value,
+            "remove line breaks, tabs and other control characters: they cannot be passed to a Windows command",
+        )
+    if '"' in value:
+        raise InvalidValue(
+            what, value,
+            'remove the double quote (") from it: PowerShell 5.1 does not escape it when it starts a native program',
+        )
+    if _BARE.match(value) and not value.startswith("-"):
+        return value
+    escaped = "".join(ch * 2 if ch in _SINGLE_QUOTES else ch for ch in value)
+    return "'" + escaped + "'"
+
+
+def command_line(executable: str, *args: str) -> str:
+    """Build ``executable arg...``; every argument passes through :func:`quote_argument`."""
+    if not _EXECUTABLE.match(executable):
+        raise ValueError(f"executable name {executable!r} is not a plain program name")
+    return " ".join([executable] + [quote_argument(arg, what=f"argument of {executable}") for arg in args])

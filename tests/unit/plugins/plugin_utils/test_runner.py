@@ -1,0 +1,46 @@
+"""The batch script and the parsing of what comes back (docs/dev/remote-execution.md)."""
+
+from __future__ import annotations
+
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import (
+    Command, build_script, parse_script_output,
+)
+
+SHOW = Command("netsh", ("http", "show", "sslcert"))
+DELETE = Command("netsh", ("http", "delete", "sslcert", "ipport=0.0.0.0:8391"), read_only=False)
+
+
+def test_script_shape():
+    script = build_script([SHOW, DELETE])
+    lines = script.splitlines()
+    assert lines[0] == "$ErrorActionPreference = 'Continue'"
+    assert lines[1:4] == ["'##irops begin 1'", "$LASTEXITCODE = -1",
+                          "netsh http show sslcert 2>&1 | ForEach-Object { if ($_ -is "
+                          "[System.Management.Automation.ErrorRecord]) { 'E ' + $_ } else { 'O ' + $_ } }"]
+    assert lines[4] == "'##irops end 1 ' + $LASTEXITCODE"
+    assert lines[-1] == "exit 0" and len(lines) == 10
+    # Ansible's WinRM shell strips lines and drops blank ones: the script must survive that.
+    assert all(line == line.strip() and line for line in lines)
+
+
+def test_output_is_split_per_command_with_streams_apart():
+    stdout = "\r\n".join([
+        "'ignored banner'", "##irops begin 1", "O ", "O SSL Certificate bindings:", "O", "##irops end 1 0",
+        "##irops begin 2", "O ", "O SSL Certificate deletion failed, Error: 2",
+        "E some stderr line", "##irops end 2 1", ""])
+    results, stray = parse_script_output([SHOW, DELETE], stdout)
+    assert [r.rc for r in results] == [0, 1]
+    assert results[0].stdout == "\nSSL Certificate bindings:\n\n"
+    assert results[1].stderr == "some stderr line\n" and "Error: 2" in results[1].stdout
+    assert results[1].command == "netsh http delete sslcert ipport=0.0.0.0:8391"
+    assert stray == ["'ignored banner'"]
+
+
+def test_a_command_that_never_ended_is_not_a_result():
+    results, _stray = parse_script_output([SHOW, DELETE], "##irops begin 1\nO x\n##irops end 1 0\n##irops begin 2\nO partial\n")
+    assert len(results) == 1
+
+
+def test_a_command_that_could_not_start_reports_minus_one():
+    results, _stray = parse_script_output([SHOW], "##irops begin 1\n##irops end 1 -1\n")
+    assert results[0].rc == -1 and not results[0].ok
