@@ -1,0 +1,97 @@
+"""winsim: a simulated Windows node for end-to-end tests of ``irops.remediation``.
+
+A WS-Management (WinRM) server on 127.0.0.1 whose nodes run a strict PowerShell subset
+and emulated Windows tools (``netsh http ... sslcert``) against in-memory state.  See
+``tests/simulator/README.md`` for the start command, scenarios, faults and control API.
+
+Python API for tests::
+
+    import winsim
+    with winsim.start_in_thread({"master01": "scaleout_master_healthy"}) as sim:
+        sim.port, sim.endpoint("master01"), sim.node("master01").digest()
+        sim.write_inventory(path)
+    winsim.refusals()  # must be [] at the end of a test run
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from winsim.inventory import write_inventory
+from winsim.node import Node
+from winsim.refusal_log import clear_refusals, refusals
+from winsim.scenario import load_scenario
+from winsim.wsman import DEFAULT_PASSWORD, DEFAULT_USER, SimServer
+
+__all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "ServerHandle", "build_server", "clear_refusals",
+           "refusals", "start_in_thread"]
+
+
+def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
+                 password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None) -> SimServer:
+    """Create (bind, not start) a server for ``nodes``: name -> scenario name, path or mapping."""
+    dirs = [Path(d) for d in scenario_dirs] if scenario_dirs else None
+
+    def loader(ref: object):
+        return load_scenario(ref, dirs)
+
+    built = {}
+    for name, scenario in nodes.items():
+        if not isinstance(name, str) or not _valid_node_name(name):
+            raise ValueError(f"node name {name!r}: use letters, digits, '-', '_' and '.' "
+                             "(it becomes an inventory host name and a URL path segment)")
+        built[name] = Node(name, scenario, loader)
+    return SimServer(port, built, user, password, dirs)
+
+
+def _valid_node_name(name: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}", name) is not None
+
+
+class ServerHandle:
+    """A running simulator: ``.port``, ``.url``, ``.node(name)``, ``.stop()``."""
+
+    def __init__(self, server: SimServer) -> None:
+        self.server = server
+        self.port: int = server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.user = server.user
+        self.password = server.password
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"winsim:{self.port}", daemon=True)
+        self._thread.start()
+
+    @property
+    def nodes(self) -> dict[str, Node]:
+        return self.server.nodes
+
+    def node(self, name: str) -> Node:
+        return self.server.nodes[name]
+
+    def endpoint(self, name: str) -> str:
+        """The WinRM URL of a node, as pywinrm wants it."""
+        return f"{self.url}/wsman/{name}"
+
+    def write_inventory(self, path: str | Path) -> Path:
+        return write_inventory(path, self.port, sorted(self.server.nodes), self.user, self.password)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.server.close_all_connections()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "ServerHandle":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def start_in_thread(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
+                    password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None) -> ServerHandle:
+    """Start a simulator serving ``nodes`` in a background thread; returns its handle."""
+    return ServerHandle(build_server(nodes, port=port, user=user, password=password,
+                                     scenario_dirs=scenario_dirs))

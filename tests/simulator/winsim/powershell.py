@@ -1,0 +1,1112 @@
+"""A small, strict subset of Windows PowerShell 5.1: tokenizer, parser and interpreter.
+
+The simulated node runs the scripts that arrive as ``PowerShell -EncodedCommand``.  It
+understands the statements that Ansible and the collection's runner send (see
+docs/dev/remote-execution.md) with PowerShell's own semantics, and refuses everything
+else loudly.  Nothing here knows about the collection: only generic PowerShell.
+
+Grammar (keywords, cmdlet and parameter names case-insensitive)::
+
+    script     := { separator } { statement { separator } }      separator: newline ; # comment
+    statement  := assignment | if | exit | pipeline
+    assignment := ( $ErrorActionPreference | $LASTEXITCODE ) = expression
+    if         := if ( condition ) block { elseif ( condition ) block } [ else block ]
+    exit       := exit [ expression ]
+    pipeline   := expression | command [ | ForEach-Object block ]...
+    block      := { statements }
+    condition  := expression | Get-Variable NAME [-ErrorAction SilentlyContinue|Ignore]
+    expression := unary { + unary } [ -is [System.Management.Automation.ErrorRecord] ]
+    unary      := -not unary | ! unary | 'single' | "double" | integer | -integer
+                | $LASTEXITCODE | $_ | $PSItem | $? | $ErrorActionPreference | $true | $false | $null
+    command    := NAME { argument | -Parameter | 2>&1 }
+
+Cmdlets: ``Remove-Item '<path>' -Force [-Recurse]`` (Ansible's temp-directory cleanup),
+``Set-StrictMode -Version <v>`` / ``-Off``, ``Get-Variable NAME -ErrorAction
+SilentlyContinue`` (only as an if condition) and ``ForEach-Object { ... }`` (only after
+``|``).  Any other command name is an executable looked up in ``winsim/tools``.
+
+Tokenising follows PowerShell's tokenizer (PowerShell/PowerShell
+src/System.Management.Automation/engine/parser/tokenizer.cs and CharTraits.cs):
+``'`` and the typographic quotes U+2018 to U+201B are all single quotes, a doubled quote inside a
+single-quoted string stands for the second quote; ``"`` and U+201C to U+201E are all double quotes, with
+backtick escapes; whitespace includes NBSP and Unicode separators; in argument mode
+adjacent quoted and bare parts form one argument (``appid='{GUID}'`` -> ``appid={GUID}``).
+
+Refused at parse time (the whole script does not run, exit code 1, like a PowerShell
+parse error): anything outside the grammar, including ``$(...)`` or any ``$`` in a
+double-quoted string, a bare ``{ } ( ) , @ & $ < >`` or backtick in an argument,
+backtick line continuation, ``--%``, ``&&``/``||``, redirections other than ``2>&1``,
+other keywords, block comments, here-strings, member access and other variables.
+Refused at run time (that statement does not run; ``$?`` becomes false and the script
+continues, like a CommandNotFoundException): unknown commands and tools, tool arguments
+the tool does not emulate, native arguments PowerShell 5.1 would mangle.
+
+Semantics kept from PowerShell 5.1:
+- a native command sets ``$LASTEXITCODE``; ``$?`` is true when it exited 0;
+- with ``2>&1`` its stderr lines become ErrorRecord objects in the pipeline (in order
+  with stdout lines); ``"" + $_`` of such a record is the line's text; with
+  ``$ErrorActionPreference = 'Stop'`` the first one terminates the script;
+- without ``2>&1`` stderr lines go to the script's stderr; without a pipeline stdout
+  lines go to the script's stdout, each line ending in CRLF;
+- ``$LASTEXITCODE`` does not exist until a native command ran or it was assigned;
+  under ``Set-StrictMode -Version Latest`` reading it then is an error;
+- ``exit N`` sets powershell.exe's exit code; without ``exit`` the exit code is 0 when
+  the last statement succeeded and 1 otherwise (PowerShell/PowerShell#13501).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from winsim import winpath
+from winsim.node import PathError
+from winsim.tools import resolve
+
+SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
+DOUBLE_QUOTES = '"\u201c\u201d\u201e'
+DASHES = "-\u2013\u2014\u2015"
+NEWLINES = "\r\n"
+BACKTICK_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+OTHER_KEYWORDS = {
+    "begin", "break", "catch", "class", "configuration", "continue", "data", "define", "do",
+    "dynamicparam", "end", "enum", "filter", "finally", "for", "foreach", "from", "function",
+    "hidden", "in", "inlinescript", "parallel", "param", "process", "return", "sequence",
+    "switch", "throw", "trap", "try", "until", "using", "var", "while", "workflow",
+}
+READABLE_VARIABLES = {"lastexitcode", "_", "psitem", "?", "erroractionpreference", "true", "false", "null"}
+ASSIGNABLE_VARIABLES = {"lastexitcode", "erroractionpreference"}
+ERROR_RECORD_TYPES = {"system.management.automation.errorrecord", "management.automation.errorrecord"}
+ACTION_PREFERENCES = ("SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend")
+COMMAND_NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+# The error texts of PowerShell itself that this subset can print.  No reference file
+# covers them: they follow Windows PowerShell 5.1 as commonly seen in transcripts and are
+# all assumed (the collection must not depend on their wording).
+MESSAGES = {
+    "variable_not_set": "The variable '${name}' cannot be retrieved because it has not been set.",  # assumed
+    "path_not_found": "{cmdlet} : Cannot find path '{path}' because it does not exist.",  # assumed
+    # assumed: Remove-Item on a non-empty directory without -Recurse asks for confirmation,
+    # which -NonInteractive turns into this error
+    "non_interactive": ("{cmdlet} : Windows PowerShell is in NonInteractive mode. Read and Prompt "
+                        "functionality is not available."),
+    "native_error": "{name} : {line}",  # assumed: first line of a NativeCommandError record
+    "position": "At line:{line} char:{column}",  # assumed: second line of an error record
+    "convert_preference": ('Cannot convert value "{value}" to type "System.Management.Automation.'
+                           'ActionPreference". Error: "Unable to match the identifier name {value} to a '
+                           'valid enumerator name. Specify one of the following enumerator names and try '
+                           'again: {names}"'),  # assumed
+    "convert_int": ('Cannot convert value "{value}" to type "System.Int32". '
+                    'Error: "Input string was not in a correct format."'),  # assumed
+    "convert_int_plain": 'Cannot convert value "{value}" to type "System.Int32".',  # assumed
+    "no_op_addition": ("Method invocation failed because [{type}] does not contain a method "
+                       "named 'op_Addition'."),  # assumed
+    "stopped": "winsim: script stopped ($ErrorActionPreference = 'Stop')",  # the simulator's own text
+}
+
+
+def is_whitespace(c: str) -> bool:
+    """PowerShell's IsWhitespace: space, tab, VT, FF, NBSP, NEL and Unicode separators."""
+    if c in " \t\v\f\u00a0\u0085":
+        return True
+    return ord(c) > 255 and unicodedata.category(c) in ("Zs", "Zl", "Zp")
+
+
+class ScriptRefused(Exception):
+    """The script is outside the subset; nothing of it runs."""
+
+    def __init__(self, reason: str, statement: str) -> None:
+        super().__init__(f"{reason}: {statement}")
+        self.reason = reason
+        self.statement = statement
+
+
+# --------------------------------------------------------------------------- AST
+@dataclass
+class Str:
+    value: str
+
+
+@dataclass
+class Int:
+    value: int
+
+
+@dataclass
+class Var:
+    name: str  # lower-case, without "$"
+
+
+@dataclass
+class Not:
+    operand: object
+
+
+@dataclass
+class Add:
+    left: object
+    right: object
+
+
+@dataclass
+class IsType:
+    operand: object
+    type_name: str
+
+
+@dataclass
+class Word:
+    """An argument in argument mode."""
+
+    value: str
+    quoted: bool  # any part was quoted
+    parameter: bool  # unquoted and starts with a dash: a -Parameter token
+
+
+@dataclass
+class ScriptBlock:
+    statements: list
+
+
+@dataclass
+class Command:
+    name: str
+    args: list  # Word | ScriptBlock
+    merge_stderr: bool
+
+
+@dataclass
+class Statement:
+    text: str
+    line: int
+    column: int
+
+
+@dataclass
+class Assignment(Statement):
+    variable: str = ""
+    expression: object = None
+
+
+@dataclass
+class Exit(Statement):
+    expression: object = None
+
+
+@dataclass
+class If(Statement):
+    clauses: list = field(default_factory=list)  # [(condition, [statements])]
+    else_block: list | None = None
+
+
+@dataclass
+class Pipeline(Statement):
+    expression: object = None  # an expression statement, or
+    commands: list = field(default_factory=list)  # commands joined by "|"
+
+
+# --------------------------------------------------------------------------- parser
+class Parser:
+    """Recursive-descent parser over the script text, switching expression/argument mode."""
+
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.n = len(text)
+        self.i = 0
+        self.stmt_start = 0
+        self.block_depth = 0
+
+    # ---- helpers
+    def peek(self, offset: int = 0) -> str:
+        j = self.i + offset
+        return self.s[j] if j < self.n else ""
+
+    def at_end(self) -> bool:
+        return self.i >= self.n
+
+    def refuse(self, reason: str) -> None:
+        end = self.s.find("\n", max(self.i, self.stmt_start))
+        end = self.n if end < 0 else end
+        statement = self.s[self.stmt_start:end].strip() or self.s[self.stmt_start:].strip()
+        raise ScriptRefused(reason, statement)
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = self.s.count("\n", 0, index) + 1
+        column = index - (self.s.rfind("\n", 0, index) + 1) + 1
+        return line, column
+
+    def skip_ws(self) -> None:
+        while not self.at_end():
+            c = self.peek()
+            if is_whitespace(c):
+                self.i += 1
+            elif c == "`":
+                self.refuse("backtick escapes and line continuations are not supported")
+            else:
+                return
+
+    def skip_ws_newlines(self) -> None:
+        while not self.at_end():
+            self.skip_ws()
+            c = self.peek()
+            if c in NEWLINES:
+                self.i += 1
+            elif c == "#":
+                self.skip_comment()
+            else:
+                return
+
+    def skip_comment(self) -> None:
+        while not self.at_end() and self.peek() not in NEWLINES:
+            self.i += 1
+
+    def skip_separators(self) -> None:
+        while not self.at_end():
+            self.skip_ws()
+            c = self.peek()
+            if c in NEWLINES or c == ";":
+                self.i += 1
+            elif c == "#":
+                self.skip_comment()
+            elif c == "<" and self.peek(1) == "#":
+                self.refuse("block comments are not supported")
+            else:
+                return
+
+    def peek_word(self) -> str:
+        j = self.i
+        while j < self.n and (self.s[j].isalnum() or self.s[j] in "_-"):
+            j += 1
+        return self.s[self.i:j]
+
+    def at_statement_end(self) -> bool:
+        c = self.peek()
+        return c == "" or c in NEWLINES or c in ";#" or (c == "}" and self.block_depth > 0) or c == ")"
+
+    # ---- script and statements
+    def parse_script(self) -> list:
+        statements = self.parse_statements(top=True)
+        return statements
+
+    def parse_statements(self, top: bool) -> list:
+        statements = []
+        while True:
+            self.skip_separators()
+            if self.at_end():
+                if not top:
+                    self.refuse("missing closing '}'")
+                return statements
+            if self.peek() == "}":
+                if top:
+                    self.refuse("unexpected '}'")
+                self.i += 1
+                return statements
+            if top:
+                self.stmt_start = self.i
+            statements.append(self.parse_statement())
+            self.skip_ws()
+            c = self.peek()
+            if not (c == "" or c in NEWLINES or c in ";#" or (c == "}" and not top)):
+                self.refuse(f"unexpected {c!r} after a statement")
+
+    def parse_statement(self):
+        start = self.i
+        line, column = self.position(start)
+        c = self.peek()
+        if c == "$":
+            save = self.i
+            variable = self.parse_variable()
+            self.skip_ws()
+            if self.peek() == "=" and self.peek(1) != "=":
+                if variable.name not in ASSIGNABLE_VARIABLES:
+                    self.refuse(f"assignment to ${variable.name} is not supported")
+                self.i += 1
+                self.skip_ws()
+                expression = self.parse_expression()
+                return Assignment(self.text(start), line, column, variable=variable.name, expression=expression)
+            self.i = save
+            return self.parse_expression_statement(start, line, column)
+        if c in SINGLE_QUOTES or c in DOUBLE_QUOTES or c.isdigit() or c == "!" or (
+                c in DASHES and (self.peek(1).isdigit() or self.peek(1).isalpha())):
+            return self.parse_expression_statement(start, line, column)
+        if c and (c.isalpha() or c == "_"):
+            word = self.peek_word().lower()
+            follow = self.s[self.i + len(word)] if self.i + len(word) < self.n else ""
+            if word == "if" and (follow == "" or is_whitespace(follow) or follow == "("):
+                return self.parse_if(start, line, column)
+            if word == "exit" and (follow == "" or is_whitespace(follow) or follow in NEWLINES + ";}"):
+                return self.parse_exit(start, line, column)
+            if word in ("else", "elseif"):
+                self.refuse(f"'{word}' without a preceding if")
+            if word in OTHER_KEYWORDS and (follow == "" or not (follow.isalnum() or follow in "_-.")):
+                self.refuse(f"the '{word}' keyword is not supported")
+            commands = self.parse_pipeline_commands()
+            return Pipeline(self.text(start), line, column, commands=commands)
+        if c in "({[@&.,":
+            self.refuse(f"{c!r} at the start of a statement is not supported")
+        self.refuse(f"unexpected character {c!r}")
+
+    def text(self, start: int) -> str:
+        return self.s[start:self.i].strip()
+
+    def parse_expression_statement(self, start: int, line: int, column: int) -> Pipeline:
+        expression = self.parse_expression()
+        self.skip_ws()
+        if self.peek() == "|":
+            self.refuse("piping an expression is not supported")
+        return Pipeline(self.text(start), line, column, expression=expression)
+
+    def parse_if(self, start: int, line: int, column: int) -> If:
+        clauses = []
+        self.i += 2
+        clauses.append(self.parse_clause())
+        else_block = None
+        while True:
+            save = self.i
+            self.skip_ws_newlines()
+            word = self.peek_word().lower()
+            if word == "elseif":
+                self.i += len(word)
+                clauses.append(self.parse_clause())
+                continue
+            if word == "else":
+                self.i += len(word)
+                self.skip_ws_newlines()
+                else_block = self.parse_block()
+                break
+            self.i = save
+            break
+        return If(self.text(start), line, column, clauses=clauses, else_block=else_block)
+
+    def parse_clause(self) -> tuple:
+        self.skip_ws_newlines()
+        if self.peek() != "(":
+            self.refuse("expected '(' after if")
+        self.i += 1
+        self.skip_ws_newlines()
+        condition = self.parse_condition()
+        self.skip_ws_newlines()
+        if self.peek() != ")":
+            self.refuse("expected ')' after the if condition")
+        self.i += 1
+        self.skip_ws_newlines()
+        return condition, self.parse_block()
+
+    def parse_condition(self):
+        c = self.peek()
+        if c and (c.isalpha() or c == "_") and self.peek_word().lower() not in ("if", "exit"):
+            commands = self.parse_pipeline_commands(in_parens=True)
+            if len(commands) != 1:
+                self.refuse("pipelines in an if condition are not supported")
+            return commands[0]
+        return self.parse_expression()
+
+    def parse_block(self) -> list:
+        if self.peek() != "{":
+            self.refuse("expected '{'")
+        self.i += 1
+        self.block_depth += 1
+        statements = self.parse_statements(top=False)
+        self.block_depth -= 1
+        return statements
+
+    def parse_exit(self, start: int, line: int, column: int) -> Exit:
+        self.i += 4
+        self.skip_ws()
+        expression = None
+        if not self.at_statement_end():
+            expression = self.parse_expression()
+        return Exit(self.text(start), line, column, expression=expression)
+
+    # ---- expressions
+    def parse_expression(self):
+        left = self.parse_unary()
+        while True:
+            self.skip_ws()
+            c = self.peek()
+            if c == "+":
+                if self.peek(1) in "+=":
+                    self.refuse(f"operator {c + self.peek(1)!r} is not supported")
+                self.i += 1
+                self.skip_ws_newlines()
+                left = Add(left, self.parse_unary())
+            elif c in DASHES and self.peek(1).isalpha():
+                operator = self.read_operator()
+                if operator != "is":
+                    self.refuse(f"operator -{operator} is not supported")
+                self.skip_ws()
+                left = IsType(left, self.parse_type_literal())
+            elif c and c in "-*/%=<>.[,&":
+                self.refuse(f"operator or token {c!r} is not supported in an expression")
+            else:
+                return left
+
+    def read_operator(self) -> str:
+        j = self.i + 1
+        while j < self.n and self.s[j].isalpha():
+            j += 1
+        operator = self.s[self.i + 1:j].lower()
+        self.i = j
+        return operator
+
+    def parse_unary(self):
+        self.skip_ws()
+        c = self.peek()
+        if c == "!":
+            self.i += 1
+            return Not(self.parse_unary())
+        if c in DASHES and c:
+            if self.peek(1).isdigit():
+                self.i += 1
+                value = self.parse_primary()
+                if not isinstance(value, Int):
+                    self.refuse("unary minus is only supported on integer literals")
+                return Int(-value.value)
+            if self.peek(1).isalpha():
+                save = self.i
+                operator = self.read_operator()
+                if operator == "not":
+                    return Not(self.parse_unary())
+                self.i = save
+                self.refuse(f"operator -{operator} is not supported")
+        return self.parse_primary()
+
+    def parse_primary(self):
+        c = self.peek()
+        if c in SINGLE_QUOTES and c:
+            self.i += 1
+            return Str(self.scan_single_quoted())
+        if c in DOUBLE_QUOTES and c:
+            self.i += 1
+            return Str(self.scan_double_quoted())
+        if c.isdigit() and c:
+            j = self.i
+            while j < self.n and self.s[j].isdigit():
+                j += 1
+            follow = self.s[j] if j < self.n else ""
+            if follow and (follow.isalnum() or follow in "._"):
+                self.refuse("only plain decimal integer literals are supported")
+            value = int(self.s[self.i:j])
+            self.i = j
+            return Int(value)
+        if c == "$":
+            return self.parse_variable()
+        if c == "(":
+            self.refuse("parenthesised expressions and subexpressions are not supported")
+        if c == "":
+            self.refuse("expression expected")
+        self.refuse(f"unexpected {c!r} in an expression")
+
+    def parse_variable(self) -> Var:
+        self.i += 1
+        c = self.peek()
+        if c in ("?", "$", "^"):
+            self.i += 1
+            name = c
+        elif c == "{":
+            self.refuse("${...} variables are not supported")
+        elif c == "(":
+            self.refuse("$(...) subexpressions are not supported")
+        else:
+            j = self.i
+            while j < self.n and (self.s[j].isalnum() or self.s[j] == "_"):
+                j += 1
+            name = self.s[self.i:j].lower()
+            self.i = j
+            if not name:
+                self.refuse("a bare '$' is not supported")
+        if self.peek() == ":":
+            self.refuse(f"scoped or drive variables (${name}:...) are not supported")
+        if self.peek() in (".", "["):
+            self.refuse("member access and indexing are not supported")
+        if name not in READABLE_VARIABLES:
+            self.refuse(f"variable ${name} is not supported")
+        return Var(name)
+
+    def parse_type_literal(self) -> str:
+        if self.peek() != "[":
+            self.refuse("expected a type literal after -is")
+        end = self.s.find("]", self.i)
+        if end < 0:
+            self.refuse("unterminated type literal")
+        name = self.s[self.i + 1:end].strip().lower()
+        if name not in ERROR_RECORD_TYPES:
+            self.refuse(f"type [{name}] is not supported")
+        self.i = end + 1
+        return name
+
+    # ---- strings
+    def scan_single_quoted(self) -> str:
+        out = []
+        while True:
+            if self.at_end():
+                self.refuse("unterminated single-quoted string")
+            c = self.s[self.i]
+            if c in SINGLE_QUOTES:
+                if self.peek(1) and self.peek(1) in SINGLE_QUOTES:
+                    out.append(self.peek(1))  # the second quote of a pair is kept
+                    self.i += 2
+                    continue
+                self.i += 1
+                return "".join(out)
+            out.append(c)
+            self.i += 1
+
+    def scan_double_quoted(self) -> str:
+        out = []
+        while True:
+            if self.at_end():
+                self.refuse("unterminated double-quoted string")
+            c = self.s[self.i]
+            if c in DOUBLE_QUOTES:
+                if self.peek(1) and self.peek(1) in DOUBLE_QUOTES:
+                    out.append(self.peek(1))
+                    self.i += 2
+                    continue
+                self.i += 1
+                return "".join(out)
+            if c == "`":
+                nxt = self.peek(1)
+                if not nxt:
+                    self.refuse("unterminated double-quoted string")
+                out.append(BACKTICK_ESCAPES.get(nxt, nxt))
+                self.i += 2
+                continue
+            if c == "$":
+                if self.peek(1) == "(":
+                    self.refuse("$(...) subexpressions in double-quoted strings are not supported")
+                self.refuse("variable expansion in double-quoted strings is not supported")
+            out.append(c)
+            self.i += 1
+
+    # ---- commands (argument mode)
+    def parse_pipeline_commands(self, in_parens: bool = False) -> list:
+        commands = [self.parse_command(in_parens)]
+        while True:
+            self.skip_ws()
+            if self.peek() != "|":
+                return commands
+            if self.peek(1) == "|":
+                self.refuse("'||' is not supported")
+            self.i += 1
+            self.skip_ws_newlines()
+            commands.append(self.parse_command(in_parens))
+
+    def parse_command(self, in_parens: bool) -> Command:
+        c = self.peek()
+        if not c or c in SINGLE_QUOTES or c in DOUBLE_QUOTES:
+            self.refuse("a command name must be a bare word")
+        j = self.i
+        while j < self.n and not self.token_end(self.s[j]):
+            if self.s[j] not in COMMAND_NAME_CHARS:
+                self.i = j
+                self.refuse(f"character {self.s[j]!r} in a command name is not supported")
+            j += 1
+        name = self.s[self.i:j]
+        self.i = j
+        args: list = []
+        merge = False
+        while True:
+            self.skip_ws()
+            c = self.peek()
+            if c == "" or c in NEWLINES or c in ";|#":
+                break
+            if c == ")":
+                if in_parens:
+                    break
+                self.refuse("unexpected ')'")
+            if c == "}":
+                if self.block_depth > 0:
+                    break
+                self.refuse("unexpected '}'")
+            if c == "&":
+                self.refuse("'&&' is not supported" if self.peek(1) == "&" else "the '&' operator is not supported")
+            if self.s.startswith("2>&1", self.i) and (self.i + 4 >= self.n or self.token_end(self.s[self.i + 4])):
+                if merge:
+                    self.refuse("2>&1 given twice")
+                merge = True
+                self.i += 4
+                continue
+            if self.is_redirection():
+                self.refuse("only the 2>&1 redirection is supported")
+            if c == "{":
+                if name.lower() == "foreach-object" and not args:
+                    args.append(ScriptBlock(self.parse_block()))
+                    continue
+                self.refuse("a script block argument is only supported for ForEach-Object")
+            if self.s.startswith("--%", self.i) and (self.i + 3 >= self.n or self.token_end(self.s[self.i + 3])):
+                self.refuse("the stop-parsing token --% is not supported")
+            args.append(self.parse_argument())
+        return Command(name=name, args=args, merge_stderr=merge)
+
+    def token_end(self, c: str) -> bool:
+        return is_whitespace(c) or c in NEWLINES or c in ";|)}"
+
+    def is_redirection(self) -> bool:
+        j = self.i
+        if j < self.n and (self.s[j].isdigit() or self.s[j] == "*"):
+            j += 1
+        return j < self.n and self.s[j] == ">"
+
+    def parse_argument(self) -> Word:
+        parts: list[str] = []
+        quoted = False
+        first = self.peek()
+        if first == "@":
+            self.refuse("'@' at the start of an argument (splatting, arrays, here-strings) is not supported")
+        while not self.at_end():
+            c = self.peek()
+            if self.token_end(c):
+                break
+            if c in SINGLE_QUOTES:
+                self.i += 1
+                parts.append(self.scan_single_quoted())
+                quoted = True
+                continue
+            if c in DOUBLE_QUOTES:
+                self.i += 1
+                parts.append(self.scan_double_quoted())
+                quoted = True
+                continue
+            if c in "{}(),&$`<>":
+                names = {"`": "backtick", "$": "'$' (variable expansion)"}
+                self.refuse(f"bare {names.get(c, repr(c))} in an argument is not supported; quote the value")
+            parts.append(c)
+            self.i += 1
+        value = "".join(parts)
+        parameter = not quoted and bool(first) and first in DASHES and len(value) > 1
+        return Word(value=value, quoted=quoted, parameter=parameter)
+
+
+def parse(text: str) -> list:
+    """Parse a script; ScriptRefused if any part is outside the subset."""
+    return Parser(text).parse_script()
+
+
+# --------------------------------------------------------------------------- runtime
+class ErrorRecord:
+    """What a native stderr line becomes under ``2>&1``; its string form is the line."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class _VariableInfo:
+    """The object Get-Variable returns (only its truthiness is used)."""
+
+
+class StatementError(Exception):
+    """A non-terminating error of one statement: $? becomes false, the script goes on."""
+
+
+class TerminatingError(Exception):
+    """Stops the script (e.g. an error under $ErrorActionPreference = 'Stop')."""
+
+
+class ExitScript(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class StatementRefused(Exception):
+    """Runtime refusal, already recorded by the host; ``lines`` go to the script's stderr."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass
+class NativeOutcome:
+    exit_code: int
+    events: list  # [(stream, line)]
+
+
+class Host(Protocol):
+    """What the interpreter needs from the node (implemented in winrs.py)."""
+
+    def run_native(self, name: str, argv: list[str], statement: str) -> NativeOutcome:
+        """Run a tool; raise StatementRefused if it (or the host) refuses the call."""
+
+    def refuse(self, statement: str, reason: str) -> list[str]:
+        """Record a refusal; return the lines to write to the script's stderr."""
+
+    @property
+    def state(self): ...
+
+
+@dataclass
+class ScriptResult:
+    stdout: list[str]
+    stderr: list[str]
+    exit_code: int
+
+
+_UNSET = object()
+
+
+class Interpreter:
+    """Runs a parsed script against a host; collects stdout/stderr lines and the exit code."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.eap = "Continue"
+        self.lastexitcode: object = _UNSET
+        self.strict = False
+        self.success = True
+        self.items: list[object] = []
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+
+    def run(self, statements: list) -> ScriptResult:
+        try:
+            self.exec_block(statements, None)
+            code = 0 if self.success else 1
+        except ExitScript as exc:
+            code = exc.code
+        except TerminatingError as exc:
+            self.stderr.extend(str(exc).split("\n"))
+            code = 1
+        return ScriptResult(self.stdout, self.stderr, code)
+
+    # ---- output
+    def emit(self, value: object, sink: list | None) -> None:
+        if sink is not None:
+            sink.append(value)
+            return
+        if value is None:
+            return
+        if isinstance(value, ErrorRecord):
+            # an error record reaching the host is written as an error (simplified: its text only)
+            self.stderr.append(value.message)
+            return
+        self.stdout.append(to_ps_string(value))
+
+    def write_error(self, statement: Statement, message: str) -> None:
+        self.stderr.append(message)
+        self.stderr.append(MESSAGES["position"].format(line=statement.line, column=statement.column))
+
+    # ---- statements
+    def exec_block(self, statements: list, sink: list | None) -> None:
+        for statement in statements:
+            self.exec_statement(statement, sink)
+
+    def exec_statement(self, statement: Statement, sink: list | None) -> None:
+        try:
+            if isinstance(statement, Assignment):
+                self.assign(statement.variable, self.evaluate(statement.expression))
+                self.success = True
+            elif isinstance(statement, Exit):
+                value = None if statement.expression is None else self.evaluate(statement.expression)
+                raise ExitScript(to_exit_code(value))
+            elif isinstance(statement, If):
+                for condition, block in statement.clauses:
+                    if is_true(self.evaluate_condition(condition, statement)):
+                        self.exec_block(block, sink)
+                        return
+                if statement.else_block is not None:
+                    self.exec_block(statement.else_block, sink)
+            elif statement.expression is not None:
+                self.emit(self.evaluate(statement.expression), sink)
+                self.success = True
+            else:
+                self.run_pipeline(statement, sink)
+        except StatementError as exc:
+            self.success = False
+            if self.eap == "Stop":
+                raise TerminatingError(str(exc)) from None
+            if self.eap not in ("SilentlyContinue", "Ignore"):
+                self.write_error(statement, str(exc))
+        except StatementRefused as exc:
+            self.stderr.extend(exc.lines)
+            self.success = False
+            if self.eap == "Stop":
+                raise TerminatingError(MESSAGES["stopped"]) from None
+
+    def refuse(self, statement: Statement, reason: str) -> None:
+        raise StatementRefused(self.host.refuse(statement.text, reason))
+
+    def run_pipeline(self, statement: Pipeline, sink: list | None) -> None:
+        first, rest = statement.commands[0], statement.commands[1:]
+        stages = []
+        for command in rest:
+            if command.name.lower() != "foreach-object":
+                self.refuse(statement, f"only ForEach-Object is supported after '|', not {command.name!r}")
+            if command.merge_stderr or len(command.args) != 1 or not isinstance(command.args[0], ScriptBlock):
+                self.refuse(statement, "ForEach-Object is supported only with one script block argument")
+            stages.append(command.args[0].statements)
+        errors_before = [False]
+
+        def feed(value: object, index: int) -> None:
+            if index == len(stages):
+                self.emit(value, sink)
+                return
+            collected: list = []
+            saved_items = self.items
+            self.items = saved_items + [value]
+            self.success = True
+            try:
+                self.exec_block(stages[index], collected)
+            finally:
+                self.items = saved_items
+            if not self.success:
+                errors_before[0] = True
+            for item in collected:
+                feed(item, index + 1)
+
+        ok = self.run_command(first, statement, lambda value: feed(value, 0))
+        self.success = ok and not errors_before[0]
+
+    def run_command(self, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
+        name = command.name.lower()
+        if name == "remove-item":
+            self.remove_item(command, statement)
+            return True
+        if name == "set-strictmode":
+            self.set_strict_mode(command, statement)
+            return True
+        if name in ("foreach-object", "get-variable"):
+            self.refuse(statement, f"{command.name} is only supported "
+                        + ("after '|'" if name == "foreach-object" else "inside an if condition"))
+        return self.run_native(command, statement, emit)
+
+    # ---- native commands
+    def run_native(self, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
+        resolution = resolve(command.name)
+        if resolution.spec is None:
+            self.refuse(statement, f"the term {command.name!r} is not a supported cmdlet or tool "
+                        f"({resolution.reason})")
+        argv: list[str] = []
+        for arg in command.args:
+            if isinstance(arg, ScriptBlock):
+                self.refuse(statement, "script block arguments to native commands are not supported")
+            problem = native_argument_problem(arg)
+            if problem:
+                self.refuse(statement, problem)
+            argv.append(arg.value)
+        outcome = self.host.run_native(command.name, argv, statement.text)
+        self.lastexitcode = outcome.exit_code
+        for stream, line in outcome.events:
+            if stream == "stdout":
+                emit(line)
+            elif command.merge_stderr:
+                if self.eap == "Stop":
+                    raise TerminatingError(MESSAGES["native_error"].format(name=command.name, line=line))
+                emit(ErrorRecord(line))
+            else:
+                self.stderr.append(line)
+        return outcome.exit_code == 0
+
+    # ---- cmdlets
+    def remove_item(self, command: Command, statement: Statement) -> None:
+        paths, switches = self.bind(command, statement, {"force", "recurse"})
+        quoted = [a for a in command.args if isinstance(a, Word) and not a.parameter and a.quoted]
+        if len(paths) != 1 or len(quoted) != 1 or "force" not in switches:
+            self.refuse(statement, "Remove-Item is supported only as: Remove-Item '<path>' -Force [-Recurse]")
+        raw = paths[0]
+        if any(ch in raw for ch in "*?[]"):
+            self.refuse(statement, "Remove-Item with wildcard characters is not supported")
+        try:
+            path = winpath.normalize(raw)
+        except ValueError as exc:
+            self.refuse(statement, f"Remove-Item path not supported: {exc}")
+        if len(path) == 3:
+            self.refuse(statement, "removing a drive root is not supported")
+        try:
+            self.host.state.remove_path(path, recurse="recurse" in switches)
+        except PathError as exc:
+            if exc.kind == "not_found":
+                raise StatementError(MESSAGES["path_not_found"].format(cmdlet="Remove-Item", path=raw)) from None
+            raise StatementError(MESSAGES["non_interactive"].format(cmdlet="Remove-Item")) from None
+
+    def set_strict_mode(self, command: Command, statement: Statement) -> None:
+        words = [a.value.lower() if isinstance(a, Word) else None for a in command.args]
+        if words == ["-off"]:
+            self.strict = False
+        elif len(words) == 2 and words[0] == "-version" and (words[1] == "latest" or words[1] in ("1", "1.0", "2", "2.0", "3", "3.0")):
+            self.strict = True
+        else:
+            self.refuse(statement, "Set-StrictMode is supported only as -Version <v> or -Off")
+
+    def bind(self, command: Command, statement: Statement, switches: set[str]) -> tuple[list[str], set[str]]:
+        positional: list[str] = []
+        given: set[str] = set()
+        for arg in command.args:
+            if isinstance(arg, ScriptBlock):
+                self.refuse(statement, f"script block argument to {command.name} is not supported")
+            if arg.parameter:
+                name = arg.value[1:].lower()
+                if name not in switches:
+                    self.refuse(statement, f"parameter -{arg.value[1:]} of {command.name} is not supported")
+                given.add(name)
+            else:
+                positional.append(arg.value)
+        return positional, given
+
+    # ---- conditions and expressions
+    def evaluate_condition(self, condition: object, statement: Statement) -> object:
+        if isinstance(condition, Command):
+            if condition.name.lower() != "get-variable":
+                self.refuse(statement, f"{condition.name} in an if condition is not supported")
+            names, options = [], {}
+            args = condition.args
+            k = 0
+            while k < len(args):
+                arg = args[k]
+                if isinstance(arg, ScriptBlock):
+                    self.refuse(statement, "script block argument to Get-Variable is not supported")
+                if arg.parameter:
+                    if arg.value[1:].lower() != "erroraction" or k + 1 >= len(args):
+                        self.refuse(statement, f"Get-Variable parameter {arg.value} is not supported")
+                    options["erroraction"] = args[k + 1].value.lower()
+                    k += 2
+                    continue
+                names.append(arg.value.lower())
+                k += 1
+            if len(names) != 1 or options.get("erroraction", "silentlycontinue") not in ("silentlycontinue", "ignore"):
+                self.refuse(statement, "Get-Variable is supported as: Get-Variable NAME -ErrorAction SilentlyContinue")
+            if self.variable_exists(names[0]):
+                return _VariableInfo()
+            return None
+        return self.evaluate(condition)
+
+    def variable_exists(self, name: str) -> bool:
+        if name == "lastexitcode":
+            return self.lastexitcode is not _UNSET
+        if name in ("_", "psitem"):
+            return bool(self.items)
+        return name in ("erroractionpreference", "true", "false", "null", "?")
+
+    def evaluate(self, node: object) -> object:
+        if isinstance(node, Str):
+            return node.value
+        if isinstance(node, Int):
+            return node.value
+        if isinstance(node, Var):
+            return self.read(node.name)
+        if isinstance(node, Not):
+            return not is_true(self.evaluate(node.operand))
+        if isinstance(node, Add):
+            return ps_add(self.evaluate(node.left), self.evaluate(node.right))
+        if isinstance(node, IsType):
+            return isinstance(self.evaluate(node.operand), ErrorRecord)
+        raise TypeError(f"unknown expression node {node!r}")
+
+    def read(self, name: str) -> object:
+        if name == "?":
+            return self.success
+        if name in ("_", "psitem"):
+            return self.items[-1] if self.items else None
+        if name == "true":
+            return True
+        if name == "false":
+            return False
+        if name == "null":
+            return None
+        if name == "erroractionpreference":
+            return self.eap
+        if self.lastexitcode is _UNSET:
+            if self.strict:
+                raise StatementError(MESSAGES["variable_not_set"].format(name="LASTEXITCODE"))
+            return None
+        return self.lastexitcode
+
+    def assign(self, name: str, value: object) -> None:
+        if name == "lastexitcode":
+            self.lastexitcode = value
+            return
+        text = to_ps_string(value) if isinstance(value, str) else None
+        for preference in ACTION_PREFERENCES:
+            if text is not None and text.strip().lower() == preference.lower():
+                self.eap = preference
+                return
+        raise StatementError(MESSAGES["convert_preference"].format(
+            value=to_ps_string(value), names=", ".join(ACTION_PREFERENCES)))
+
+
+def native_argument_problem(arg: Word) -> str:
+    """Why PowerShell 5.1 would not pass this argument to a native program intact, or ''."""
+    value = arg.value
+    if value == "":
+        return "an empty argument is dropped by PowerShell 5.1 when calling a native program"
+    if '"' in value:
+        return "PowerShell 5.1 does not escape a double quote inside a native argument"
+    if any(ord(ch) < 32 for ch in value):
+        return "control characters in a native argument are not supported"
+    if not arg.quoted and value[0] in DASHES[1:]:
+        return "an argument starting with a typographic dash is a PowerShell parameter token"
+    if any(is_whitespace(ch) for ch in value) and value.endswith("\\"):
+        return "PowerShell 5.1 mangles a quoted native argument that ends in a backslash"
+    return ""
+
+
+def is_true(value: object) -> bool:
+    """PowerShell's LanguagePrimitives.IsTrue for the values this subset produces."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def to_ps_string(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return str(value)
+
+
+def ps_add(left: object, right: object) -> object:
+    """PowerShell's ``+``: the left operand's type decides."""
+    if left is None:
+        return right
+    if isinstance(left, str):
+        return left + to_ps_string(right)
+    if isinstance(left, int) and not isinstance(left, bool):
+        if right is None:
+            return left
+        if isinstance(right, int) and not isinstance(right, bool):
+            return left + right
+        if isinstance(right, str):
+            try:
+                return left + int(right.strip())
+            except ValueError:
+                raise StatementError(MESSAGES["convert_int"].format(value=right)) from None
+        raise StatementError(MESSAGES["convert_int_plain"].format(value=to_ps_string(right)))
+    if isinstance(left, ErrorRecord):
+        raise StatementError(MESSAGES["no_op_addition"].format(type="System.Management.Automation.ErrorRecord"))
+    raise StatementError(MESSAGES["no_op_addition"].format(type=type(left).__name__))
+
+
+def to_exit_code(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise StatementError(MESSAGES["convert_int_plain"].format(value=to_ps_string(value)))
+
+
+def run_script(text: str, host: Host) -> ScriptResult:
+    """Parse and run ``text``; a parse-time refusal is recorded and nothing runs (exit 1)."""
+    try:
+        statements = parse(text)
+    except ScriptRefused as exc:
+        return ScriptResult([], host.refuse(exc.statement, exc.reason), 1)
+    return Interpreter(host).run(statements)

@@ -1,0 +1,348 @@
+"""Emulation of ``netsh http show|add|delete|update sslcert``.
+
+Scope: the ``http`` context's ``sslcert`` commands, with keyword arguments
+(``key=value``, keywords case-insensitive).  Everything else netsh can do (other
+contexts, positional arguments, ``-r``/``-c`` options, ``show urlacl``, unknown keys)
+raises :class:`ToolRefused`: the simulator does not guess.
+
+Sources, short names as in /work/shared/reference/windows-tools.md:
+  [NETSH-DOC]   WS networking/technologies/netsh/netsh-http.md (syntax, parameters, defaults)
+  [TOOLS-MD]    windows-tools.md section "netsh http" (show layout, messages, error codes)
+  [SAMPLES]     public ``netsh http show sslcert`` transcripts quoted in third-party
+                scripts and docs (label column width, lower-case hash and GUID, value words)
+  assumed       no public text showed it; the tests name it so
+
+Exit codes: netsh exits 0 on success and 1 on every failure, whatever the Win32 error it
+prints (brief / [TOOLS-MD]; the Win32 code such as 183 is only in the text).  All netsh
+text goes to stdout, errors included (assumed: no transcript distinguishes the streams).
+"""
+
+from __future__ import annotations
+
+from winsim import httpsys
+from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
+
+# --------------------------------------------------------------------------- texts
+# Every sentence netsh prints, with its source.
+MESSAGES: dict[str, str] = {
+    # [TOOLS-MD] "Messages (third-party transcripts)"
+    "added": "SSL Certificate successfully added",
+    # brief + public transcript ("netsh http delete sslcert ... SSL Certificate successfully deleted")
+    "deleted": "SSL Certificate successfully deleted",
+    # assumed: by analogy with "added"/"deleted"; no transcript of `update sslcert` found
+    "updated": "SSL Certificate successfully updated",
+    # [TOOLS-MD]
+    "add_failed": "SSL Certificate add failed, Error: {code}",
+    # [TOOLS-MD]
+    "delete_failed": "SSL Certificate deletion failed, Error: {code}",
+    # assumed: same pattern as add/delete
+    "update_failed": "SSL Certificate update failed, Error: {code}",
+    # [TOOLS-MD] Win32 error 183 (ERROR_ALREADY_EXISTS) text
+    "error_183": "Cannot create a file when that file already exists.",
+    # [TOOLS-MD] Win32 error 2 (ERROR_FILE_NOT_FOUND) text
+    "error_2": "The system cannot find the file specified.",
+    # [TOOLS-MD] Win32 error 1312 (ERROR_NO_SUCH_LOGON_SESSION) text
+    "error_1312": "A specified logon session does not exist. It may already have been terminated.",
+    # [TOOLS-MD] "The parameter is incorrect." (bad arguments); printed alone, without an
+    # "add failed" line (assumed)
+    "error_87": "The parameter is incorrect.",
+}
+
+# Every `show sslcert` label, keyed by its en-US text, with the de-DE translation.
+# en-US labels: [TOOLS-MD] field order + [SAMPLES] spelling.  de-DE: only "Zertifikathash"
+# and "Anwendungs-ID" are attested ([TOOLS-MD] "General"); every other German text is
+# assumed and marked so.
+LABELS: dict[str, dict[str, str]] = {
+    "SSL Certificate bindings:": {"de-DE": "SSL-Zertifikatbindungen:"},  # de assumed
+    "IP:port": {"de-DE": "IP:Port"},  # de assumed
+    "Hostname:port": {"de-DE": "Hostname:Port"},  # de assumed
+    "Certificate Hash": {"de-DE": "Zertifikathash"},  # de attested [TOOLS-MD]
+    "Application ID": {"de-DE": "Anwendungs-ID"},  # de attested [TOOLS-MD]
+    "Certificate Store Name": {"de-DE": "Zertifikatspeichername"},  # de assumed
+    "Verify Client Certificate Revocation": {"de-DE": "Clientzertifikatsperrung überprüfen"},  # de assumed
+    "Verify Revocation Using Cached Client Certificate Only": {
+        "de-DE": "Sperrung nur mit zwischengespeichertem Clientzertifikat überprüfen"},  # de assumed
+    "Usage Check": {"de-DE": "Verwendungsprüfung"},  # de assumed
+    "Revocation Freshness Time": {"de-DE": "Aktualitätszeit der Sperrung"},  # de assumed
+    "URL Retrieval Timeout": {"de-DE": "Timeout für URL-Abruf"},  # de assumed
+    "Ctl Identifier": {"de-DE": "CTL-Bezeichner"},  # de assumed
+    "Ctl Store Name": {"de-DE": "CTL-Speichername"},  # de assumed
+    "DS Mapper Usage": {"de-DE": "DS-Zuordnungsverwendung"},  # de assumed
+    "Negotiate Client Certificate": {"de-DE": "Clientzertifikat aushandeln"},  # de assumed
+    "Reject Connections": {"de-DE": "Verbindungen ablehnen"},  # de assumed
+    "Disable HTTP2": {"de-DE": "HTTP2 deaktivieren"},  # de assumed
+    "Disable QUIC": {"de-DE": "QUIC deaktivieren"},  # de assumed
+    "Disable TLS1.2": {"de-DE": "TLS1.2 deaktivieren"},  # de assumed
+    "Disable TLS1.3": {"de-DE": "TLS1.3 deaktivieren"},  # de assumed
+    "Disable OCSP Stapling": {"de-DE": "OCSP-Heftung deaktivieren"},  # de assumed
+    "Enable Token Binding": {"de-DE": "Tokenbindung aktivieren"},  # de assumed
+    "Log Extended Events": {"de-DE": "Erweiterte Ereignisse protokollieren"},  # de assumed
+    "Disable Legacy TLS Versions": {"de-DE": "Ältere TLS-Versionen deaktivieren"},  # de assumed
+    "Enable Session Ticket": {"de-DE": "Sitzungsticket aktivieren"},  # de assumed
+    "Disable Session ID": {"de-DE": "Sitzungs-ID deaktivieren"},  # de assumed
+    "Enable Caching Client Hello": {"de-DE": "Zwischenspeichern von Client Hello aktivieren"},  # de assumed
+    "Extended Properties:": {"de-DE": "Erweiterte Eigenschaften:"},  # de assumed
+    "PropertyId": {"de-DE": "PropertyId"},  # de assumed (identifier, left untranslated)
+    "Receive Window": {"de-DE": "Empfangsfenster"},  # de assumed
+    "Max Settings Per Frame": {"de-DE": "Max. Einstellungen pro Frame"},  # de assumed
+    "Max Settings Per Minute": {"de-DE": "Max. Einstellungen pro Minute"},  # de assumed
+    # value words: [TOOLS-MD] "Values: Enabled, Disabled, Set, Not Set, (null)"; de assumed
+    "Enabled": {"de-DE": "Aktiviert"},
+    "Disabled": {"de-DE": "Deaktiviert"},
+    "Set": {"de-DE": "Festgelegt"},
+    "Not Set": {"de-DE": "Nicht festgelegt"},
+}
+
+# [SAMPLES]: "    IP:port                      : 0.0.0.0:443" -> four spaces, the label
+# left-justified in 28 columns, " : ", the value; longer labels are not truncated
+# ("    Verify Client Certificate Revocation : Enabled").
+INDENT = "    "
+LABEL_WIDTH = 28
+# Extended Properties blocks (2022 set): layout and values assumed, nested one level deeper.
+EXTENDED_INDENT = "        "
+
+# Field order: [TOOLS-MD] "Field order (older builds)" and "Newer builds ... add".
+CLASSIC_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Certificate Hash", "certhash"),
+    ("Application ID", "appid"),
+    ("Certificate Store Name", "certstorename"),
+    ("Verify Client Certificate Revocation", "verifyclientcertrevocation"),
+    ("Verify Revocation Using Cached Client Certificate Only", "verifyrevocationwithcachedclientcertonly"),
+    ("Usage Check", "usagecheck"),
+    ("Revocation Freshness Time", "revocationfreshnesstime"),
+    ("URL Retrieval Timeout", "urlretrievaltimeout"),
+    ("Ctl Identifier", "sslctlidentifier"),
+    ("Ctl Store Name", "sslctlstorename"),
+    ("DS Mapper Usage", "dsmapperusage"),
+    ("Negotiate Client Certificate", "clientcertnegotiation"),
+)
+NEWER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Reject Connections", "rejectconnections"),
+    ("Disable HTTP2", "disablehttp2"),
+    ("Disable QUIC", "disablequic"),
+    ("Disable TLS1.2", "disabletls12"),
+    ("Disable TLS1.3", "disabletls13"),
+    ("Disable OCSP Stapling", "disableocspstapling"),
+    ("Enable Token Binding", "enabletokenbinding"),
+    ("Log Extended Events", "logextendedevents"),
+    ("Disable Legacy TLS Versions", "disablelegacytls"),
+    ("Enable Session Ticket", "enablesessionticket"),
+    ("Disable Session ID", "disablesessionid"),
+    ("Enable Caching Client Hello", "enablecachingclienthello"),
+)
+# [SAMPLES] "Reject Connections : Disabled" but "Disable HTTP2 : Not Set": the Reject flag
+# prints Enabled/Disabled, the newer Disable*/Enable* flags print Set/Not Set (the rest of
+# the newer flags following Disable HTTP2 is assumed).
+SET_NOT_SET_KEYS = {key for _label, key in NEWER_FIELDS if key != "rejectconnections"}
+# assumed: the HTTP/2 extended properties a default 2022 binding prints
+EXTENDED_PROPERTIES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("PropertyId", "0"), ("Receive Window", "1048576")),
+    (("PropertyId", "1"), ("Max Settings Per Frame", "2796202"), ("Max Settings Per Minute", "4294967295")),
+)
+
+NULL = "(null)"  # [SAMPLES]
+
+
+def _t(text: str, locale: str) -> str:
+    """Translate a label or value word; en-US is the key itself."""
+    if locale == "en-US":
+        return text
+    return LABELS[text][locale]
+
+
+def _line(label: str, value: str, locale: str, indent: str = INDENT) -> str:
+    return f"{indent}{_t(label, locale).ljust(LABEL_WIDTH)} : {value}"
+
+
+def _value(binding: httpsys.SslBinding, key: str, locale: str) -> str:
+    if key == "certhash":
+        return binding.certhash
+    if key == "appid":
+        return binding.appid
+    if key == "certstorename":
+        return binding.certstorename if binding.certstorename is not None else NULL
+    value = binding.settings[key]
+    spec = httpsys.ALL_SETTINGS[key]
+    if spec.kind == "switch":
+        if key in SET_NOT_SET_KEYS:
+            return _t("Set" if value else "Not Set", locale)
+        return _t("Enabled" if value else "Disabled", locale)
+    if value is None:
+        return NULL
+    return str(value)
+
+
+def render_binding(binding: httpsys.SslBinding, locale: str, field_set: str) -> list[str]:
+    """The lines of one binding block of `show sslcert`."""
+    first = "IP:port" if binding.kind == "ipport" else "Hostname:port"
+    lines = [_line(first, binding.endpoint, locale)]
+    fields = CLASSIC_FIELDS + (NEWER_FIELDS if field_set == "2022" else ())
+    lines += [_line(label, _value(binding, key, locale), locale) for label, key in fields]
+    if field_set == "2022":
+        for block in EXTENDED_PROPERTIES:
+            lines.append("")
+            lines.append(INDENT + _t("Extended Properties:", locale))
+            lines += [_line(label, value, locale, EXTENDED_INDENT) for label, value in block]
+    return lines
+
+
+def _header(locale: str) -> list[str]:
+    # [SAMPLES]: a blank line, the header, a rule of dashes as long as the header, a blank line
+    header = _t("SSL Certificate bindings:", locale)
+    return ["", header, "-" * len(header), ""]
+
+
+def _message(*lines: str) -> str:
+    # assumed: netsh frames its one-line results with a blank line before and after,
+    # as it does for `show` ([SAMPLES] begin with a blank line)
+    return "\r\n".join(["", *lines, ""]) + "\r\n"
+
+
+def _failure(result: ToolResult, *lines: str) -> ToolResult:
+    result.exit_code = 1
+    return result.out(_message(*lines))
+
+
+# --------------------------------------------------------------------------- arguments
+class _BadParameter(Exception):
+    """A known keyword with a value netsh rejects: "The parameter is incorrect."."""
+
+
+def _parse_keywords(args: list[str], allowed: set[str]) -> dict[str, str]:
+    """``key=value`` arguments (keywords case-insensitive) restricted to ``allowed``."""
+    values: dict[str, str] = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        key = key.lower()
+        if not sep:
+            raise ToolRefused(f"netsh argument {arg!r} is not key=value (positional form not emulated)")
+        if key not in allowed:
+            raise ToolRefused(f"netsh http sslcert keyword {key!r} is not emulated "
+                              f"(emulated: {', '.join(sorted(allowed))})")
+        if key in values:
+            raise _BadParameter(f"keyword {key} given twice")  # assumed: netsh rejects repeats
+        if value == "":
+            raise _BadParameter(f"keyword {key} has an empty value")
+        values[key] = value
+    return values
+
+
+def _endpoint(values: dict[str, str]) -> tuple[str, str]:
+    kinds = [k for k in httpsys.ENDPOINT_KINDS if k in values]
+    if len(kinds) != 1:
+        raise _BadParameter("give exactly one of ipport= / hostnameport=")
+    try:
+        return kinds[0], httpsys.parse_endpoint(kinds[0], values[kinds[0]])
+    except ValueError as exc:
+        raise _BadParameter(str(exc)) from exc
+
+
+SETTABLE = {s.key for s in httpsys.CLASSIC_SETTINGS if s.netsh_parameter}
+ADD_KEYWORDS = {"ipport", "hostnameport", "certhash", "appid", "certstorename"} | SETTABLE
+
+
+# --------------------------------------------------------------------------- commands
+def _show(args: list[str], ctx: ToolContext) -> ToolResult:
+    state = ctx.state
+    locale = state.locale
+    result = ToolResult()
+    values = _parse_keywords(args, {"ipport", "hostnameport"})
+    if not values:
+        lines = _header(locale)
+        bindings = state.ssl_bindings.all()
+        if not bindings:
+            # assumed: with no bindings, only the header and the rule (and the blank lines)
+            return result.out("\r\n".join(lines) + "\r\n")
+        for binding in bindings:
+            lines += render_binding(binding, locale, state.netsh_field_set)
+            lines.append("")
+        return result.out("\r\n".join(lines) + "\r\n")
+    kind, endpoint = _endpoint(values)
+    binding = state.ssl_bindings.get(kind, endpoint)
+    lines = _header(locale)
+    if binding is None:
+        # assumed: header, rule, blank line, then the Win32 error 2 text; exit code 1
+        result.exit_code = 1
+        lines += [MESSAGES["error_2"], ""]
+        return result.out("\r\n".join(lines) + "\r\n")
+    lines += render_binding(binding, locale, state.netsh_field_set)
+    lines.append("")
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+def _build_binding(values: dict[str, str], kind: str, endpoint: str) -> httpsys.SslBinding:
+    if "certhash" not in values or "appid" not in values:
+        raise _BadParameter("certhash= and appid= are required")  # assumed: no usage text
+    try:
+        certhash = httpsys.parse_certhash(values["certhash"])
+        appid = httpsys.parse_appid(values["appid"])
+        settings = httpsys.full_settings({k: v for k, v in values.items() if k in SETTABLE})
+    except ValueError as exc:
+        raise _BadParameter(str(exc)) from exc
+    return httpsys.SslBinding(kind=kind, endpoint=endpoint, certhash=certhash, appid=appid,
+                              certstorename=values.get("certstorename"), settings=settings)
+
+
+def _certificate_usable(ctx: ToolContext, binding: httpsys.SslBinding) -> bool:
+    # [NETSH-DOC]: certstorename defaults to MY; the certificate must be in the local
+    # machine context.  [TOOLS-MD]: error 1312 when it is missing from the named store or
+    # has no private key.  Store names and hashes compare case-insensitively.
+    store = binding.certstorename or "MY"
+    cert = ctx.state.find_certificate("LocalMachine", store, binding.certhash)
+    return cert is not None and cert.has_private_key
+
+
+def _add(args: list[str], ctx: ToolContext) -> ToolResult:
+    result = ToolResult()
+    values = _parse_keywords(args, ADD_KEYWORDS)
+    kind, endpoint = _endpoint(values)
+    binding = _build_binding(values, kind, endpoint)
+    # assumed order of checks: existing binding (183) before the certificate (1312)
+    if ctx.state.ssl_bindings.get(kind, endpoint) is not None:
+        return _failure(result, MESSAGES["add_failed"].format(code=183), MESSAGES["error_183"])
+    if not _certificate_usable(ctx, binding):
+        return _failure(result, MESSAGES["add_failed"].format(code=1312), MESSAGES["error_1312"])
+    ctx.state.ssl_bindings.put(binding)
+    return result.out(_message(MESSAGES["added"]))
+
+
+def _update(args: list[str], ctx: ToolContext) -> ToolResult:
+    result = ToolResult()
+    values = _parse_keywords(args, ADD_KEYWORDS)
+    kind, endpoint = _endpoint(values)
+    binding = _build_binding(values, kind, endpoint)
+    # assumed: update needs an existing binding (error 2) and replaces the whole record,
+    # so settings not given return to their defaults
+    if ctx.state.ssl_bindings.get(kind, endpoint) is None:
+        return _failure(result, MESSAGES["update_failed"].format(code=2), MESSAGES["error_2"])
+    if not _certificate_usable(ctx, binding):
+        return _failure(result, MESSAGES["update_failed"].format(code=1312), MESSAGES["error_1312"])
+    ctx.state.ssl_bindings.put(binding)
+    return result.out(_message(MESSAGES["updated"]))
+
+
+def _delete(args: list[str], ctx: ToolContext) -> ToolResult:
+    result = ToolResult()
+    values = _parse_keywords(args, {"ipport", "hostnameport"})
+    kind, endpoint = _endpoint(values)
+    if not ctx.state.ssl_bindings.remove(kind, endpoint):
+        return _failure(result, MESSAGES["delete_failed"].format(code=2), MESSAGES["error_2"])
+    return result.out(_message(MESSAGES["deleted"]))
+
+
+_VERBS = {"show": _show, "add": _add, "delete": _delete, "update": _update}
+
+
+def run(args: list[str], ctx: ToolContext) -> ToolResult:
+    """Entry point: ``args`` is argv without the executable name."""
+    words = [a.lower() for a in args[:3]]
+    if len(words) < 3 or words[0] != "http" or words[2] != "sslcert" or words[1] not in _VERBS:
+        raise ToolRefused("only `netsh http show|add|delete|update sslcert ...` is emulated, got "
+                          f"`netsh {' '.join(args)}`")
+    try:
+        return _VERBS[words[1]](args[3:], ctx)
+    except _BadParameter:
+        return _failure(ToolResult(), MESSAGES["error_87"])
+
+
+TOOLS = [ToolSpec(name="netsh", run=run)]
