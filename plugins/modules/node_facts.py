@@ -1,0 +1,67 @@
+#!/usr/bin/python
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This is an action plugin (plugins/action/node_facts.py); this file holds its documentation.
+
+DOCUMENTATION = r"""
+module: node_facts
+short_description: Gather the facts the remediation checks need from a Windows node
+version_added: 0.1.0
+description:
+  - Runs read-only documented Windows commands on the node, all in one round trip, and returns
+    what they report as the fact C(irops_node).
+  - Use it instead of fact gathering (C(gather_facts=false)): it needs no PowerShell module on the node.
+  - It only reads, so it runs in check mode too.
+extends_documentation_fragment:
+  - irops.remediation.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+options:
+  gather_subset:
+    description:
+      - Which facts to gather. V(all) gathers every subset.
+      - V(http_sslcert) reads every http.sys SSL binding (C(netsh http show sslcert)).
+    type: list
+    elements: str
+    default: [all]
+author:
+  - irops maintainers (@irops-remediation)
+"""
+
+EXAMPLES = r"""
+- name: Read the http.sys SSL bindings
+  irops.remediation.node_facts:
+    gather_subset: [http_sslcert]
+
+- name: Show the certificate bound to the Scale Out Master port
+  ansible.builtin.debug:
+    msg: "{{ ansible_facts.irops_node.http_sslcert | selectattr('endpoint', 'eq', 'ipport=0.0.0.0:8391') }}"
+"""
+
+RETURN = r"""
+ansible_facts:
+  description: The gathered facts.
+  returned: always
+  type: dict
+  contains:
+    irops_node:
+      description: Facts per subset, and C(gather_errors) naming any subset that could not be read and why.
+      type: dict
+      sample:
+        http_sslcert:
+          - endpoint: ipport=0.0.0.0:8391
+            certificate_hash: 3DF10A7C5521980B6E4413A79C028E61F05B3A19
+            app_id: "{8f3e2b94-1c55-4d0e-9a7b-2f6c1d9e0a11}"
+            certificate_store: Root
+            fields: [["IP:port", "0.0.0.0:8391"]]
+        gather_errors: {}
+round_trips:
+  description: How many times the task sent commands to the node (always 1).
+  returned: always
+  type: int
+  sample: 1
+"""

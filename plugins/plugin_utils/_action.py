@@ -1,0 +1,46 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base class of every action in this collection.
+
+An action validates its arguments before anything reaches the node, runs documented
+Windows commands through :class:`CommandRunner`, and reports the round trips it made.
+Subclasses declare ``argument_spec`` (and the usual ``mutually_exclusive``-style
+constraints) and implement :meth:`execute`.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandRunner
+
+
+class NodeAction(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = True
+    _supports_check_mode = True
+    _supports_async = False
+
+    argument_spec: dict = {}
+    constraints: dict = {}
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        _validation, args = self.validate_argument_spec(argument_spec=self.argument_spec, **self.constraints)
+        runner = CommandRunner(self, check_mode=bool(self._task.check_mode))
+        try:
+            result.update(self.execute(args, runner, task_vars or {}))
+        except RemediationError as exc:
+            exc._result = dict(exc._result, round_trips=runner.round_trips, commands=runner.commands_run)
+            raise
+        result["round_trips"] = runner.round_trips
+        result.setdefault("changed", False)
+        return result
+
+    @abstractmethod
+    def execute(self, args: dict, runner: CommandRunner, task_vars: dict) -> dict:
+        """Do the work; return the result keys. Raise RemediationError to fail."""
