@@ -1,0 +1,234 @@
+"""The project's two entry points, for a machine that has only Python 3.11, pip and git.
+
+    python3 dev.py demo   simulated Windows nodes with documented faults: diagnosed,
+                          remediated in check mode (nothing changes), remediated, diagnosed clean
+    python3 dev.py test   every test: unit, simulator, end to end over WinRM, ansible-lint and
+                          ansible-test sanity
+
+Each command first makes .venv/ with the pinned requirements (again only when a requirements
+file changed) and re-runs itself inside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BUILD = ROOT / ".build"
+COLLECTIONS = BUILD / "collections"            # ansible_collections/irops/remediation -> ROOT (a link)
+SANITY_TREE = BUILD / "sanity"                 # a copy: ansible-test refuses a linked tree
+SIMULATOR = ROOT / "tests" / "simulator"
+REQUIREMENTS = {"demo": ["requirements.txt", "tests/simulator/requirements.txt"], "test": ["requirements-dev.txt"]}
+DEMO_NODES = {
+    "ssis-master-01": "scaleout_master_healthy",
+    "ssis-master-02": "scaleout_master_binding_wrong_cert",
+    "ssis-master-03": "scaleout_master_binding_missing",
+}
+
+
+# ---------------------------------------------------------------- environment
+
+def _venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _requirements_digest(files: list[str]) -> str:
+    digest = hashlib.sha256()
+    for name in files:
+        path = ROOT / name
+        digest.update(path.read_bytes())
+        for line in path.read_text().splitlines():  # follow "-r other.txt"
+            if line.startswith("-r "):
+                digest.update((path.parent / line[3:].strip()).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv(command: str) -> None:
+    """Create .venv with the command's requirements; re-run this script inside it."""
+    files = REQUIREMENTS[command]
+    stamp = VENV / f".installed-{command}"
+    wanted = _requirements_digest(files)
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        if not _venv_python().exists():
+            print(f"dev.py: creating {VENV.name}/", flush=True)
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        print(f"dev.py: installing {', '.join(files)} (first run only)", flush=True)
+        args = [str(_venv_python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        for name in files:
+            args += ["-r", str(ROOT / name)]
+        subprocess.run(args, check=True)
+        stamp.write_text(wanted)
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        os.execv(str(_venv_python()), [str(_venv_python()), str(ROOT / "dev.py"), *sys.argv[1:]])
+
+
+def stage_collection() -> Path:
+    """Make ROOT importable as irops.remediation; return the collections path for Ansible."""
+    link = COLLECTIONS / "ansible_collections" / "irops" / "remediation"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink():
+        if link.exists():
+            shutil.rmtree(link)
+        link.symlink_to(ROOT, target_is_directory=True)
+    return COLLECTIONS
+
+
+def stage_sanity_tree() -> Path:
+    """Copy the files git would ship (tracked and untracked, not ignored) for ansible-test."""
+    target = SANITY_TREE / "ansible_collections" / "irops" / "remediation"
+    if target.exists():
+        shutil.rmtree(target)
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    # ansible-test reads the file list from git when the tree is a repository of its own.
+    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=target, check=True)
+    return target
+
+
+def provide_pip_bootstrap() -> None:
+    """Put tests/quality/get_pip_standin.py where ansible-test looks for its pip bootstrap."""
+    import ansible_test  # pylint: disable=import-outside-toplevel  (only in the test venv)
+
+    source = Path(ansible_test.__file__).parent / "_internal" / "python_requirements.py"
+    version = re.search(r"pip='([0-9.]+)'", source.read_text()).group(1)
+    cache = Path.home() / ".ansible" / "test" / "cache" / f"get_pip_{version.replace('.', '_')}.py"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "tests" / "quality" / "get_pip_standin.py", cache)
+
+
+def ansible_test_sanity() -> subprocess.CompletedProcess:
+    """Run ``ansible-test sanity`` on a staged copy of the collection, in its own virtualenvs."""
+    tree = stage_sanity_tree()
+    provide_pip_bootstrap()
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return subprocess.run(["ansible-test", "sanity", "--venv", "--python", python, "--color", "no"],
+                          cwd=tree, env=ansible_env(), capture_output=True, text=True, check=False)
+
+
+def ansible_env(**extra: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=str(stage_collection()),
+        ANSIBLE_HOST_KEY_CHECKING="False",
+        ANSIBLE_NOCOLOR=env.get("ANSIBLE_NOCOLOR", "0"),
+        ANSIBLE_RETRY_FILES_ENABLED="False",
+        ANSIBLE_LOCAL_TEMP=str(BUILD / "ansible-tmp"),
+        PATH=f"{_venv_python().parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    env.update(extra)
+    return env
+
+
+# ---------------------------------------------------------------- simulator
+
+@contextlib.contextmanager
+def simulator(nodes: dict[str, str], workdir: Path):
+    """Start the simulated Windows node server; yield (base_url, inventory_path)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port_file, inventory = workdir / "port", workdir / "hosts.yml"
+    port_file.unlink(missing_ok=True)
+    args = [sys.executable, "-m", "winsim", "--port", "0", "--port-file", str(port_file), "--inventory", str(inventory)]
+    for name, scenario in nodes.items():
+        args += ["--node", f"{name}={scenario}"]
+    env = dict(os.environ, PYTHONPATH=str(SIMULATOR))
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the simulator did not start (exit code {process.poll()})")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port_file.read_text().strip()}", inventory
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _sim_get(base: str, path: str):
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        return json.load(response)
+
+
+# ---------------------------------------------------------------- commands
+
+def demo() -> int:
+    ensure_venv("demo")
+    workdir = BUILD / "demo"
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    env = ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_DISPLAY_SKIPPED_HOSTS="False")
+    with simulator(DEMO_NODES, workdir) as (base, hosts):
+        inventory = ["-i", str(hosts), "-i", str(ROOT / "demo" / "inventory.yml")]
+
+        def digests() -> dict:
+            return {node: _sim_get(base, f"/_sim/nodes/{node}/state")["digest"] for node in DEMO_NODES}
+
+        def round_trips() -> dict:
+            return {node: len(_sim_get(base, f"/_sim/nodes/{node}/log")["log"]) for node in DEMO_NODES}
+
+        def play(title: str, playbook: str, *flags: str) -> str:
+            print(f"\n=== {title}\n    ansible-playbook {playbook} {' '.join(flags)}".rstrip(), flush=True)
+            before = round_trips()
+            run = subprocess.run(["ansible-playbook", *inventory, str(ROOT / playbook), *flags], check=False,
+                                 env=env, capture_output=True, text=True)
+            print(run.stdout + run.stderr)
+            trips = {node: count - before[node] for node, count in round_trips().items()}
+            print("    WinRM commands per node: " + ", ".join(f"{n} {c}" for n, c in trips.items()))
+            if run.returncode != 0:
+                raise SystemExit(f"dev.py: {playbook} failed (exit code {run.returncode})")
+            return run.stdout
+
+        print(f"Simulated Windows nodes at {base}: " + ", ".join(f"{n} ({s})" for n, s in DEMO_NODES.items()))
+        play("1. Audit: which documented failures does each node have?", "playbooks/diagnose.yml")
+        start = digests()
+        play("2. Dry run: what would the fix change? (check mode, diff)", "playbooks/remediate_scaleout_master.yml",
+             "--check", "--diff")
+        unchanged = digests() == start
+        print(f"    node state digests after the dry run: {'unchanged' if unchanged else 'CHANGED'}")
+        if not unchanged:
+            raise SystemExit("dev.py: check mode changed a node")
+        play("3. Remediate", "playbooks/remediate_scaleout_master.yml", "--diff")
+        again = play("4. Remediate again: nothing is left to change", "playbooks/remediate_scaleout_master.yml")
+        if re.search(r"changed=[1-9]", again):
+            raise SystemExit("dev.py: the second run changed something")
+        final = play("5. Audit again", "playbooks/diagnose.yml")
+        if "FAIL " in final:
+            raise SystemExit("dev.py: a documented failure is still present")
+    print("\nDemo complete: drift found, shown in check mode without changes, fixed once, audited clean.")
+    return 0
+
+
+def test(pytest_args: list[str]) -> int:
+    ensure_venv("test")
+    stage_collection()
+    env = ansible_env()
+    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("demo", "test"):
+        print(__doc__.strip())
+        return 2
+    return demo() if argv[0] == "demo" else test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,66 @@
+"""diagnose and node_facts end to end: one read-only round trip, findings per documented entry."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+MASTER = "135ECC829AAAF3647605A7F67604990E8DF4AAB4"
+DIAGNOSE = {"name": "Diagnose", "irops.remediation.diagnose": {
+    "node_roles": ["scaleout_master"],
+    "settings": {"scaleout_master_thumbprint": MASTER.lower(), "scaleout_master_port": 8391}}}
+
+
+def finding(result, entry_id):
+    return next(f for f in result["findings"] if f["id"] == entry_id)
+
+
+def test_findings_name_the_documented_entry_and_the_evidence(sim, playbook):
+    run = playbook([DIAGNOSE], "healthy:wrong:missing:v2022", "--check")
+    digests = {node: sim.digest(node) for node in ("healthy", "wrong", "missing", "v2022")}
+    statuses = {node: finding(run.result(node), "scaleout-http-request-error")["status"]
+                for node in ("healthy", "wrong", "missing", "v2022")}
+    assert statuses == {"healthy": "pass", "wrong": "fail", "missing": "fail", "v2022": "pass"}, run.output
+    wrong = finding(run.result("wrong"), "scaleout-http-request-error")
+    assert "59358A03AE8A040FD272086CC24FADE3DB60A987" in wrong["evidence"] and MASTER in wrong["evidence"]
+    assert wrong["fix"] == {"module": "irops.remediation.http_sslcert",
+                            "playbook": "playbooks/remediate_scaleout_master.yml"}
+    assert "CommunicationException" in wrong["signature"]
+    assert "FAIL" in run.result("wrong")["msg"]
+    for node in digests:
+        assert run.result(node)["round_trips"] == 1
+        assert sim.digest(node) == digests[node]
+
+
+def test_fail_on_findings_stops_a_pipeline(sim, playbook):
+    task = {"name": "Gate", "irops.remediation.diagnose": dict(DIAGNOSE["irops.remediation.diagnose"],
+                                                               fail_on_findings=True)}
+    run = playbook([task], "healthy:wrong")
+    assert run.result("wrong").get("failed") is True and "1 documented failure(s)" in run.result("wrong")["msg"]
+    assert not run.result("healthy").get("failed")
+
+
+def test_not_applicable_for_other_roles_and_no_round_trip(sim, playbook):
+    task = {"name": "Worker", "irops.remediation.diagnose": {"node_roles": ["scaleout_worker"]}}
+    result = playbook([task], "healthy").result("healthy")
+    assert finding(result, "scaleout-http-request-error")["status"] == "not_applicable"
+    assert result["round_trips"] == 0 and sim.log("healthy") == []
+
+
+def test_bad_settings_fail_before_any_command(sim, playbook):
+    task = {"name": "Bad", "irops.remediation.diagnose": {"node_roles": ["scaleout_master"],
+                                                          "settings": {"scaleout_master_thumbprint": "xyz"}}}
+    result = playbook([task], "healthy").result("healthy")
+    assert result.get("failed") and "settings.scaleout_master_thumbprint 'xyz'" in result["msg"]
+    assert sim.log("healthy") == []
+
+
+def test_node_facts_reads_every_binding_in_one_round_trip(sim, playbook):
+    task = {"name": "Facts", "irops.remediation.node_facts": {}}
+    result = playbook([task], "v2022", "--check").result("v2022")
+    facts = result["ansible_facts"]["irops_node"]
+    assert facts["gather_errors"] == {}
+    assert [b["endpoint"] for b in facts["http_sslcert"]] == ["ipport=0.0.0.0:8391"]
+    assert facts["http_sslcert"][0]["certificate_hash"] == MASTER
+    assert result["round_trips"] == 1 and len(sim.log("v2022")) == 1
