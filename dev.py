@@ -105,7 +105,7 @@ def stage_sanity_tree() -> Path:
 
 def provide_pip_bootstrap() -> None:
     """Put tests/quality/get_pip_standin.py where ansible-test looks for its pip bootstrap."""
-    import ansible_test  # pylint: disable=import-outside-toplevel  (only in the test venv)
+    import ansible_test  # pylint: disable=import-outside-toplevel  # only the test venv has it
 
     source = Path(ansible_test.__file__).parent / "_internal" / "python_requirements.py"
     version = re.search(r"pip='([0-9.]+)'", source.read_text()).group(1)

@@ -11,7 +11,7 @@ version_added: 0.1.0
 description:
   - Runs read-only documented Windows commands on the node, all in one round trip, and returns
     what they report as the fact C(irops_node).
-  - Use it instead of fact gathering (C(gather_facts=false)): it needs no PowerShell module on the node.
+  - Use it instead of fact gathering (C(gather_facts=false)); it needs no PowerShell module on the node.
   - It only reads, so it runs in check mode too.
 extends_documentation_fragment:
   - irops.remediation.attributes

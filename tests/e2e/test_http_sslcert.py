@@ -112,7 +112,7 @@ def test_verbose_output_names_every_command_it_ran(sim, playbook):
     run = playbook([BIND], "missing", "-vvvv")
     assert "irops: round trip 1, 1 command(s):" in run.output
     assert "irops:   netsh http show sslcert" in run.output
-    assert f"'appid={{" in run.output  # the quoted app id, as sent
+    assert "'appid={" in run.output  # the quoted app id, as sent
 
 
 def test_dropped_connection_during_the_change_is_reported_as_unreachable(sim, playbook):

@@ -98,6 +98,6 @@ def test_other_bootstrap_actions_and_tampered_wrappers_are_refused(allow_refusal
 
 @pytest.mark.parametrize("stdin", [b"", b"not json\n\0\0\0\0\n{}", b'{"name":"other","script":""}\n\0\0\0\0\n{}'])
 def test_malformed_bootstrap_input_is_refused(allow_refusals, stdin):
-    script, _ = wrapper_call("powershell_mkdtemp.ps1", {"Directory": "%TEMP%", "Name": "z"})
+    script, _stdin = wrapper_call("powershell_mkdtemp.ps1", {"Directory": "%TEMP%", "Name": "z"})
     outcome = run(make_node(), script, stdin)
     assert outcome.exit_code == 1 and outcome.stderr[0].startswith("winsim: refused: ansible bootstrap wrapper")

@@ -231,8 +231,8 @@ def test_fault_injected_failure_leaves_state_unchanged():
 
     node = make_node("scaleout_master_binding_missing")
     node.set_faults(parse_faults([{"match": ["netsh", "http", "add", "sslcert"], "occurrence": 2,
-                                   "exit_code": 1, "stdout": "SSL Certificate add failed, Error: 5\r\n"
-                                                               "Access is denied.\r\n"}]))
+                                   "exit_code": 1,
+                                   "stdout": "SSL Certificate add failed, Error: 5\r\nAccess is denied.\r\n"}]))
     first = run_one(node, ADD)
     assert first["rc"] == 0
     run_one(node, "netsh http delete sslcert ipport=0.0.0.0:8391")

@@ -91,7 +91,7 @@ def test_fault_matching_counts_occurrences_case_insensitively():
     fault = Fault.from_json({"match": ["NETSH.exe", "HTTP", "add"], "occurrence": 2, "count": 2})
     assert fault.match == ("netsh", "http", "add")
     argv = ["netsh.EXE", "Http", "ADD", "sslcert"]
-    assert [fault.check(argv) for _ in range(5)] == [False, True, True, False, False]
+    assert [fault.check(argv) for _attempt in range(5)] == [False, True, True, False, False]
     assert not fault.check(["netsh", "http"])
     assert fault.to_json()["seen"] == 5 and fault.to_json()["fired"] == 2
 

@@ -179,7 +179,7 @@ def test_native_output_without_pipeline_goes_to_stdout_with_crlf_lines():
 def test_stderr_lines_become_error_records_with_2to1_and_stay_in_order():
     node = make_node()
     node.set_faults(parse_faults([{"match": ["netsh"], "action": "fail", "exit_code": 5,
-                                        "stdout": "first\r\n", "stderr": "oops 1\r\noops 2\r\n"}]))
+                                   "stdout": "first\r\n", "stderr": "oops 1\r\noops 2\r\n"}]))
     result = run_one(node, "netsh http show sslcert")
     assert result == {"number": 1, "out": ["first"], "err": ["oops 1", "oops 2"], "rc": 5}
 
@@ -248,8 +248,6 @@ def test_parenthesised_expression_inside_a_block_is_refused(allow_refusals):
                         "{ if (-not ($_ -is [System.Management.Automation.ErrorRecord])) { 'O' } }")
     # -not of a parenthesised expression is outside the subset: refused at parse time
     assert outcome.stderr and outcome.stderr[0].startswith("winsim: refused:")
-
-
 
 
 def test_tool_names_resolve_case_insensitively_with_or_without_exe(monkeypatch):

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where scenario names are looked up (default: tests/simulator/scenarios)")
     args = parser.parse_args(argv)
 
-    names = [name for name, _ in args.node]
+    names = [name for name, _scenario in args.node]
     if len(set(names)) != len(names):
         parser.error("each --node name must be unique")
     try:
