@@ -22,6 +22,21 @@ _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 # shell strips and drops lines of a script, so a value spanning lines cannot survive.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _EXECUTABLE = re.compile(r"^[A-Za-z0-9_.-]+$")
+_PARAMETER = re.compile(r"^-[A-Za-z][A-Za-z0-9]*$")
+_STAGE = re.compile(r"^[A-Z][a-z]+-[A-Za-z]+( -?[A-Za-z0-9]+)*$")
+
+
+class Param(str):
+    """A constant parameter name of our own code (``-LiteralPath``, ``-store``), emitted bare.
+
+    Only a cmdlet tells a parameter from a value by the missing quotes, so parameter names
+    are marked instead of quoted; values never are.
+    """
+
+    def __new__(cls, name: str):
+        if not _PARAMETER.match(name):
+            raise ValueError(f"{name!r} is not a parameter name")
+        return super().__new__(cls, name)
 
 
 def quote_argument(value: str, what: str = "value") -> str:
@@ -49,8 +64,18 @@ def quote_argument(value: str, what: str = "value") -> str:
     return "'" + escaped + "'"
 
 
-def command_line(executable: str, *args: str) -> str:
-    """Build ``executable arg...``; every argument passes through :func:`quote_argument`."""
+def command_line(executable: str, *args: str, pipeline: tuple = ()) -> str:
+    """Build ``executable arg... [| Stage ...]``.
+
+    Every argument passes through :func:`quote_argument`, except :class:`Param` names.
+    ``pipeline`` holds constant cmdlet stages of our own code (``Sort-Object LastWriteTime``).
+    """
     if not _EXECUTABLE.match(executable):
         raise ValueError(f"executable name {executable!r} is not a plain program name")
-    return " ".join([executable] + [quote_argument(arg, what=f"argument of {executable}") for arg in args])
+    words = [executable] + [arg if isinstance(arg, Param) else quote_argument(arg, what=f"argument of {executable}")
+                            for arg in args]
+    for stage in pipeline:
+        if not _STAGE.match(stage):
+            raise ValueError(f"pipeline stage {stage!r} is not a constant cmdlet call")
+        words += ["|", stage]
+    return " ".join(words)

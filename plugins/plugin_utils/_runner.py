@@ -26,17 +26,26 @@ _END = re.compile(r"^##irops end (\d+) (-?\d+)$")
 _ERROR_RECORD = "System.Management.Automation.ErrorRecord"
 
 
+_CMDLET = re.compile(r"^[A-Z][a-z]+-[A-Za-z]+$")
+
+
 @dataclass(frozen=True)
 class Command:
-    """A native command: a program name (a constant) and its arguments (quoted on use)."""
+    """A native program or a cmdlet: a constant name, arguments quoted on use, and for a
+    cmdlet optional constant pipeline stages (see docs/dev/remote-execution.md)."""
 
     executable: str
     args: tuple = ()
     read_only: bool = True
+    pipeline: tuple = ()
+
+    @property
+    def is_cmdlet(self) -> bool:
+        return bool(_CMDLET.match(self.executable))
 
     @property
     def line(self) -> str:
-        return command_line(self.executable, *self.args)
+        return command_line(self.executable, *self.args, pipeline=self.pipeline)
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,8 @@ def build_script(commands: list[Command]) -> str:
     for index, command in enumerate(commands, start=1):
         lines += [
             f"'##irops begin {index}'",
-            "$LASTEXITCODE = -1",
+            # A cmdlet never sets $LASTEXITCODE; a native program always does.
+            "$LASTEXITCODE = 0" if command.is_cmdlet else "$LASTEXITCODE = -1",
             f"{command.line} 2>&1 | ForEach-Object {{ if ($_ -is [{_ERROR_RECORD}]) {{ 'E ' + $_ }} else {{ 'O ' + $_ }} }}",
             f"'##irops end {index} ' + $LASTEXITCODE",
         ]
@@ -88,7 +98,10 @@ def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[Comm
         if begin:
             current, out, err = int(begin.group(1)), [], []
         elif end and current is not None and int(end.group(1)) == current:
-            results.append(CommandResult(commands[current - 1].line, int(end.group(2)), _join(out), _join(err)))
+            command, rc = commands[current - 1], int(end.group(2))
+            if command.is_cmdlet and err and rc == 0:
+                rc = 1  # a cmdlet reports failure only through error records
+            results.append(CommandResult(command.line, rc, _join(out), _join(err)))
             current = None
         elif current is not None and line[:1] in ("O", "E"):
             (out if line[0] == "O" else err).append(line[2:])

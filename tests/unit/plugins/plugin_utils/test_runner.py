@@ -44,3 +44,32 @@ def test_a_command_that_never_ended_is_not_a_result():
 def test_a_command_that_could_not_start_reports_minus_one():
     results, _stray = parse_script_output([SHOW], "##irops begin 1\n##irops end 1 -1\n")
     assert results[0].rc == -1 and not results[0].ok
+
+
+def test_cmdlets_get_bare_parameters_quoted_values_and_constant_stages():
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
+
+    listing = Command("Get-ChildItem", (Param("-LiteralPath"), "C:\\Users\\x y\\Agent", Param("-File")),
+                      pipeline=("Sort-Object LastWriteTime -Descending", "Select-Object -First 3 -ExpandProperty FullName"))
+    assert listing.is_cmdlet and not SHOW.is_cmdlet
+    assert listing.line == ("Get-ChildItem -LiteralPath 'C:\\Users\\x y\\Agent' -File | Sort-Object LastWriteTime "
+                            "-Descending | Select-Object -First 3 -ExpandProperty FullName")
+    script = build_script([listing]).splitlines()
+    assert script[2] == "$LASTEXITCODE = 0"
+
+
+def test_a_cmdlet_with_error_records_fails():
+    listing = Command("Get-Content", ("C:\\missing.log",))
+    results, _stray = parse_script_output([listing], "##irops begin 1\nE Cannot find path\n##irops end 1 0\n")
+    assert results[0].rc == 1 and "Cannot find path" in results[0].stderr
+
+
+def test_parameter_names_and_stages_are_checked():
+    import pytest
+
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, command_line
+
+    with pytest.raises(ValueError):
+        Param("-Path; calc")
+    with pytest.raises(ValueError):
+        command_line("Get-Content", "x", pipeline=("Out-File $(calc)",))
