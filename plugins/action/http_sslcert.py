@@ -142,18 +142,22 @@ def _planned(endpoint, want):
     return _netsh.Binding(endpoint, want["certificate_hash"], want["app_id"], want["certificate_store"])
 
 
+_COMPARED = ("certificate_hash", "app_id", "certificate_store")
+
+
 def _view(binding):
+    """The compared values, plus every field netsh printed (the way back after a rebind)."""
     if binding is None:
         return None
     return {"certificate_hash": binding.certificate_hash, "app_id": binding.app_id,
-            "certificate_store": binding.effective_store}
+            "certificate_store": binding.effective_store, "fields": [list(pair) for pair in binding.fields]}
 
 
 def _render(endpoint, binding) -> str:
     if binding is None:
         return ""
     view = _view(binding)
-    return f"{endpoint.argument}\n" + "".join(f"  {key}: {value}\n" for key, value in view.items())
+    return f"{endpoint.argument}\n" + "".join(f"  {key}: {view[key]}\n" for key in _COMPARED)
 
 
 def _diff(endpoint, before, after) -> dict:

@@ -124,6 +124,12 @@ before:
     certificate_store:
       description: The store name as netsh printed it (C(MY) when it printed C((null))).
       type: str
+    fields:
+      description:
+        - Every line of the binding as netsh printed it, as [label, value] pairs in the node's language,
+          so settings that a rebind resets can be restored by hand.
+      type: list
+      elements: list
 after:
   description: The binding after the task (in check mode, the binding the task would make), or null.
   returned: always
