@@ -32,6 +32,8 @@ def test_check_mode_reports_drift_and_changes_nothing(sim, playbook, node, befor
     result = run.result(node)
     assert result["changed"] is True and not result.get("failed"), run.output
     assert (result["before"] or {}).get("certificate_hash") == before_hash
+    if before_hash:  # every printed field of the binding a rebind would replace, as a way back
+        assert ["Negotiate Client Certificate", "Disabled"] in result["before"]["fields"]
     assert result["after"]["certificate_hash"] == MASTER
     assert [s["id"] for s in result["documented_symptoms"]] == ["scaleout-http-request-error"]
     assert MASTER in result["diff"]["after"] and "http.sys SSL binding" in result["diff"]["before_header"]
