@@ -26,6 +26,30 @@ _PARAMETER = re.compile(r"^-[A-Za-z][A-Za-z0-9]*$")
 _STAGE = re.compile(r"^[A-Z][a-z]+-[A-Za-z]+( -?[A-Za-z0-9]+)*$")
 
 
+class Secret:
+    """A secret argument (a password): it travels on the command's standard input, never in
+    the script, so no log, command line or error shows it. ``repr`` hides it too."""
+
+    def __init__(self, value: str, what: str = "password"):
+        if not isinstance(value, str):
+            raise InvalidValue(what, value, "pass a string", secret=True)
+        if _CONTROL.search(value):
+            raise InvalidValue(what, value, "it cannot contain line breaks or control characters", secret=True)
+        if '"' in value:
+            raise InvalidValue(what, value, 'it cannot contain a double quote ("): PowerShell 5.1 does not '
+                               "escape it when it starts a native program; choose another password", secret=True)
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+
+def quote_string(value: str, what: str = "value") -> str:
+    """``value`` as a PowerShell single-quoted string literal, for expression mode."""
+    token = quote_argument(value, what)
+    return token if token.startswith("'") else "'" + token + "'"
+
+
 class Param(str):
     """A constant parameter name of our own code (``-LiteralPath``, ``-store``), emitted bare.
 
@@ -64,16 +88,24 @@ def quote_argument(value: str, what: str = "value") -> str:
     return "'" + escaped + "'"
 
 
-def command_line(executable: str, *args: str, pipeline: tuple = ()) -> str:
+def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tuple = ()) -> str:
     """Build ``executable arg... [| Stage ...]``.
 
-    Every argument passes through :func:`quote_argument`, except :class:`Param` names.
+    Every argument passes through :func:`quote_argument`, except :class:`Param` names and
+    :class:`Secret` values, which become the variables named in ``secret_names``, in order.
     ``pipeline`` holds constant cmdlet stages of our own code (``Sort-Object LastWriteTime``).
     """
     if not _EXECUTABLE.match(executable):
         raise ValueError(f"executable name {executable!r} is not a plain program name")
-    words = [executable] + [arg if isinstance(arg, Param) else quote_argument(arg, what=f"argument of {executable}")
-                            for arg in args]
+    names = iter(secret_names)
+    words = [executable]
+    for arg in args:
+        if isinstance(arg, Param):
+            words.append(arg)
+        elif isinstance(arg, Secret):
+            words.append(next(names))
+        else:
+            words.append(quote_argument(arg, what=f"argument of {executable}"))
     for stage in pipeline:
         if not _STAGE.match(stage):
             raise ValueError(f"pipeline stage {stage!r} is not a constant cmdlet call")

@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.utils.display import Display
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
-from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import command_line
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret, command_line, quote_string
 
 display = Display()
 
@@ -27,6 +27,7 @@ _ERROR_RECORD = "System.Management.Automation.ErrorRecord"
 
 
 _CMDLET = re.compile(r"^[A-Z][a-z]+-[A-Za-z]+$")
+_TAG_LINES = f"ForEach-Object {{ if ($_ -is [{_ERROR_RECORD}]) {{ 'E ' + $_ }} else {{ 'O ' + $_ }} }}"
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,42 @@ class Command:
         return bool(_CMDLET.match(self.executable))
 
     @property
+    def secrets(self) -> list:
+        return [arg for arg in self.args if isinstance(arg, Secret)]
+
+    def render(self, secret_names: tuple = ()) -> str:
+        return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names)
+
+    @property
     def line(self) -> str:
-        return command_line(self.executable, *self.args, pipeline=self.pipeline)
+        """The command as logged: secrets appear as the variables that carry them."""
+        return self.render(tuple(f"$irops_secret_{i}" for i in range(1, len(self.secrets) + 1)))
+
+    def statement(self, secret_names: tuple) -> list[str]:
+        # A cmdlet never sets $LASTEXITCODE; a native program always does.
+        reset = "$LASTEXITCODE = 0" if self.is_cmdlet else "$LASTEXITCODE = -1"
+        return [reset, f"{self.render(secret_names)} 2>&1 | {_TAG_LINES}"]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A constant .NET expression of our own code; ``{0}``, ``{1}``... are string values,
+    single-quoted on use. A .NET exception is caught and reported as exit code 1."""
+
+    template: str
+    values: tuple = ()
+    read_only: bool = True
+    is_cmdlet = True
+    secrets: tuple = ()
+
+    @property
+    def line(self) -> str:
+        return self.template.format(*[quote_string(value, what="path") for value in self.values])
+
+    def statement(self, secret_names: tuple) -> list[str]:
+        del secret_names
+        return ["$LASTEXITCODE = 0",
+                f"try {{ {self.line} | ForEach-Object {{ 'O ' + $_ }} }} catch {{ 'E ' + $_; $LASTEXITCODE = 1 }}"]
 
 
 @dataclass(frozen=True)
@@ -69,18 +104,21 @@ class RemoteCommandError(RemediationError):
     """The node did not run a script to the end; ``result`` holds what did come back."""
 
 
-def build_script(commands: list[Command]) -> str:
+def build_script(commands: list) -> tuple[str, bytes | None]:
+    """The script for one round trip, and the standard input that carries its secrets."""
     lines = ["$ErrorActionPreference = 'Continue'"]
+    secrets: list[Secret] = []
+    body: list[str] = []
     for index, command in enumerate(commands, start=1):
-        lines += [
-            f"'##irops begin {index}'",
-            # A cmdlet never sets $LASTEXITCODE; a native program always does.
-            "$LASTEXITCODE = 0" if command.is_cmdlet else "$LASTEXITCODE = -1",
-            f"{command.line} 2>&1 | ForEach-Object {{ if ($_ -is [{_ERROR_RECORD}]) {{ 'E ' + $_ }} else {{ 'O ' + $_ }} }}",
-            f"'##irops end {index} ' + $LASTEXITCODE",
-        ]
-    lines.append("exit 0")
-    return "\n".join(lines)
+        names = []
+        for secret in command.secrets:
+            secrets.append(secret)
+            names.append(f"$irops_secret_{len(secrets)}")
+        body += [f"'##irops begin {index}'", *command.statement(tuple(names)), f"'##irops end {index} ' + $LASTEXITCODE"]
+    lines += [f"$irops_secret_{i} = [Console]::In.ReadLine()" for i in range(1, len(secrets) + 1)]
+    lines += body + ["exit 0"]
+    stdin = "".join(secret.value + "\n" for secret in secrets).encode("utf-8") if secrets else None
+    return "\n".join(lines), stdin
 
 
 def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[CommandResult], list[str]]:
@@ -132,13 +170,13 @@ class CommandRunner:
             writes = [c.line for c in commands if not c.read_only]
             if writes:
                 raise AnsibleError(f"refusing to change the node in check mode: {writes}")
-        script = build_script(commands)
+        script, stdin = build_script(commands)
         self.round_trips += 1
         display.vvvv(f"irops: round trip {self.round_trips}, {len(commands)} command(s):", host=self._host)
         for command in commands:
             display.vvvv(f"irops:   {command.line}", host=self._host)
         try:
-            raw = self._action._low_level_execute_command(script, sudoable=False)
+            raw = self._action._low_level_execute_command(script, sudoable=False, in_data=stdin)
         except AnsibleConnectionFailure:
             raise
         except Exception as exc:  # transport errors from pywinrm/requests/psrp surface as plain exceptions

@@ -11,7 +11,8 @@ DELETE = Command("netsh", ("http", "delete", "sslcert", "ipport=0.0.0.0:8391"), 
 
 
 def test_script_shape():
-    script = build_script([SHOW, DELETE])
+    script, stdin = build_script([SHOW, DELETE])
+    assert stdin is None
     lines = script.splitlines()
     assert lines[0] == "$ErrorActionPreference = 'Continue'"
     assert lines[1:4] == ["'##irops begin 1'", "$LASTEXITCODE = -1",
@@ -54,7 +55,7 @@ def test_cmdlets_get_bare_parameters_quoted_values_and_constant_stages():
     assert listing.is_cmdlet and not SHOW.is_cmdlet
     assert listing.line == ("Get-ChildItem -LiteralPath 'C:\\Users\\x y\\Agent' -File | Sort-Object LastWriteTime "
                             "-Descending | Select-Object -First 3 -ExpandProperty FullName")
-    script = build_script([listing]).splitlines()
+    script = build_script([listing])[0].splitlines()
     assert script[2] == "$LASTEXITCODE = 0"
 
 
@@ -73,3 +74,42 @@ def test_parameter_names_and_stages_are_checked():
         Param("-Path; calc")
     with pytest.raises(ValueError):
         command_line("Get-Content", "x", pipeline=("Out-File $(calc)",))
+
+
+def test_secrets_travel_on_stdin_never_in_the_script():
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, Secret
+
+    password = "S3cr3t; $(calc) 'x'"
+    config = Command("sc.exe", ("config", "DIAHostService", "obj=", "CONTOSO\\svc-ir", "password=", Secret(password)),
+                     read_only=False)
+    script, stdin = build_script([SHOW, config])
+    assert password not in script and "S3cr3t" not in script and "S3cr3t" not in config.line
+    assert stdin == (password + "\n").encode()
+    assert script.splitlines()[1] == "$irops_secret_1 = [Console]::In.ReadLine()"
+    assert "obj= CONTOSO\\svc-ir password= $irops_secret_1 2>&1" in script
+    assert "S3cr3t" not in repr(config)
+    assert Param("-p") == "-p"
+
+
+def test_secret_validation_never_shows_the_value():
+    import pytest
+
+    from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
+
+    for bad in ('pa"ss', "two\nlines"):
+        with pytest.raises(InvalidValue) as error:
+            Secret(bad, what="password")
+        assert "pa" not in str(error.value).replace("password", "") and "(value hidden)" in str(error.value)
+
+
+def test_expressions_are_caught_and_quote_their_values():
+    from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Expression
+
+    read = Expression("[Convert]::ToBase64String([IO.File]::ReadAllBytes({0}))", ("C:\\Windows\\System32\\drivers\\etc\\hosts",))
+    script = build_script([read])[0].splitlines()
+    assert script[2] == "$LASTEXITCODE = 0"
+    assert script[3] == ("try { [Convert]::ToBase64String([IO.File]::ReadAllBytes('C:\\Windows\\System32\\drivers\\etc\\hosts'))"
+                         " | ForEach-Object { 'O ' + $_ } } catch { 'E ' + $_; $LASTEXITCODE = 1 }")
+    results, _stray = parse_script_output([read], "##irops begin 1\nE Could not find file\n##irops end 1 1\n")
+    assert results[0].rc == 1
