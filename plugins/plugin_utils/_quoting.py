@@ -44,6 +44,19 @@ class Secret:
         return "Secret(***)"
 
 
+def native_argument(value: str, what: str = "value") -> str:
+    """:func:`quote_argument` for an argument of a native program (not a cmdlet).
+
+    PowerShell 5.1 wraps an argument holding a space in double quotes without doubling a
+    trailing backslash, so the program reads ``\\"`` as an escaped quote: refuse that value.
+    """
+    token = quote_argument(value, what)
+    if value.endswith("\\") and any(ch.isspace() for ch in value):
+        raise InvalidValue(what, value, "PowerShell 5.1 passes a value that holds a space and ends with a backslash "
+                           "to a Windows program incorrectly; remove the trailing backslash")
+    return token
+
+
 def quote_string(value: str, what: str = "value") -> str:
     """``value`` as a PowerShell single-quoted string literal, for expression mode."""
     token = quote_argument(value, what)
@@ -88,7 +101,7 @@ def quote_argument(value: str, what: str = "value") -> str:
     return "'" + escaped + "'"
 
 
-def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tuple = ()) -> str:
+def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tuple = (), native: bool = True) -> str:
     """Build ``executable arg... [| Stage ...]``.
 
     Every argument passes through :func:`quote_argument`, except :class:`Param` names and
@@ -105,7 +118,8 @@ def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tup
         elif isinstance(arg, Secret):
             words.append(next(names))
         else:
-            words.append(quote_argument(arg, what=f"argument of {executable}"))
+            quote = native_argument if native else quote_argument
+            words.append(quote(arg, what=f"argument of {executable}"))
     for stage in pipeline:
         if not _STAGE.match(stage):
             raise ValueError(f"pipeline stage {stage!r} is not a constant cmdlet call")

@@ -49,7 +49,8 @@ class Command:
         return [arg for arg in self.args if isinstance(arg, Secret)]
 
     def render(self, secret_names: tuple = ()) -> str:
-        return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names)
+        return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names,
+                            native=not self.is_cmdlet)
 
     @property
     def line(self) -> str:

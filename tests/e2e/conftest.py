@@ -53,6 +53,16 @@ class Simulator:
     def reset(self, node: str) -> None:
         self._call(f"/_sim/nodes/{node}/reset", {})
 
+    def load_state(self, node: str, state: dict) -> None:
+        """Replace the node's state (the shape of ``state(node)``); faults stay."""
+        self._call(f"/_sim/nodes/{node}/state", {"state": state})
+
+    def clear_log(self, node: str) -> None:
+        self._call(f"/_sim/nodes/{node}/log/clear", {})
+
+    def clear_refusals(self) -> None:
+        self._call("/_sim/refusals/clear", {})
+
     def fault(self, node: str, spec: dict) -> None:
         """Replace the node's faults with this one."""
         self._call(f"/_sim/nodes/{node}/faults", [spec])
@@ -82,6 +92,7 @@ def sim(simulator):
     """The simulator with every node back at its scenario's state; no command refused."""
     for node in NODES:
         simulator.reset(node)
+    simulator.clear_refusals()  # a refusal fails the test that caused it, not the ones after it
     yield simulator
     assert simulator.refusals() == [], "the simulator refused commands outside its grammar"
 

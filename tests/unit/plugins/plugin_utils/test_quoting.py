@@ -68,3 +68,15 @@ def test_command_line_quotes_every_argument_and_checks_the_program_name():
     assert command_line("netsh", "http", "add", "appid={x}") == "netsh http add 'appid={x}'"
     with pytest.raises(ValueError):
         command_line("netsh; rm", "x")
+
+
+def test_a_spaced_value_ending_in_a_backslash_is_refused_for_native_programs_only():
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import native_argument
+
+    with pytest.raises(InvalidValue, match="trailing backslash"):
+        native_argument("C:\\Program Files\\", what="path")
+    assert native_argument("C:\\Temp\\") == "C:\\Temp\\"
+    assert quote_argument("C:\\Program Files\\") == "'C:\\Program Files\\'"
+    with pytest.raises(InvalidValue):
+        command_line("reg", "query", "HKLM\\SOFTWARE\\My Key\\")
+    assert command_line("Get-ChildItem", "C:\\Program Files\\", native=False) == "Get-ChildItem 'C:\\Program Files\\'"
