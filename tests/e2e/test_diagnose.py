@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-MASTER = "135ECC829AAAF3647605A7F67604990E8DF4AAB4"
+MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 DIAGNOSE = {"name": "Diagnose", "irops.remediation.diagnose": {
     "node_roles": ["scaleout_master"],
     "settings": {"scaleout_master_thumbprint": MASTER.lower(), "scaleout_master_port": 8391}}}
@@ -23,7 +23,7 @@ def test_findings_name_the_documented_entry_and_the_evidence(sim, playbook):
                 for node in ("healthy", "wrong", "missing", "v2022")}
     assert statuses == {"healthy": "pass", "wrong": "fail", "missing": "fail", "v2022": "pass"}, run.output
     wrong = finding(run.result("wrong"), "scaleout-http-request-error")
-    assert "59358A03AE8A040FD272086CC24FADE3DB60A987" in wrong["evidence"] and MASTER in wrong["evidence"]
+    assert "BD89861C7801C45BE44FB59FADC9198889B77F45" in wrong["evidence"] and MASTER in wrong["evidence"]
     assert wrong["fix"] == {"module": "irops.remediation.http_sslcert",
                             "playbook": "playbooks/remediate_scaleout_master.yml"}
     assert "CommunicationException" in wrong["signature"]

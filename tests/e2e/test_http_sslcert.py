@@ -10,8 +10,8 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-MASTER = "135ECC829AAAF3647605A7F67604990E8DF4AAB4"
-OLD = "59358A03AE8A040FD272086CC24FADE3DB60A987"
+MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
+OLD = "BD89861C7801C45BE44FB59FADC9198889B77F45"
 BIND = {"name": "Bind the master certificate", "irops.remediation.http_sslcert": {
     "ip_port": "0.0.0.0:8391", "certificate_hash": MASTER, "certificate_store": "Root"}}
 
@@ -71,7 +71,7 @@ def test_healthy_node_and_2022_field_set_need_nothing(sim, playbook):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    ({"certificate_hash": "135ECC829AAAF3647605A7F67604990E8DF4AA"}, "40 hexadecimal digits"),
+    ({"certificate_hash": "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F0"}, "40 hexadecimal digits"),
     ({"ip_port": "0.0.0.0:70000"}, "from 1 to 65535"),
     ({"ip_port": "0.0.0.0:0"}, "from 1 to 65535"),
     ({"ip_port": "0.0.0.0;calc:8391"}, "IPv4 or bracketed IPv6"),

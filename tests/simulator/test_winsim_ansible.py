@@ -17,7 +17,7 @@ import pytest
 import winsim
 
 SIMULATOR_DIR = Path(__file__).resolve().parent
-MASTER = "135ecc829aaaf3647605a7f67604990e8df4aab4"
+MASTER = "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 TRANSFER_ACTION = '''

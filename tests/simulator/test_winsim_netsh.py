@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from winsim_helpers import make_node, run, run_one
 
-MASTER = "135ecc829aaaf3647605a7f67604990e8df4aab4"
-OTHER = "59358a03ae8a040fd272086cc24fade3db60a987"
+MASTER = "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"
+OTHER = "bd89861c7801c45be44fb59fadc9198889b77f45"
 APPID = "{fbd80bfd-9ab6-5dc8-a84b-37651993b139}"
 ADD = f"netsh http add sslcert ipport=0.0.0.0:8391 certhash={MASTER} appid='{APPID}' certstorename=Root"
 
@@ -105,7 +105,7 @@ def test_add_certificate_missing_from_store_is_error_1312(command):
 
 def test_add_certificate_without_private_key_is_error_1312():
     node = make_node({"node": {"cert_stores": {"LocalMachine": {"My": [
-        {"thumbprint": OTHER, "subject": "CN=nokey", "has_private_key": False}]}}}})
+        {"cert": "scaleout_master_old"}]}}}})
     result = run_one(node, f"netsh http add sslcert ipport=0.0.0.0:443 certhash={OTHER} appid='{APPID}'")
     assert result["rc"] == 1 and result["out"][1] == "SSL Certificate add failed, Error: 1312"
 
@@ -123,7 +123,7 @@ def test_add_hash_and_store_name_case_insensitive_store_name_printed_as_given():
 
 def test_add_without_store_prints_null_and_uses_my():
     node = make_node({"node": {"cert_stores": {"LocalMachine": {"MY": [
-        {"thumbprint": OTHER, "subject": "CN=web", "has_private_key": True}]}}}})
+        {"cert": "scaleout_master_old", "key": True}]}}}})
     assert run_one(node, f"netsh http add sslcert ipport=0.0.0.0:443 certhash={OTHER} appid='{APPID}'")["rc"] == 0
     out = run_one(node, "netsh http show sslcert ipport=0.0.0.0:443")["out"]
     assert "    Certificate Store Name       : (null)" in out
@@ -164,7 +164,7 @@ def test_bad_parameters_are_the_parameter_is_incorrect(command):
 
 def test_ipv6_endpoint_is_canonical():
     node = make_node({"node": {"cert_stores": {"LocalMachine": {"My": [
-        {"thumbprint": OTHER, "subject": "CN=v6", "has_private_key": True}]}}}})
+        {"cert": "scaleout_master_old", "key": True}]}}}})
     assert run_one(node, f"netsh http add sslcert ipport=[0:0::0]:443 certhash={OTHER} appid='{APPID}'")["rc"] == 0
     assert run_one(node, "netsh http show sslcert ipport=[::]:443")["out"][4] == \
         "    IP:port                      : [::]:443"
@@ -217,7 +217,7 @@ def test_2022_field_set():
 def test_german_labels():
     node = make_node({"node": {
         "locale": "de-DE",
-        "cert_stores": {"LocalMachine": {"Root": [{"thumbprint": MASTER, "subject": "CN=m", "has_private_key": True}]}},
+        "cert_stores": {"LocalMachine": {"Root": [{"cert": "scaleout_master", "key": True}]}},
         "http_ssl_bindings": [{"ipport": "0.0.0.0:8391", "certhash": MASTER, "appid": APPID, "certstorename": "Root"}],
     }})
     out = run(node, "netsh http show sslcert").stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from winsim_helpers import batch, make_node, run, run_one
+from winsim_helpers import batch, make_node, run, run_many, run_one
 
 from winsim import winpath
 from winsim.node import Fault, NodeState, parse_faults
@@ -57,14 +57,18 @@ def test_state_is_case_insensitive_for_paths_and_stores():
     assert state.is_file(winpath.normalize("c:/data//a.TXT"))
     assert state.read_file(winpath.normalize("C:\\DATA\\.\\x\\..\\a.txt")) == b"hi"
     assert state.find_store("LocalMachine", "ROOT") == []
-    assert state.to_json()["files"] == {"C:\\Data\\A.txt": {"base64": "aGk="}}
+    assert state.to_json()["files"]["C:\\Data\\A.txt"]["base64"] == "aGk="
 
 
 @pytest.mark.parametrize("doc, message", [
-    ({"node": {"locale": "fr-FR"}}, "locale"),
+    ({"node": {"locale": "it-IT"}}, "locale"),
     ({"node": {"netsh_field_set": "2019"}}, "netsh_field_set"),
     ({"node": {"colour": "blue"}}, "unknown node state keys"),
-    ({"node": {"cert_stores": {"LocalMachine": {"My": [{"thumbprint": "abc"}]}}}}, "40 hexadecimal"),
+    ({"node": {"cert_stores": {"LocalMachine": {"My": [{"thumbprint": "abc"}]}}}}, "real X.509"),
+    ({"node": {"cert_stores": {"LocalMachine": {"My": [{"cert": "scaleout_master", "thumbprint": "a" * 40}]}}}},
+     "does not match"),
+    ({"node": {"cert_stores": {"LocalMachine": {"My": [{"cert": "scaleout_master", "key": {"provider": "x"}}]}}}},
+     "key provider"),
     ({"node": {"cert_stores": {"CurrentUser": {}}}}, "location"),
     ({"node": {"http_ssl_bindings": [{"ipport": "0.0.0.0:1", "certhash": "a" * 40, "appid": "x"}]}}, "GUID"),
     ({"node": {"http_ssl_bindings": [{"certhash": "a" * 40, "appid": "{" + "0" * 8 + "-0000-0000-0000-" + "0" * 12 + "}"}]}},
@@ -72,7 +76,8 @@ def test_state_is_case_insensitive_for_paths_and_stores():
     ({"node": {"files": {"relative.txt": {"text": "x"}}}}, "absolute"),
     ({"faults": [{"match": []}]}, "fault match"),
     ({"faults": [{"match": "netsh", "action": "explode"}]}, "fault action"),
-    ({"nodes": {}}, "unknown top-level keys"),
+    ({"colour": {}}, "unknown top-level keys"),
+    ({"nodes": {"a": {}}, "node": {}}, "not both"),
 ])
 def test_bad_scenarios_are_rejected_with_the_offending_value(doc, message):
     with pytest.raises(ScenarioError) as caught:
@@ -137,3 +142,28 @@ def test_two_hundred_nodes_are_cheap():
     nodes = [make_node(name=f"n{i}") for i in range(200)]
     assert len({n.digest() for n in nodes}) == 1
     assert time.perf_counter() - start < 2.0
+
+
+def test_commands_list_with_read_only_classification(sim):
+    import urllib.request
+
+    from winsim.readonly import is_read_only
+
+    handle = sim({"m": "scaleout_pair_healthy:master"})
+    node = handle.node("m")
+    run_many(node, "netsh http show sslcert", "Test-Path -LiteralPath 'C:\\'", "sc.exe query WinRM")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"{handle.url}/_sim/nodes/m/commands", timeout=10) as response:
+        doc = json.loads(response.read())
+    assert doc["round_trips"] == 1 and doc["all_read_only"] is True
+    assert [(c["kind"], c["argv"][0]) for c in doc["commands"]] == [
+        ("native", "netsh"), ("native", "sc.exe"), ("cmdlet", "Test-Path")]
+    run_many(node, "sc.exe stop WinRM")
+    assert node.commands()[-1]["read_only"] is False
+    for argv, expected in [(["certutil", "-store", "My"], True), (["certutil", "-f", "-importpfx", "x"], False),
+                           (["reg", "add", "HKLM\\X"], False), (["icacls", "C:\\x"], True),
+                           (["icacls", "C:\\x", "/grant", "a:(R)"], False),
+                           (["sqlcmd", "-S", ".", "-Q", "SET NOCOUNT ON; SELECT 1"], True),
+                           (["sqlcmd", "-S", ".", "-Q", "EXEC catalog.enable_scaleout"], False),
+                           (["Move-Item", "-LiteralPath", "a"], False), (["dmgcmd", "-cgc"], True)]:
+        assert is_read_only(argv) is expected, argv

@@ -80,12 +80,21 @@ def test_runner_batch_parses_to_the_expected_statements():
     ("& netsh http", "'&'"),
     (". C:\\evil.ps1", "'.'"),
     ("foreach ($x in 1) { 'a' }", "foreach"),
+    ("try { 'a' } finally { 'b' }", "one untyped catch"),
+    ("try { 'a' } catch [System.IO.IOException] { 'b' }", "typed catch"),
+    ("catch { 'b' }", "without a preceding try"),
     ("function f { }", "function"),
     ("<# block #> netsh", "block comments"),
     ("netsh 'unterminated", "unterminated"),
-    ("$x = 1", "variable $x is not supported"),
+    ("$x = 1", "only $<name> = [Console]::In.ReadLine()"),
+    ("$x = [Environment]::ExpandEnvironmentVariables('a')", "only $<name> = [Console]::In.ReadLine()"),
+    ("netsh $y", "variable expansion"),
+    ("$p = [Console]::In.ReadLine(); netsh a$p", "variable expansion"),
     ("$env:Path", "scoped or drive"),
-    ("[Console]::WriteLine('x')", "'['"),
+    ("[Console]::WriteLine('x')", "[console]::WriteLine is not supported"),
+    ("[Diagnostics.Process]::Start('calc')", "type [diagnostics.process]"),
+    ("[IO.File]::ReadAllBytes('a', 'b')", "takes 1 argument"),
+    ("[IO.File]::ReadAllBytes('a').Length", "token '.'"),
     ("'a' | Out-File C:\\x", "piping an expression"),
     ("'a' -f 'b'", "operator -f"),
     ("$_.Exception", "member access"),
@@ -105,7 +114,7 @@ def test_a_parse_refusal_runs_nothing_and_is_recorded(allow_refusals):
     node = make_node("scaleout_master_binding_missing")
     before = node.digest()
     outcome = run(node, "netsh http add sslcert ipport=0.0.0.0:8391 "
-                        "certhash=135ecc829aaaf3647605a7f67604990e8df4aab4 "
+                        "certhash=ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b "
                         "appid='{fbd80bfd-9ab6-5dc8-a84b-37651993b139}' certstorename=Root\n"
                         "netsh http delete sslcert ipport=$(whoami)")
     assert outcome.exit_code == 1
@@ -121,17 +130,22 @@ def test_unknown_command_is_refused_at_run_time_and_the_script_goes_on(allow_ref
     node = make_node()
     outcome = run(node, batch("Invoke-Expression 'netsh http show sslcert'", "netsh http show sslcert"))
     first, second = parse_batch(outcome.stdout)
-    assert first == {"number": 1, "out": [], "err": [], "rc": -1}  # never started: -1 stays
+    assert first == {"number": 1, "out": [], "err": [], "rc": 0}  # never ran: the 0 set before a cmdlet stays
     assert second["rc"] == 0 and second["out"][1] == "SSL Certificate bindings:"
     assert "winsim: refused: Invoke-Expression 'netsh http show sslcert'" in outcome.stderr[0]
     assert len(allow_refusals()) == 1
 
 
 @pytest.mark.parametrize("command, reason", [
-    ("sc.exe query DIAHostService", "no emulated executable"),  # not emulated in version 1
     ("netsh.com http show sslcert", "no emulated executable"),
     ("cmd /c netsh", "no emulated executable"),
-    ("netsh advfirewall show allprofiles", "only `netsh http"),
+    ("netsh advfirewall show allprofiles", "only `netsh advfirewall firewall"),
+    ("netsh wlan show profiles", "only `netsh http"),
+    ("Get-ChildItem -LiteralPath 'C:\\' | Out-File C:\\x.txt", "only ForEach-Object"),
+    ("Test-Path -LiteralPath 'relative'", "relative"),
+    ("Get-ChildItem -LiteralPath 'C:\\' -Depth 2", "-Depth"),
+    ("Get-Content -Path 'C:\\*.txt'", "wildcard"),
+    ("Test-NetConnection -ComputerName a", "InformationLevel Quiet"),
     ("netsh http show sslcert ipport=0.0.0.0:1 foo=bar", "keyword 'foo'"),
     ("netsh http show sslcert 'a\"b'", "double quote"),
     ("netsh http show sslcert ''", "empty argument"),

@@ -23,7 +23,7 @@ from winsim_helpers import batch, encoded_arguments, parse_batch
 import winsim
 
 SIMULATOR_DIR = Path(__file__).resolve().parent
-MASTER = "135ecc829aaaf3647605a7f67604990e8df4aab4"
+MASTER = "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"
 APPID = "{fbd80bfd-9ab6-5dc8-a84b-37651993b139}"
 ADD = f"netsh http add sslcert ipport=0.0.0.0:8391 certhash={MASTER} appid='{APPID}' certstorename=Root"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -159,7 +159,7 @@ def test_stdin_is_delivered_and_long_output_spans_several_receives(sim):
 
 def test_codepage_437_shell_encodes_output_in_cp437(sim):
     handle = sim({"de": {"node": {"locale": "de-DE", "cert_stores": {"LocalMachine": {"Root": [
-        {"thumbprint": MASTER, "subject": "CN=m", "has_private_key": True}]}},
+        {"cert": "scaleout_master", "key": True}]}},
         "http_ssl_bindings": [{"ipport": "0.0.0.0:8391", "certhash": MASTER, "appid": APPID}]}}})
     proto = protocol(handle, "de")
     shell_id = proto.open_shell()  # pywinrm's default code page 437

@@ -14,12 +14,15 @@ TAG_PIPE = ("2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.Er
             "{ 'E ' + $_ } else { 'O ' + $_ } }")
 
 
-def batch(*commands: str) -> str:
-    """A script shaped like docs/dev/remote-execution.md for the given command lines."""
-    lines = ["$ErrorActionPreference = 'Continue'"]
+def batch(*commands: str, prefix: str = "") -> str:
+    """A script shaped like docs/dev/remote-execution.md for the given command lines (a cmdlet or a
+    .NET call is preceded by ``$LASTEXITCODE = 0``, a native program by ``-1``); ``prefix``: lines
+    before the batch (e.g. reading stdin)."""
+    lines = ["$ErrorActionPreference = 'Continue'"] + ([prefix] if prefix else [])
     for number, command in enumerate(commands, 1):
-        lines += [f"'##irops begin {number}'", "$LASTEXITCODE = -1", f"{command} {TAG_PIPE}",
-                  f"'##irops end {number} ' + $LASTEXITCODE"]
+        cmdlet = re.match(r"^[A-Z][a-z]+-[A-Za-z]+ ", command) or command.startswith("[")
+        lines += [f"'##irops begin {number}'", "$LASTEXITCODE = 0" if cmdlet else "$LASTEXITCODE = -1",
+                  f"{command} {TAG_PIPE}", f"'##irops end {number} ' + $LASTEXITCODE"]
     lines.append("exit 0")
     return "\n".join(lines)
 
@@ -59,9 +62,15 @@ def parse_batch(stdout: list[str]) -> list[dict]:
     return results
 
 
-def run_one(node: Node, command: str) -> dict:
-    """Run one command in a batch; return {out, err, rc}."""
-    outcome = run(node, batch(command))
+def run_one(node: Node, command: str, stdin: bytes = b"", prefix: str = "") -> dict:
+    """Run one command in a batch; return {out, err, rc} (rc 1 for a cmdlet with error lines, as the runner)."""
+    outcome = run(node, batch(command, prefix=prefix), stdin)
     assert outcome.exit_code == 0, outcome
     [result] = parse_batch(outcome.stdout)
     return result
+
+
+def run_many(node: Node, *commands: str) -> list[dict]:
+    outcome = run(node, batch(*commands))
+    assert outcome.exit_code == 0, outcome
+    return parse_batch(outcome.stdout)

@@ -1,7 +1,8 @@
 """winsim: a simulated Windows node for end-to-end tests of ``irops.remediation``.
 
 A WS-Management (WinRM) server on 127.0.0.1 whose nodes run a strict PowerShell subset
-and emulated Windows tools (``netsh http ... sslcert``) against in-memory state.  See
+and emulated Windows tools (netsh, certutil, winhttpcertcfg, icacls, reg, sc.exe, sqlcmd,
+dmgcmd) against in-memory state with real X.509 certificates.  See
 ``tests/simulator/README.md`` for the start command, scenarios, faults and control API.
 
 Python API for tests::
@@ -20,13 +21,14 @@ import threading
 from pathlib import Path
 
 from winsim.inventory import write_inventory
+from winsim.network import Fabric
 from winsim.node import Node
 from winsim.refusal_log import clear_refusals, refusals
-from winsim.scenario import load_scenario
+from winsim.scenario import load_scenario, roles
 from winsim.wsman import DEFAULT_PASSWORD, DEFAULT_USER, SimServer
 
 __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "ServerHandle", "build_server", "clear_refusals",
-           "refusals", "start_in_thread"]
+           "group_nodes", "refusals", "start_in_thread"]
 
 
 def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
@@ -38,12 +40,22 @@ def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT
         return load_scenario(ref, dirs)
 
     built = {}
+    fabric = Fabric()
     for name, scenario in nodes.items():
         if not isinstance(name, str) or not _valid_node_name(name):
             raise ValueError(f"node name {name!r}: use letters, digits, '-', '_' and '.' "
                              "(it becomes an inventory host name and a URL path segment)")
-        built[name] = Node(name, scenario, loader)
+        node = Node(name, scenario, loader)
+        node.fabric = fabric
+        fabric.nodes[name] = node
+        fabric.add_scenario_network(node.network, f"{name}={scenario if isinstance(scenario, str) else '(inline)'}")
+        built[name] = node
     return SimServer(port, built, user, password, dirs)
+
+
+def group_nodes(scenario: str, prefix: str = "", scenario_dirs: list | None = None) -> dict[str, str]:
+    """Every node of a group scenario: ``{prefix + role: "scenario:role"}``."""
+    return {prefix + role: f"{scenario}:{role}" for role in roles(scenario, scenario_dirs)}
 
 
 def _valid_node_name(name: str) -> bool:

@@ -34,7 +34,7 @@ import json
 from dataclasses import dataclass
 
 from winsim import winpath
-from winsim.node import PathError
+from winsim.filesystem import PathError
 
 # sha256 of the normalised bootstrap_wrapper.ps1 text -> where it comes from
 KNOWN_WRAPPERS = {

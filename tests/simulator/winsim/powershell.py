@@ -8,22 +8,29 @@ else loudly.  Nothing here knows about the collection: only generic PowerShell.
 Grammar (keywords, cmdlet and parameter names case-insensitive)::
 
     script     := { separator } { statement { separator } }      separator: newline ; # comment
-    statement  := assignment | if | exit | pipeline
+    statement  := assignment | if | try | exit | pipeline
     assignment := ( $ErrorActionPreference | $LASTEXITCODE ) = expression
+                | $name = [Console]::In.ReadLine()
     if         := if ( condition ) block { elseif ( condition ) block } [ else block ]
+    try        := try block catch block
     exit       := exit [ expression ]
-    pipeline   := expression | command [ | ForEach-Object block ]...
+    pipeline   := expression | call [2>&1] { | stage } | command { | stage }
+    stage      := ForEach-Object block | Sort-Object ... | Select-Object ...
     block      := { statements }
     condition  := expression | Get-Variable NAME [-ErrorAction SilentlyContinue|Ignore]
     expression := unary { + unary } [ -is [System.Management.Automation.ErrorRecord] ]
-    unary      := -not unary | ! unary | 'single' | "double" | integer | -integer
+    unary      := -not unary | ! unary | 'single' | "double" | integer | -integer | call
                 | $LASTEXITCODE | $_ | $PSItem | $? | $ErrorActionPreference | $true | $false | $null
-    command    := NAME { argument | -Parameter | 2>&1 }
+                | $name (assigned from stdin)
+    call       := [Type]::Method( expression {, expression} )   (the whitelist in cmdlets.py)
+    command    := NAME { argument | $name | -Parameter | 2>&1 }
 
 Cmdlets: ``Remove-Item '<path>' -Force [-Recurse]`` (Ansible's temp-directory cleanup),
 ``Set-StrictMode -Version <v>`` / ``-Off``, ``Get-Variable NAME -ErrorAction
-SilentlyContinue`` (only as an if condition) and ``ForEach-Object { ... }`` (only after
-``|``).  Any other command name is an executable looked up in ``winsim/tools``.
+SilentlyContinue`` (only as an if condition), ``ForEach-Object { ... }`` (only after ``|``)
+and the cmdlets of ``winsim/cmdlets.py`` (Test-Path, Get-ChildItem, Get-Content, Copy-Item,
+Move-Item, Test-NetConnection, Sort-Object, Select-Object).  Any other command name is an
+executable looked up in ``winsim/tools``.
 
 Tokenising follows PowerShell's tokenizer (PowerShell/PowerShell
 src/System.Management.Automation/engine/parser/tokenizer.cs and CharTraits.cs):
@@ -56,12 +63,14 @@ Semantics kept from PowerShell 5.1:
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from winsim import winpath
-from winsim.node import PathError
+from winsim import cmdlets, winpath
+from winsim.cmdlets import STATIC_METHODS, STATIC_TYPES
+from winsim.filesystem import PathError
 from winsim.tools import resolve
 
 SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
@@ -70,10 +79,10 @@ DASHES = "-\u2013\u2014\u2015"
 NEWLINES = "\r\n"
 BACKTICK_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 OTHER_KEYWORDS = {
-    "begin", "break", "catch", "class", "configuration", "continue", "data", "define", "do",
+    "begin", "break", "class", "configuration", "continue", "data", "define", "do",
     "dynamicparam", "end", "enum", "filter", "finally", "for", "foreach", "from", "function",
     "hidden", "in", "inlinescript", "parallel", "param", "process", "return", "sequence",
-    "switch", "throw", "trap", "try", "until", "using", "var", "while", "workflow",
+    "switch", "throw", "trap", "until", "using", "var", "while", "workflow",
 }
 READABLE_VARIABLES = {"lastexitcode", "_", "psitem", "?", "erroractionpreference", "true", "false", "null"}
 ASSIGNABLE_VARIABLES = {"lastexitcode", "erroractionpreference"}
@@ -162,6 +171,16 @@ class Word:
     value: str
     quoted: bool  # any part was quoted
     parameter: bool  # unquoted and starts with a dash: a -Parameter token
+    variable: str = ""  # the whole argument is this (stdin) variable: ``$name``
+
+
+@dataclass
+class StaticCall:
+    """``[Type]::Method(args)`` (or ``[Console]::In.ReadLine()``)."""
+
+    type_name: str  # canonical, e.g. "IO.File"
+    method: str  # e.g. "ReadAllBytes", "In.ReadLine"
+    args: list
 
 
 @dataclass
@@ -201,9 +220,16 @@ class If(Statement):
 
 
 @dataclass
+class Try(Statement):
+    body: list = field(default_factory=list)
+    handler: list = field(default_factory=list)  # the catch block (untyped catch only)
+
+
+@dataclass
 class Pipeline(Statement):
-    expression: object = None  # an expression statement, or
+    expression: object = None  # an expression statement (then commands are its pipeline stages), or
     commands: list = field(default_factory=list)  # commands joined by "|"
+    merge_stderr: bool = False  # ``2>&1`` after an expression
 
 
 # --------------------------------------------------------------------------- parser
@@ -216,6 +242,8 @@ class Parser:
         self.i = 0
         self.stmt_start = 0
         self.block_depth = 0
+        self.call_depth = 0
+        self.user_vars: set[str] = set()  # variables assigned from [Console]::In.ReadLine()
 
     # ---- helpers
     def peek(self, offset: int = 0) -> str:
@@ -316,6 +344,19 @@ class Parser:
         c = self.peek()
         if c == "$":
             save = self.i
+            name = self.peek_user_variable()
+            if name:
+                self.i += 1 + len(name)
+                self.skip_ws()
+                if self.peek() == "=" and self.peek(1) != "=":
+                    self.i += 1
+                    self.skip_ws()
+                    expression = self.parse_expression()
+                    if not (isinstance(expression, StaticCall) and expression.method == "In.ReadLine"):
+                        self.refuse(f"assignment to ${name} is not supported (only $<name> = [Console]::In.ReadLine())")
+                    self.user_vars.add(name.lower())
+                    return Assignment(self.text(start), line, column, variable=name.lower(), expression=expression)
+                self.i = save
             variable = self.parse_variable()
             self.skip_ws()
             if self.peek() == "=" and self.peek(1) != "=":
@@ -327,6 +368,8 @@ class Parser:
                 return Assignment(self.text(start), line, column, variable=variable.name, expression=expression)
             self.i = save
             return self.parse_expression_statement(start, line, column)
+        if c == "[":
+            return self.parse_expression_statement(start, line, column)
         if c in SINGLE_QUOTES or c in DOUBLE_QUOTES or c.isdigit() or c == "!" or (
                 c in DASHES and (self.peek(1).isdigit() or self.peek(1).isalpha())):
             return self.parse_expression_statement(start, line, column)
@@ -337,13 +380,17 @@ class Parser:
                 return self.parse_if(start, line, column)
             if word == "exit" and (follow == "" or is_whitespace(follow) or follow in NEWLINES + ";}"):
                 return self.parse_exit(start, line, column)
+            if word == "try" and (follow == "" or is_whitespace(follow) or follow in NEWLINES + "{"):
+                return self.parse_try(start, line, column)
             if word in ("else", "elseif"):
                 self.refuse(f"'{word}' without a preceding if")
+            if word == "catch":
+                self.refuse("'catch' without a preceding try")
             if word in OTHER_KEYWORDS and (follow == "" or not (follow.isalnum() or follow in "_-.")):
                 self.refuse(f"the '{word}' keyword is not supported")
             commands = self.parse_pipeline_commands()
             return Pipeline(self.text(start), line, column, commands=commands)
-        if c in "({[@&.,":
+        if c in "({@&.,":
             self.refuse(f"{c!r} at the start of a statement is not supported")
         self.refuse(f"unexpected character {c!r}")
 
@@ -353,9 +400,32 @@ class Parser:
     def parse_expression_statement(self, start: int, line: int, column: int) -> Pipeline:
         expression = self.parse_expression()
         self.skip_ws()
+        merge = False
+        if isinstance(expression, StaticCall) and self.s.startswith("2>&1", self.i):
+            merge = True
+            self.i += 4
+            self.skip_ws()
         if self.peek() == "|":
-            self.refuse("piping an expression is not supported")
-        return Pipeline(self.text(start), line, column, expression=expression)
+            if not isinstance(expression, StaticCall):
+                self.refuse("piping an expression is not supported (only a .NET method call's result)")
+            self.i += 1
+            self.skip_ws_newlines()
+            stages = self.parse_pipeline_commands()
+            return Pipeline(self.text(start), line, column, expression=expression, commands=stages,
+                            merge_stderr=merge)
+        return Pipeline(self.text(start), line, column, expression=expression, merge_stderr=merge)
+
+    def peek_user_variable(self) -> str:
+        """The name after '$' if it is a plain variable name that is not an automatic one."""
+        j = self.i + 1
+        while j < self.n and (self.s[j].isalnum() or self.s[j] == "_"):
+            j += 1
+        name = self.s[self.i + 1:j]
+        if not name or name.lower() in READABLE_VARIABLES or name.lower() in ASSIGNABLE_VARIABLES:
+            return ""
+        if j < self.n and self.s[j] in ":.[":
+            return ""
+        return name
 
     def parse_if(self, start: int, line: int, column: int) -> If:
         clauses = []
@@ -378,6 +448,25 @@ class Parser:
             self.i = save
             break
         return If(self.text(start), line, column, clauses=clauses, else_block=else_block)
+
+    def parse_try(self, start: int, line: int, column: int) -> Try:
+        self.i += 3
+        self.skip_ws_newlines()
+        body = self.parse_block()
+        self.skip_ws_newlines()
+        if self.peek_word().lower() != "catch":
+            self.refuse("try is supported only with one untyped catch block (no finally)")
+        self.i += 5
+        self.skip_ws_newlines()
+        if self.peek() == "[":
+            self.refuse("typed catch blocks are not supported")
+        handler = self.parse_block()
+        save = self.i
+        self.skip_ws_newlines()
+        if self.peek_word().lower() in ("catch", "finally"):
+            self.refuse("try is supported only with one untyped catch block (no finally)")
+        self.i = save
+        return Try(self.text(start), line, column, body=body, handler=handler)
 
     def parse_clause(self) -> tuple:
         self.skip_ws_newlines()
@@ -437,6 +526,8 @@ class Parser:
                     self.refuse(f"operator -{operator} is not supported")
                 self.skip_ws()
                 left = IsType(left, self.parse_type_literal())
+            elif c == "," and self.call_depth > 0:
+                return left
             elif c and c in "-*/%=<>.[,&":
                 self.refuse(f"operator or token {c!r} is not supported in an expression")
             else:
@@ -492,6 +583,8 @@ class Parser:
             return Int(value)
         if c == "$":
             return self.parse_variable()
+        if c == "[":
+            return self.parse_static_call()
         if c == "(":
             self.refuse("parenthesised expressions and subexpressions are not supported")
         if c == "":
@@ -520,9 +613,52 @@ class Parser:
             self.refuse(f"scoped or drive variables (${name}:...) are not supported")
         if self.peek() in (".", "["):
             self.refuse("member access and indexing are not supported")
-        if name not in READABLE_VARIABLES:
+        if name not in READABLE_VARIABLES and name not in self.user_vars:
             self.refuse(f"variable ${name} is not supported")
         return Var(name)
+
+    def parse_static_call(self) -> StaticCall:
+        end = self.s.find("]", self.i)
+        if end < 0:
+            self.refuse("unterminated type literal")
+        type_text = self.s[self.i + 1:end].strip().lower()
+        type_name = STATIC_TYPES.get(type_text)
+        if type_name is None:
+            self.refuse(f"type [{type_text}] is not supported")
+        self.i = end + 1
+        if not self.s.startswith("::", self.i):
+            self.refuse("a type literal is supported only in a static method call [Type]::Method(...)")
+        self.i += 2
+        j = self.i
+        while j < self.n and (self.s[j].isalnum() or self.s[j] in "_."):
+            j += 1
+        method = self.s[self.i:j]
+        if (type_name, method.lower()) not in STATIC_METHODS:
+            self.refuse(f"[{type_text}]::{method} is not supported")
+        self.i = j
+        if self.peek() != "(":
+            self.refuse("a static method must be called with (...)")
+        self.i += 1
+        args = []
+        self.call_depth += 1
+        self.skip_ws()
+        if self.peek() != ")":
+            while True:
+                self.skip_ws()
+                args.append(self.parse_expression())
+                self.skip_ws()
+                if self.peek() == ",":
+                    self.i += 1
+                    continue
+                break
+        self.call_depth -= 1
+        if self.peek() != ")":
+            self.refuse("expected ')' to close the method call")
+        self.i += 1
+        if len(args) != STATIC_METHODS[(type_name, method.lower())]:
+            self.refuse(f"[{type_text}]::{method} takes {STATIC_METHODS[(type_name, method.lower())]} argument(s)")
+        canonical = "In.ReadLine" if method.lower() == "in.readline" else method
+        return StaticCall(type_name, canonical, args)
 
     def parse_type_literal(self) -> str:
         if self.peek() != "[":
@@ -655,6 +791,12 @@ class Parser:
         first = self.peek()
         if first == "@":
             self.refuse("'@' at the start of an argument (splatting, arrays, here-strings) is not supported")
+        if first == "$":
+            name = self.peek_user_variable()
+            after = self.i + 1 + len(name)
+            if name and name.lower() in self.user_vars and (after >= self.n or self.token_end(self.s[after])):
+                self.i = after
+                return Word(value="", quoted=False, parameter=False, variable=name.lower())
         while not self.at_end():
             c = self.peek()
             if self.token_end(c):
@@ -700,7 +842,20 @@ class _VariableInfo:
 
 
 class StatementError(Exception):
-    """A non-terminating error of one statement: $? becomes false, the script goes on."""
+    """A statement-terminating error: $? becomes false, the script goes on (a try catches it).
+    ``record`` is the text of its ErrorRecord (the message without the ``Cmdlet :`` prefix)."""
+
+    def __init__(self, message: str, record: str | None = None) -> None:
+        super().__init__(message)
+        self.record = message if record is None else record
+
+
+class Caught(Exception):
+    """An error inside try { }: unwinds to the catch block with its ErrorRecord text."""
+
+    def __init__(self, record: str) -> None:
+        super().__init__(record)
+        self.record = record
 
 
 class TerminatingError(Exception):
@@ -730,8 +885,21 @@ class NativeOutcome:
 class Host(Protocol):
     """What the interpreter needs from the node (implemented in winrs.py)."""
 
-    def run_native(self, name: str, argv: list[str], statement: str) -> NativeOutcome:
-        """Run a tool; raise StatementRefused if it (or the host) refuses the call."""
+    def run_native(self, name: str, argv: list[str], statement: str, secret: set[int]) -> NativeOutcome:
+        """Run a tool; raise StatementRefused if it (or the host) refuses the call.  ``secret``:
+        indexes of argv values read from stdin, to be masked in the log."""
+
+    def read_stdin_line(self) -> str | None:
+        """The next line of the command's standard input (None at its end)."""
+
+    def log_cmdlet(self, name: str, argv: list[str], ok: bool) -> None:
+        """Record a cmdlet or .NET call in the node log."""
+
+    def cmdlet_fault(self, argv: list[str]):
+        """An injected fault for this cmdlet call (None: run it)."""
+
+    @property
+    def fabric(self): ...
 
     def refuse(self, statement: str, reason: str) -> list[str]:
         """Record a refusal; return the lines to write to the script's stderr."""
@@ -760,6 +928,8 @@ class Interpreter:
         self.strict = False
         self.success = True
         self.items: list[object] = []
+        self.variables: dict[str, object] = {}
+        self.try_depth = 0
         self.stdout: list[str] = []
         self.stderr: list[str] = []
 
@@ -775,7 +945,7 @@ class Interpreter:
         return ScriptResult(self.stdout, self.stderr, code)
 
     # ---- output
-    def emit(self, value: object, sink: list | None) -> None:
+    def emit(self, value: object, sink: list | None, statement: Statement | None = None) -> None:
         if sink is not None:
             sink.append(value)
             return
@@ -785,6 +955,9 @@ class Interpreter:
             # an error record reaching the host is written as an error (simplified: its text only)
             self.stderr.append(value.message)
             return
+        if isinstance(value, (cmdlets.FileItem, bytes, bytearray)) and statement is not None:
+            self.refuse(statement, "formatting objects for display (Format-Table / Out-Default) is not emulated; "
+                        "select a property or pipe to ForEach-Object")
         self.stdout.append(to_ps_string(value))
 
     def write_error(self, statement: Statement, message: str) -> None:
@@ -799,11 +972,17 @@ class Interpreter:
     def exec_statement(self, statement: Statement, sink: list | None) -> None:
         try:
             if isinstance(statement, Assignment):
-                self.assign(statement.variable, self.evaluate(statement.expression))
+                try:
+                    value = self.evaluate(statement.expression)
+                except cmdlets.TerminatingError as exc:
+                    raise StatementError(str(exc)) from None
+                self.assign(statement.variable, value)
                 self.success = True
             elif isinstance(statement, Exit):
                 value = None if statement.expression is None else self.evaluate(statement.expression)
                 raise ExitScript(to_exit_code(value))
+            elif isinstance(statement, Try):
+                self.run_try(statement, sink)
             elif isinstance(statement, If):
                 for condition, block in statement.clauses:
                     if is_true(self.evaluate_condition(condition, statement)):
@@ -811,13 +990,19 @@ class Interpreter:
                         return
                 if statement.else_block is not None:
                     self.exec_block(statement.else_block, sink)
-            elif statement.expression is not None:
-                self.emit(self.evaluate(statement.expression), sink)
+            elif statement.expression is not None and not statement.commands:
+                try:
+                    value = self.evaluate(statement.expression)
+                except cmdlets.TerminatingError as exc:
+                    raise StatementError(str(exc)) from None
+                self.emit(value, sink, statement)
                 self.success = True
             else:
                 self.run_pipeline(statement, sink)
         except StatementError as exc:
             self.success = False
+            if self.try_depth:
+                raise Caught(exc.record) from None
             if self.eap == "Stop":
                 raise TerminatingError(str(exc)) from None
             if self.eap not in ("SilentlyContinue", "Ignore"):
@@ -831,27 +1016,69 @@ class Interpreter:
     def refuse(self, statement: Statement, reason: str) -> None:
         raise StatementRefused(self.host.refuse(statement.text, reason))
 
+    def run_try(self, statement: Try, sink: list | None) -> None:
+        self.try_depth += 1
+        try:
+            self.exec_block(statement.body, sink)
+            return
+        except Caught as exc:
+            record = exc.record
+        except TerminatingError as exc:
+            record = str(exc)
+        finally:
+            self.try_depth -= 1
+        saved = self.items
+        self.items = saved + [ErrorRecord(record)]
+        try:
+            self.success = True
+            self.exec_block(statement.handler, sink)
+        finally:
+            self.items = saved
+
     def run_pipeline(self, statement: Pipeline, sink: list | None) -> None:
-        first, rest = statement.commands[0], statement.commands[1:]
+        if statement.expression is not None:
+            first, rest = None, statement.commands
+        else:
+            first, rest = statement.commands[0], statement.commands[1:]
         stages = []
         for command in rest:
-            if command.name.lower() != "foreach-object":
-                self.refuse(statement, f"only ForEach-Object is supported after '|', not {command.name!r}")
-            if command.merge_stderr or len(command.args) != 1 or not isinstance(command.args[0], ScriptBlock):
-                self.refuse(statement, "ForEach-Object is supported only with one script block argument")
-            stages.append(command.args[0].statements)
+            name = cmdlets.canonical(command.name) or command.name.lower()
+            if name not in ("foreach-object", "sort-object", "select-object"):
+                self.refuse(statement, "only ForEach-Object, Sort-Object and Select-Object are supported after '|', "
+                            f"not {command.name!r}")
+            # 2>&1 on a later stage merges only that stage's errors; Sort-Object and Select-Object
+            # emit none here, so it changes nothing (the first command's errors are not merged)
+            if name == "foreach-object":
+                if len(command.args) != 1 or not isinstance(command.args[0], ScriptBlock):
+                    self.refuse(statement, "ForEach-Object is supported only with one script block argument")
+                stages.append(("foreach", command.args[0].statements))
+            else:
+                if any(isinstance(a, ScriptBlock) for a in command.args):
+                    self.refuse(statement, f"script block arguments to {command.name} are not supported")
+                try:
+                    bound = cmdlets.bind(cmdlets.SPECS[name], command.args)
+                except cmdlets.CmdletRefused as exc:
+                    self.refuse(statement, str(exc))
+                except cmdlets.TerminatingError as exc:
+                    raise StatementError(f"{cmdlets.SPECS[name].name} : {exc}") from None
+                stages.append((name, bound))
         errors_before = [False]
+        buffers: dict[int, list] = {i: [] for i, (kind, _b) in enumerate(stages) if kind != "foreach"}
 
         def feed(value: object, index: int) -> None:
             if index == len(stages):
-                self.emit(value, sink)
+                self.emit(value, sink, statement)
+                return
+            kind, payload = stages[index]
+            if kind != "foreach":
+                buffers[index].append(value)
                 return
             collected: list = []
             saved_items = self.items
             self.items = saved_items + [value]
             self.success = True
             try:
-                self.exec_block(stages[index], collected)
+                self.exec_block(payload, collected)
             finally:
                 self.items = saved_items
             if not self.success:
@@ -859,8 +1086,43 @@ class Interpreter:
             for item in collected:
                 feed(item, index + 1)
 
-        ok = self.run_command(first, statement, lambda value: feed(value, 0))
+        def flush(start: int) -> None:
+            """End of input: blocking stages (Sort-Object, Select-Object) release their items in order."""
+            for index in range(start, len(stages)):
+                kind, payload = stages[index]
+                if kind == "foreach":
+                    continue
+                items = buffers[index]
+                buffers[index] = []
+                errors = [i for i in items if isinstance(i, ErrorRecord)]
+                objects = [i for i in items if not isinstance(i, ErrorRecord)]
+                try:
+                    result = (cmdlets.sort_items if kind == "sort-object" else cmdlets.select_items)(payload, objects)
+                except cmdlets.CmdletRefused as exc:
+                    self.refuse(statement, str(exc))
+                for item in errors + result:  # assumed: error records pass a blocking stage first
+                    feed(item, index + 1)
+
+        if first is None:
+            ok = self.run_expression_source(statement, lambda value: feed(value, 0))
+        else:
+            ok = self.run_command(first, statement, lambda value: feed(value, 0))
+        flush(0)
         self.success = ok and not errors_before[0]
+
+    def run_expression_source(self, statement: Pipeline, emit: Callable[[object], None]) -> bool:
+        """An expression at the head of a pipeline; a .NET exception ends the statement (not
+        redirected by 2>&1; assumed, as a statement-terminating error)."""
+        try:
+            value = self.evaluate(statement.expression)
+        except cmdlets.TerminatingError as exc:
+            raise StatementError(str(exc)) from None
+        if isinstance(value, list):  # PowerShell enumerates an array into the pipeline
+            for item in value:
+                emit(item)
+        elif value is not None:
+            emit(value)
+        return True
 
     def run_command(self, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
         name = command.name.lower()
@@ -873,7 +1135,64 @@ class Interpreter:
         if name in ("foreach-object", "get-variable"):
             self.refuse(statement, f"{command.name} is only supported "
                         + ("after '|'" if name == "foreach-object" else "inside an if condition"))
+        canonical = cmdlets.canonical(command.name)
+        if canonical in cmdlets.RUNNERS:
+            return self.run_cmdlet(canonical, command, statement, emit)
+        if canonical in ("sort-object", "select-object"):
+            self.refuse(statement, f"{command.name} is supported only after '|'")
         return self.run_native(command, statement, emit)
+
+    def run_cmdlet(self, name: str, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
+        spec = cmdlets.SPECS[name]
+        if any(isinstance(a, ScriptBlock) for a in command.args):
+            self.refuse(statement, f"script block arguments to {spec.name} are not supported")
+        words = []
+        logged = []
+        for arg in command.args:
+            if arg.variable:
+                value = self.read(arg.variable) or ""
+                words.append(Word(value=value, quoted=True, parameter=False))
+                logged.append("***" if isinstance(value, cmdlets.Secret) else value)
+            else:
+                words.append(arg)
+                logged.append(arg.value)
+        fault = self.host.cmdlet_fault([spec.name, *logged])
+        try:
+            bound = cmdlets.bind(spec, words)
+            if fault is not None:  # the cmdlet does not run; its error (fault stderr or stdout) instead
+                text = (fault.stderr or fault.stdout or "winsim: injected fault").strip()
+                outputs = [cmdlets.NonTerminating(line) for line in text.splitlines()]
+            else:
+                outputs = cmdlets.RUNNERS[name](bound, self.host)
+        except cmdlets.CmdletRefused as exc:
+            self.refuse(statement, str(exc))
+        except cmdlets.TerminatingError as exc:
+            self.host.log_cmdlet(spec.name, logged, False)
+            raise StatementError(f"{spec.name} : {exc}", str(exc)) from None
+        self.host.log_cmdlet(spec.name, logged, not any(isinstance(o, cmdlets.NonTerminating) for o in outputs))
+        action = str(bound.get("erroraction", self.eap)).lower()
+        warning_action = str(bound.get("warningaction", "continue")).lower()
+        ok = True
+        for item in outputs:
+            if isinstance(item, cmdlets.Warning):
+                if warning_action not in ("silentlycontinue", "ignore"):
+                    self.stdout.append("WARNING: " + item.message)
+                continue
+            if isinstance(item, cmdlets.NonTerminating):
+                ok = False
+                if action in ("silentlycontinue", "ignore"):
+                    continue
+                if action == "stop":
+                    if self.try_depth:
+                        raise Caught(item.message)
+                    raise TerminatingError(f"{spec.name} : {item.message}")
+                if command.merge_stderr:
+                    emit(ErrorRecord(item.message))
+                else:
+                    self.write_error(statement, f"{spec.name} : {item.message}")
+                continue
+            emit(item)
+        return ok
 
     # ---- native commands
     def run_native(self, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
@@ -882,14 +1201,31 @@ class Interpreter:
             self.refuse(statement, f"the term {command.name!r} is not a supported cmdlet or tool "
                         f"({resolution.reason})")
         argv: list[str] = []
+        secret: set[int] = set()
         for arg in command.args:
             if isinstance(arg, ScriptBlock):
                 self.refuse(statement, "script block arguments to native commands are not supported")
+            if arg.variable:
+                value = self.read(arg.variable)
+                if value is None or value == "":
+                    self.refuse(statement, f"${arg.variable} is empty: PowerShell 5.1 drops an empty argument "
+                                "when calling a native program")
+                if isinstance(value, cmdlets.Secret):
+                    secret.add(len(argv))
+                problem = native_argument_problem(Word(value=str(value), quoted=True, parameter=False))
+                if problem:
+                    self.refuse(statement, problem.replace("argument", f"argument (${arg.variable})", 1))
+                argv.append(str(value))
+                continue
+            if arg.value == '""' and arg.quoted:
+                # PowerShell 5.1 passes '""' verbatim; the program's argument parser reads an empty argument
+                argv.append("")
+                continue
             problem = native_argument_problem(arg)
             if problem:
                 self.refuse(statement, problem)
             argv.append(arg.value)
-        outcome = self.host.run_native(command.name, argv, statement.text)
+        outcome = self.host.run_native(command.name, argv, statement.text, secret)
         self.lastexitcode = outcome.exit_code
         for stream, line in outcome.events:
             if stream == "stdout":
@@ -995,6 +1331,19 @@ class Interpreter:
             return ps_add(self.evaluate(node.left), self.evaluate(node.right))
         if isinstance(node, IsType):
             return isinstance(self.evaluate(node.operand), ErrorRecord)
+        if isinstance(node, StaticCall):
+            args = [self.evaluate(a) for a in node.args]
+            logged = ["***" if isinstance(a, cmdlets.Secret) else
+                      ("<%d bytes>" % len(a) if isinstance(a, (bytes, bytearray)) else to_ps_string(a)) for a in args]
+            try:
+                value = cmdlets.call_static(node.type_name, node.method, args, self.host)
+            except cmdlets.CmdletRefused as exc:
+                raise StatementRefused(self.host.refuse(f"[{node.type_name}]::{node.method}(...)", str(exc))) from None
+            except cmdlets.TerminatingError:
+                self.host.log_cmdlet(f"[{node.type_name}]::{node.method}", logged, False)
+                raise
+            self.host.log_cmdlet(f"[{node.type_name}]::{node.method}", logged, True)
+            return value
         raise TypeError(f"unknown expression node {node!r}")
 
     def read(self, name: str) -> object:
@@ -1010,6 +1359,8 @@ class Interpreter:
             return None
         if name == "erroractionpreference":
             return self.eap
+        if name != "lastexitcode":
+            return self.variables.get(name)
         if self.lastexitcode is _UNSET:
             if self.strict:
                 raise StatementError(MESSAGES["variable_not_set"].format(name="LASTEXITCODE"))
@@ -1019,6 +1370,9 @@ class Interpreter:
     def assign(self, name: str, value: object) -> None:
         if name == "lastexitcode":
             self.lastexitcode = value
+            return
+        if name != "erroractionpreference":
+            self.variables[name] = value
             return
         text = to_ps_string(value) if isinstance(value, str) else None
         for preference in ACTION_PREFERENCES:
@@ -1063,6 +1417,10 @@ def to_ps_string(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "True" if value else "False"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%m/%d/%Y %H:%M:%S")  # PowerShell converts with the invariant culture
+    if isinstance(value, (bytes, bytearray)):
+        return " ".join(str(b) for b in value)
     return str(value)
 
 

@@ -71,3 +71,13 @@ def is_within(path: str, directory: str) -> bool:
         return True
     prefix = d if d.endswith("\\") else d + "\\"
     return p.startswith(prefix)
+
+
+def join(directory: str, name: str) -> str:
+    """``directory`` + ``\\`` + ``name`` for a normalized directory."""
+    return directory + name if directory.endswith("\\") else directory + "\\" + name
+
+
+def name(path: str) -> str:
+    """Last component of a normalized path ('' for a drive root)."""
+    return "" if len(path) == 3 else path.rpartition("\\")[2]

@@ -36,6 +36,15 @@ class DropConnection(Exception):
     """A drop_connection fault fired: the HTTP connection is closed without a reply."""
 
 
+class Aborted(Exception):
+    """The client gave up on a hanging command (Signal terminate or Delete shell)."""
+
+
+# assumed: each WinRM command (round trip) advances the node's simulated clock by one second
+SECONDS_PER_COMMAND = 1.0
+MASK = "***"
+
+
 class CommandLineRefused(Exception):
     pass
 
@@ -55,14 +64,45 @@ def one_line(text: str) -> str:
 class NodeHost:
     """The node as the PowerShell interpreter and the bootstrap actions see it."""
 
-    def __init__(self, node: Node, state: NodeState, entry: dict) -> None:
+    def __init__(self, node: Node, state: NodeState, entry: dict, stdin: bytes = b"", cancel=None) -> None:
         self.node = node
         self._state = state
         self.entry = entry
+        self._stdin_lines = stdin.decode("utf-8", "replace").replace("\r\n", "\n").split("\n") if stdin else []
+        if self._stdin_lines and self._stdin_lines[-1] == "":
+            self._stdin_lines.pop()
+        self._cancel = cancel  # threading.Event set when the client aborts the command
 
     @property
     def state(self) -> NodeState:
         return self._state
+
+    @property
+    def fabric(self):
+        return self.node.fabric
+
+    def read_stdin_line(self) -> str | None:
+        return self._stdin_lines.pop(0) if self._stdin_lines else None
+
+    def cmdlet_fault(self, argv: list[str]):
+        """The fault that fires for this cmdlet call, if any (hang waits here; drop raises)."""
+        fired = None
+        for fault in self.node.faults:
+            if fault.check(argv) and fired is None:
+                fired = fault
+        if fired is None:
+            return None
+        if fired.action == "hang":
+            self._hang(fired.seconds)
+            return None
+        if fired.action == "drop_connection":
+            raise DropConnection()
+        return fired
+
+    def log_cmdlet(self, name: str, argv: list[str], ok: bool) -> None:
+        """Record a cmdlet or .NET call (values read from stdin already masked; long values cut)."""
+        shown = [a if len(a) <= 200 else a[:200] + "..." for a in argv]
+        self.entry["cmdlets"].append({"argv": [name, *shown], "ok": ok})
 
     def refuse(self, statement: str, reason: str) -> list[str]:
         statement = one_line(statement)
@@ -70,28 +110,61 @@ class NodeHost:
         self.entry["refused"].append({"statement": statement, "reason": reason})
         return [f"winsim: refused: {statement}", f"winsim: reason: {reason}"]
 
-    def run_native(self, name: str, argv: list[str], statement: str) -> powershell.NativeOutcome:
-        full = [name, *argv]
-        record: dict = {"argv": full, "exit_code": None}
+    def run_native(self, name: str, argv: list[str], statement: str, secret: set | None = None) -> powershell.NativeOutcome:
+        logged = [name, *(MASK if i in (secret or ()) else a for i, a in enumerate(argv))]
+        record: dict = {"argv": logged, "exit_code": None}
         self.entry["native"].append(record)
+        spec = resolve(name).spec
+        if not self._state.tool_installed(spec.name):
+            # not installed: PowerShell's CommandNotFoundException; $LASTEXITCODE keeps its value
+            record["not_installed"] = True
+            del self.entry["native"][-1]
+            raise powershell.StatementError(
+                f"{name} : The term '{name}' is not recognized as the name of a cmdlet, function, script file, "
+                "or operable program. Check the spelling of the name, or if a path was included, verify that "
+                "the path is correct and try again.")  # assumed text (PowerShell 5.1)
         fired = None
         for fault in self.node.faults:
-            if fault.check(full) and fired is None:
+            if fault.check(logged) and fired is None:
                 fired = fault
+        if fired is not None and fired.action == "hang":
+            record["fault"] = "hang"
+            self._hang(fired.seconds)
+            fired = None
         if fired is not None:
             record["fault"] = fired.action
             if fired.action == "drop_connection":
                 raise DropConnection()
             result = ToolResult(exit_code=fired.exit_code).out(fired.stdout).err(fired.stderr)
         else:
-            spec = resolve(name).spec
             try:
-                result = spec.run(list(argv), ToolContext(node_name=self.node.name, state=self._state))
+                result = spec.run(list(argv), ToolContext(node_name=self.node.name, state=self._state, host=self))
             except ToolRefused as exc:
                 record["refused"] = exc.reason
                 raise powershell.StatementRefused(self.refuse(statement, exc.reason)) from None
         record["exit_code"] = result.exit_code
         return powershell.NativeOutcome(result.exit_code, list(result.events))
+
+    def _hang(self, seconds: float) -> None:
+        """Block this command for ``seconds`` without holding the node lock; Aborted if the client gives up."""
+        if self._cancel is None:
+            raise powershell.StatementRefused(self.refuse("(hang fault)", "a hang fault needs a command run "
+                                                          "through the WinRM server (it is a real-time wait)"))
+        self.entry["hung_seconds"] = seconds
+        depth = 0
+        while True:  # release the node's re-entrant lock completely while waiting
+            try:
+                self.node.lock.release()
+                depth += 1
+            except RuntimeError:
+                break
+        try:
+            cancelled = self._cancel.wait(seconds)
+        finally:
+            for _unused in range(depth):
+                self.node.lock.acquire()
+        if cancelled:
+            raise Aborted()
 
 
 def decode_command_line(command: str, arguments: str) -> str:
@@ -117,14 +190,19 @@ def decode_command_line(command: str, arguments: str) -> str:
         raise CommandLineRefused(f"-EncodedCommand is not base64 of UTF-16-LE text: {exc}") from None
 
 
-def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: str, command_id: str) -> ProcessOutcome:
-    """Run one WinRS command on ``node``; log it; commit its state changes unless dropped."""
+def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: str, command_id: str,
+            cancel=None) -> ProcessOutcome:
+    """Run one WinRS command on ``node``; log it; commit its state changes unless dropped.
+
+    ``cancel`` (a threading.Event) is set by the server when the client aborts a hanging command:
+    the state as it was before the hanging native command is committed (what ran stays done)."""
     with node.lock:
         entry: dict = {"shell_id": shell_id, "command_id": command_id, "script": None,
-                       "bootstrap": None, "native": [], "refused": [], "stdin_bytes": len(stdin),
+                       "bootstrap": None, "native": [], "cmdlets": [], "refused": [], "stdin_bytes": len(stdin),
                        "exit_code": None, "dropped": False}
         state = node.state.copy()
-        host = NodeHost(node, state, entry)
+        state.advance(SECONDS_PER_COMMAND)
+        host = NodeHost(node, state, entry, stdin, cancel)
         try:
             try:
                 script = decode_command_line(command, arguments)
@@ -143,6 +221,11 @@ def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: st
                 outcome = ProcessOutcome(result.stdout, result.stderr, result.exit_code)
         except DropConnection:
             entry["dropped"] = True
+            node.add_log(entry)
+            return ProcessOutcome([], [], -1, dropped=True)
+        except Aborted:
+            entry["aborted"] = True
+            node.state = state
             node.add_log(entry)
             return ProcessOutcome([], [], -1, dropped=True)
         node.state = state

@@ -99,6 +99,13 @@ FAULTS = {
                           "The WS-Management service cannot process the request because the request "
                           "contained invalid selectors for the resource. ",
                           "winsim: no command {id} in this shell"),
+    # [MS-WSMV] / pywinrm winrm/protocol.py: the Receive timeout fault, code 2150858793, which pywinrm
+    # turns into WinRMOperationTimeoutError and answers with another Receive (texts assumed)
+    "timed_out": ("w:TimedOut", 2150858793,
+                  "The WS-Management service cannot complete the operation within the time specified in "
+                  "OperationTimeout.  ",
+                  "The WS-Management service cannot complete the operation within the time specified in "
+                  "OperationTimeout.  "),
     # assumed
     "bad_request": ("w:SchemaValidationError", None,
                     "The SOAP XML in the message does not match the corresponding XML schema definition.",
@@ -126,6 +133,36 @@ class WinRSCommand:
     out_pos: int = 0
     err_pos: int = 0
     aborted: bool = False
+    job: "Job | None" = None
+
+
+class Job:
+    """The process of one WinRS command.  Runs at once on the Receive thread, or - when the node
+    has a hang fault - on its own thread, so that Receive can time out and Signal can abort it."""
+
+    def __init__(self, node: Node, cmd: "WinRSCommand", shell_id: str, threaded: bool) -> None:
+        self.cancel = threading.Event()
+        self.done = threading.Event()
+        self.outcome: winrs.ProcessOutcome | None = None
+        args = (node, cmd.command, cmd.arguments, bytes(cmd.stdin), shell_id, cmd.id)
+        if threaded:
+            self.thread = threading.Thread(target=self._run, args=args, name=f"winsim-job:{cmd.id}", daemon=True)
+            self.thread.start()
+        else:
+            self._run(*args)
+
+    def _run(self, *args) -> None:
+        try:
+            self.outcome = winrs.execute(*args, cancel=self.cancel)
+        except Exception as exc:  # noqa: BLE001 - a simulator bug must surface, not hang the client
+            refusal_log.record(args[0].name, "(command)", f"winsim internal error: {exc!r}")
+            self.outcome = winrs.ProcessOutcome([], [f"winsim internal error: {exc!r}"], 1)
+        finally:
+            self.done.set()
+
+    def wait(self, seconds: float) -> winrs.ProcessOutcome | None:
+        self.done.wait(seconds)
+        return self.outcome if self.done.is_set() else None
 
 
 @dataclass
@@ -133,6 +170,13 @@ class Shell:
     id: str
     codepage: int
     commands: dict[str, WinRSCommand] = field(default_factory=dict)
+
+
+def _operation_timeout(header: ET.Element) -> float:
+    """The request's w:OperationTimeout (``PT20.000S``) in seconds; 20 when absent (pywinrm's default)."""
+    text = (header.findtext("w:OperationTimeout", "", NS) or "").strip()
+    match = re.fullmatch(r"PT(\d+(?:\.\d+)?)S", text)
+    return min(float(match.group(1)), 600.0) if match else 20.0
 
 
 def _new_id() -> str:
@@ -350,6 +394,9 @@ class WSManHandler(BaseHTTPRequestHandler):
                 if action == ACTION_DELETE:
                     with node.lock:
                         node.shells.pop(shell_id, None)
+                    for cmd in list(shell.commands.values()):
+                        if cmd.job is not None:
+                            cmd.job.cancel.set()
                     reply = _envelope("http://schemas.xmlsoap.org/ws/2004/09/transfer/DeleteResponse",
                                       message_id, "")
                 elif action == ACTION_COMMAND:
@@ -359,7 +406,7 @@ class WSManHandler(BaseHTTPRequestHandler):
                 elif action == ACTION_SIGNAL:
                     reply = self._signal(node, shell, request_body, message_id)
                 else:
-                    reply = self._receive(node, shell, request_body, message_id)
+                    reply = self._receive(node, shell, request_body, message_id, _operation_timeout(header))
                     if reply is None:
                         self._drop()
                         return
@@ -439,20 +486,30 @@ class WSManHandler(BaseHTTPRequestHandler):
         if signal is None:
             raise FaultReply("bad_request", "Signal without rsp:Signal")
         cmd = self._find_command(node, shell, signal.get("CommandId"))
+        if cmd.job is not None:
+            cmd.job.cancel.set()  # a hanging command is aborted: what ran before it is kept
         with node.lock:
             shell.commands.pop(cmd.id, None)
         return _envelope(SHELL_NS + "/SignalResponse", message_id, "<rsp:SignalResponse/>")
 
-    def _receive(self, node: Node, shell: Shell, body: ET.Element | None, message_id: str) -> bytes | None:
+    def _receive(self, node: Node, shell: Shell, body: ET.Element | None, message_id: str,
+                 timeout: float = 20.0) -> bytes | None:
         desired = body.find("rsp:Receive/rsp:DesiredStream", NS) if body is not None else None
         if desired is None:
             raise FaultReply("bad_request", "Receive without rsp:DesiredStream")
         cmd = self._find_command(node, shell, desired.get("CommandId"))
-        with node.lock:  # one Receive at a time runs the process
+        with node.lock:  # one Receive at a time starts the process
             if cmd.aborted:
                 raise FaultReply("command_not_found", f"{cmd.id} (its connection was dropped)")
+            if cmd.outcome is None and cmd.job is None:
+                cmd.job = Job(node, cmd, shell.id, threaded=node.has_hang_faults())
+        if cmd.outcome is None:
+            outcome = cmd.job.wait(timeout)
+            if outcome is None:
+                raise FaultReply("timed_out", cmd.id)
+        with node.lock:
             if cmd.outcome is None:
-                outcome = winrs.execute(node, cmd.command, cmd.arguments, bytes(cmd.stdin), shell.id, cmd.id)
+                outcome = cmd.job.outcome
                 if outcome.dropped:
                     cmd.aborted = True
                     return None
@@ -526,6 +583,10 @@ class WSManHandler(BaseHTTPRequestHandler):
                 return 200, node.snapshot()
             if route == ("GET", "log"):
                 return 200, {"log": node.log_snapshot()}
+            if route == ("GET", "commands"):
+                commands = node.commands()
+                return 200, {"commands": commands, "round_trips": len(node.log_snapshot()),
+                             "all_read_only": all(c["read_only"] for c in commands)}
             if route == ("POST", "log/clear"):
                 node.clear_log()
                 return 200, {"log": []}

@@ -44,6 +44,11 @@ class ToolContext:
 
     node_name: str
     state: "NodeState"
+    host: object = None  # winrs.NodeHost: fabric (other nodes, DNS), stdin
+
+    @property
+    def locale(self) -> str:
+        return self.state.locale
 
 
 @dataclass

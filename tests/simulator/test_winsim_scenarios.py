@@ -1,0 +1,150 @@
+"""The scenario library: every scenario loads, and each documented failure differs from its
+healthy scenario exactly where its documented cause says (a declared list of differences
+compared to a structural diff of the node states)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from winsim_helpers import make_node, run_one
+
+import winsim
+from winsim import security
+from winsim.scenario import ScenarioError, available_scenarios, load_scenario, roles
+from winsim.statediff import diff
+
+MASTER = "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"
+WORKER = "21f5f6b3697e9ef46e28b0fb7aae5320fa53d878"
+OLD = "bd89861c7801c45be44fb59fadc9198889b77f45"
+SHIR01 = "29385c8a39c63665a6b47c9870a72cad65628530"
+BINN = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn"
+GATEWAY = "C:\\Program Files\\Microsoft Integration Runtime\\5.0\\Gateway"
+MACHINE_KEYS = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\*"
+CNG_KEYS = "C:\\ProgramData\\Microsoft\\Crypto\\Keys\\*"
+
+# failure scenario -> (healthy scenario, {role: [expected difference path patterns]})
+EXPECTED = {
+    "scaleout_worker_master_cert_missing": ("scaleout_pair_healthy", {
+        "worker": [f"cert_stores.LocalMachine.Root[{MASTER}]"]}),
+    "scaleout_master_worker_cert_missing": ("scaleout_pair_healthy", {
+        "master": [f"cert_stores.LocalMachine.Root[{WORKER}]"]}),
+    "scaleout_pair_binding_missing": ("scaleout_pair_healthy", {
+        "master": ["http_ssl_bindings[0.0.0.0:8391]"]}),
+    "scaleout_pair_binding_wrong_cert": ("scaleout_pair_healthy", {
+        "master": ["http_ssl_bindings[0.0.0.0:8391].certhash", f"cert_stores.LocalMachine.Root[{OLD}]",
+                   f"files.{MACHINE_KEYS}"]}),  # the old certificate and its key file
+    "scaleout_endpoint_host_not_in_cert": ("scaleout_pair_healthy", {
+        "worker": [f"files.{BINN}\\WorkerSettings.config.base64"]}),
+    "scaleout_worker_thumbprint_mismatch": ("scaleout_pair_healthy", {
+        "worker": [f"files.{BINN}\\WorkerSettings.config.base64"]}),
+    "scaleout_worker_no_key_access": ("scaleout_pair_healthy", {
+        "worker": [f"files.{MACHINE_KEYS}.acl[*{security.service_sid('SSISScaleOutWorker140')}:(R)]"]}),
+    "scaleout_master_port_closed": ("scaleout_pair_healthy", {
+        "master": ["firewall.rules[SSIS Scale Out Master]"]}),
+    "scaleout_master_remote_registry_stopped": ("scaleout_pair_healthy", {
+        "master": ["services.RemoteRegistry.state", "services.RemoteRegistry.start_type"]}),
+    "scaleout_disabled": ("scaleout_pair_healthy", {
+        "master": ["sql.instances.MSSQLSERVER.ssisdb.master_properties.IS_SCALEOUT_ENABLED"]}),
+    "scaleout_no_enabled_worker": ("scaleout_pair_healthy", {
+        "master": ["sql.instances.MSSQLSERVER.ssisdb.worker_agents[*].IsEnabled"]}),
+    "scaleout_sql_windows_auth_only": ("scaleout_pair_healthy", {
+        "master": ["registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\"
+                   "MSSQLServer.LoginMode.data"]}),
+    "scaleout_master_sends_trusted_issuer_list": ("scaleout_pair_healthy", {
+        "master": ["registry.HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL."
+                   "SendTrustedIssuerList"]}),
+    "shir_remote_cert_cng_key": ("shir_healthy", {
+        "shir01": [f"cert_stores.LocalMachine.My[{SHIR01}].key.*", f"files.{MACHINE_KEYS}", f"files.{CNG_KEYS}"]}),
+    "shir_remote_cert_signature_key": ("shir_healthy", {
+        "shir01": [f"cert_stores.LocalMachine.My[{SHIR01}].key.key_spec"]}),
+    "shir_dotnet_471": ("shir_healthy", {
+        "shir01": ["registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full.Release.data",
+                   "registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full.Version.data"]}),
+    "shir_valuetuple_missing": ("shir_healthy", {
+        "shir01": [f"files.{GATEWAY}\\System.ValueTuple.dll"]}),
+    "shir_service_account_no_rights": ("shir_healthy", {
+        "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
+    "shir_localhost_unresolvable": ("shir_healthy", {
+        "shir01": ["network.localhost_resolves"]}),
+    "shir_ha_port_8060_closed": ("shir_healthy", {
+        "shir01": ["firewall.rules[Integration Runtime HA]"]}),
+}
+HEALTHY = {"scaleout_pair_healthy", "shir_healthy"}
+
+
+def matches(path: str, pattern: str) -> bool:
+    """``*`` matches anything (also nothing); every other character is literal."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), path) is not None
+
+
+SINGLE_NODE = {"scaleout_master_healthy", "scaleout_master_binding_missing", "scaleout_master_binding_wrong_cert",
+               "scaleout_master_binding_2022"}
+
+
+def test_the_library_is_complete_and_every_scenario_loads():
+    names = set(available_scenarios())
+    assert names == set(EXPECTED) | HEALTHY | SINGLE_NODE
+    for name in sorted(names):
+        for role in roles(name) or [None]:
+            loaded = load_scenario(f"{name}:{role}" if role else name)
+            assert loaded.description.strip(), name
+            assert len(loaded.state.digest()) == 64
+
+
+@pytest.mark.parametrize("failure", sorted(EXPECTED))
+def test_failure_differs_from_healthy_exactly_where_documented(failure):
+    healthy, expected = EXPECTED[failure]
+    assert roles(failure) == roles(healthy)
+    for role in roles(healthy):
+        before = load_scenario(f"{healthy}:{role}").state.to_json()
+        after = load_scenario(f"{failure}:{role}").state.to_json()
+        found = diff(before, after)
+        patterns = expected.get(role, [])
+        unexplained = [p for p in found if not any(matches(p, pattern) for pattern in patterns)]
+        assert unexplained == [], f"{failure}:{role} differs where its documented cause does not say"
+        unused = [pattern for pattern in patterns if not any(matches(p, pattern) for p in found)]
+        assert unused == [], f"{failure}:{role} does not differ where its documented cause says"
+
+
+def test_group_scenarios_need_a_role_and_extends_merges():
+    with pytest.raises(ScenarioError, match="pick one"):
+        load_scenario("scaleout_pair_healthy")
+    with pytest.raises(ScenarioError, match="no role"):
+        load_scenario("scaleout_pair_healthy:nobody")
+    with pytest.raises(ScenarioError, match="pick one"):
+        load_scenario({"extends": "scaleout_pair_healthy"})
+
+
+# --------------------------------------------------------------------------- behaviour of the failures
+def test_failures_show_up_through_the_tools(sim):
+    handle = sim({**winsim.group_nodes("scaleout_master_port_closed", "closed-"),
+                  **winsim.group_nodes("shir_localhost_unresolvable", "lh-"),
+                  **winsim.group_nodes("shir_ha_port_8060_closed", "ha-")})
+    tnc = "Test-NetConnection -ComputerName {0} -Port {1} -InformationLevel Quiet -WarningAction SilentlyContinue"
+    assert run_one(handle.node("closed-worker"), tnc.format("SSISMASTER01", 8391))["out"] == ["False"]
+    assert run_one(handle.node("lh-shir01"), tnc.format("localhost", 8060))["out"] == ["False"]
+    assert run_one(handle.node("lh-shir02"), tnc.format("localhost", 8060))["out"] == ["True"]
+    assert run_one(handle.node("ha-shir02"), tnc.format("shir01.contoso.local", 8060))["out"] == ["False"]
+    assert run_one(handle.node("ha-shir01"), tnc.format("shir02.contoso.local", 8060))["out"] == ["True"]
+
+
+def test_remote_registry_and_sql_failures_through_the_tools():
+    node = make_node("scaleout_master_remote_registry_stopped:master")
+    assert "        STATE              : 1  STOPPED" in run_one(node, "sc.exe query RemoteRegistry")["out"]
+    sql = make_node("scaleout_disabled:master")
+    out = run_one(sql, "sqlcmd -S . -E -h -1 -W -Q \"SET NOCOUNT ON; SELECT property_value FROM "
+                       "SSISDB.catalog.master_properties WHERE property_name = 'IS_SCALEOUT_ENABLED'\"")
+    assert out is not None
+
+
+@pytest.mark.parametrize("name", sorted(HEALTHY | set(EXPECTED)))
+def test_every_state_dump_loads_back_unchanged(name):
+    import json
+
+    from winsim.node import NodeState
+
+    for role in roles(name):
+        state = load_scenario(f"{name}:{role}").state
+        again = NodeState.from_json(json.loads(json.dumps(state.to_json())))
+        assert again.to_json() == state.to_json() and again.digest() == state.digest()

@@ -1,0 +1,575 @@
+"""Emulation of ``certutil -store|-importpfx|-addstore|-delstore|-repairstore|-verify``.
+
+Certificates are real X.509 objects (winsim/certs.py); a PFX is really parsed with its
+password; the thumbprint is the SHA-1 of the DER.
+
+Sources:
+  [CERTUTIL-DOC]  WS administration/windows-commands/certutil.md (verbs, options -f -p -csp
+                  -user -urlfetch, -importPFX modifiers, default store My for -importPFX)
+  [TOOLS-MD]      windows-tools.md "certutil": the per-certificate block (``====... Certificate N
+                  ====...``, Serial Number, Issuer, NotBefore, NotAfter, Subject, ``Cert Hash(sha1):``),
+                  the CSP lines (Key Container, Simple container name, Provider) and CNG lines
+                  (Unique container name, Provider = Microsoft Software Key Storage Provider),
+                  ``Private key is NOT exportable``, ``Encryption test passed`` / ``Signature test
+                  passed``, ``CertUtil: -store command completed successfully.``, the not-found
+                  line with 0x80092004 (CRYPT_E_NOT_FOUND), the -verify lines ``Leaf certificate
+                  revocation check passed`` and ``completed successfully`` even when revocation
+                  was offline (CRYPT_E_REVOCATION_OFFLINE 0x80092013); key file locations;
+                  labels are localised (a Chinese "Cert Hash" label is attested)
+  [SHIR-SEED]     self-hosted-ir-troubleshooting.md: ``certutil -importpfx FILENAME.pfx
+                  AT_KEYEXCHANGE``, ``Certutil.exe -CSP "CSP or KSP" -ImportPFX FILENAME.pfx``,
+                  ``Certutil -verify -urlfetch <certificate path>``
+  assumed         no public text showed it
+
+Assumed: every line on stdout; the exit code is the HRESULT as a signed 32-bit number (0 on
+success); the header line of a store (``My "Personal"``); date format per locale; the second
+error line ``CertUtil: <message>``; the import lines ``Certificate "<CN>" added to store.``;
+the -verify layout around the attested lines; revocation status from the scenario network
+(the CRL host must resolve and answer on port 80; ``network.revoked`` lists revoked
+thumbprints); every fr-FR and de-DE text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from winsim import certs, security, winpath
+from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
+
+# (hresult, symbolic name, message key); the display form of the code follows certutil:
+# "(WIN32: 86 ERROR_INVALID_PASSWORD)" for HRESULT_FROM_WIN32 values, "(-2146885628 CRYPT_E_NOT_FOUND)" else.
+ERRORS = {
+    "not_found": (0x80092004, "CRYPT_E_NOT_FOUND", None),  # [TOOLS-MD]
+    "exists": (0x80092005, "CRYPT_E_EXISTS", None),
+    "password": (0x80070056, "ERROR_INVALID_PASSWORD", 86),
+    "file": (0x80070002, "ERROR_FILE_NOT_FOUND", 2),
+    "bad_keyset": (0x80090016, "NTE_BAD_KEYSET", None),
+    "keyset_not_def": (0x80090019, "NTE_KEYSET_NOT_DEF", None),
+    "bad_encode": (0x80092002, "CRYPT_E_BAD_ENCODE", None),
+    "no_match": (0x80092009, "CRYPT_E_NO_MATCH", None),
+    "chaining": (0x800B010A, "CERT_E_CHAINING", None),
+    "untrusted_root": (0x800B0109, "CERT_E_UNTRUSTEDROOT", None),
+    "expired": (0x800B0101, "CERT_E_EXPIRED", None),
+    "revoked": (0x80092010, "CRYPT_E_REVOKED", None),
+    "offline": (0x80092013, "CRYPT_E_REVOCATION_OFFLINE", None),  # [TOOLS-MD]
+    "no_check": (0x80092012, "CRYPT_E_NO_REVOCATION_CHECK", None),
+}
+
+# Every text certutil prints, per locale.  en-US: [TOOLS-MD] where it quotes the text, else
+# assumed; fr-FR and de-DE: all assumed.
+TEXT: dict[str, dict[str, str]] = {
+    "cert_header": {"en-US": "================ Certificate {n} ================",
+                    "fr-FR": "================ Certificat {n} ================",
+                    "de-DE": "================ Zertifikat {n} ================"},
+    "serial": {"en-US": "Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie\u00a0: {v}",
+               "de-DE": "Seriennummer: {v}"},
+    "issuer": {"en-US": "Issuer: {v}", "fr-FR": "\u00c9metteur\u00a0: {v}", "de-DE": "Aussteller: {v}"},
+    "not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore\u00a0: {v}", "de-DE": " NotBefore: {v}"},
+    "not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter\u00a0: {v}", "de-DE": " NotAfter: {v}"},
+    "subject": {"en-US": "Subject: {v}", "fr-FR": "Objet\u00a0: {v}", "de-DE": "Antragsteller: {v}"},
+    "sig_matches": {"en-US": "Signature matches Public Key", "fr-FR": "La signature correspond \u00e0 la cl\u00e9 publique",
+                    "de-DE": "Signatur stimmt mit dem \u00f6ffentlichen Schl\u00fcssel \u00fcberein"},
+    "root_cert": {"en-US": "Root Certificate: Subject matches Issuer",
+                  "fr-FR": "Certificat racine\u00a0: l'objet correspond \u00e0 l'\u00e9metteur",
+                  "de-DE": "Stammzertifikat: Antragsteller stimmt mit Aussteller \u00fcberein"},
+    "hash": {"en-US": "Cert Hash(sha1): {v}", "fr-FR": "Hachage du certificat(sha1)\u00a0: {v}",
+             "de-DE": "Zertifikathash(sha1): {v}"},
+    "key_container": {"en-US": "  Key Container = {v}", "fr-FR": "  Conteneur de cl\u00e9s = {v}",
+                      "de-DE": "  Schl\u00fcsselcontainer = {v}"},
+    "simple_container": {"en-US": "  Simple container name: {v}", "fr-FR": "  Nom de conteneur simple\u00a0: {v}",
+                         "de-DE": "  Einfacher Containername: {v}"},
+    "unique_container": {"en-US": "  Unique container name: {v}", "fr-FR": "  Nom de conteneur unique\u00a0: {v}",
+                         "de-DE": "  Eindeutiger Containername: {v}"},
+    "provider": {"en-US": "  Provider = {v}", "fr-FR": "  Fournisseur = {v}", "de-DE": "  Anbieter = {v}"},
+    "not_exportable": {"en-US": "Private key is NOT exportable", "fr-FR": "La cl\u00e9 priv\u00e9e n'est PAS exportable",
+                       "de-DE": "Der private Schl\u00fcssel ist NICHT exportierbar"},
+    "encryption_ok": {"en-US": "Encryption test passed", "fr-FR": "Test de chiffrement r\u00e9ussi",
+                      "de-DE": "Verschl\u00fcsselungstest wurde bestanden"},
+    "signature_ok": {"en-US": "Signature test passed", "fr-FR": "Test de signature r\u00e9ussi",
+                     "de-DE": "Signaturtest wurde bestanden"},
+    "no_key_info": {"en-US": "No key provider information", "fr-FR": "Aucune information de fournisseur de cl\u00e9",
+                    "de-DE": "Keine Schl\u00fcsselanbieterinformationen"},
+    "no_key": {"en-US": "Cannot find the certificate and private key for decryption.",
+               "fr-FR": "Impossible de trouver le certificat et la cl\u00e9 priv\u00e9e pour le d\u00e9chiffrement.",
+               "de-DE": "Zertifikat und privater Schl\u00fcssel f\u00fcr die Entschl\u00fcsselung wurden nicht gefunden."},
+    "completed": {"en-US": "CertUtil: -{verb} command completed successfully.",
+                  "fr-FR": "CertUtil: -{verb} La commande s'est termin\u00e9e correctement.",
+                  "de-DE": "CertUtil: -{verb}-Befehl wurde erfolgreich ausgef\u00fchrt."},
+    "failed": {"en-US": "CertUtil: -{verb} command FAILED: {code}",
+               "fr-FR": "CertUtil: -{verb} \u00c9CHEC de la commande\u00a0: {code}",
+               "de-DE": "CertUtil: -{verb}-Befehl ist FEHLGESCHLAGEN: {code}"},
+    "added": {"en-US": 'Certificate "{v}" added to store.', "fr-FR": 'Certificat \u00ab\u00a0{v}\u00a0\u00bb ajout\u00e9 '
+              "au magasin.", "de-DE": 'Das Zertifikat "{v}" wurde dem Speicher hinzugef\u00fcgt.'},
+    "already": {"en-US": 'Certificate "{v}" already in store.', "fr-FR": 'Certificat \u00ab\u00a0{v}\u00a0\u00bb d\u00e9j\u00e0 '
+                "dans le magasin.", "de-DE": 'Das Zertifikat "{v}" ist bereits im Speicher vorhanden.'},
+    "deleting": {"en-US": "Deleting Certificate {n}", "fr-FR": "Suppression du certificat {n}",
+                 "de-DE": "Zertifikat {n} wird gel\u00f6scht"},
+    "revocation_ok": {"en-US": "Leaf certificate revocation check passed",
+                      "fr-FR": "La v\u00e9rification de la r\u00e9vocation du certificat feuille a r\u00e9ussi",
+                      "de-DE": "Die Sperr\u00fcberpr\u00fcfung des Endzertifikats wurde bestanden"},
+    "revocation_error": {"en-US": "ERROR: Verifying leaf certificate revocation status returned {message} {code}",
+                         "fr-FR": "ERREUR\u00a0: la v\u00e9rification de l'\u00e9tat de r\u00e9vocation du certificat "
+                                  "feuille a retourn\u00e9 {message} {code}",
+                         "de-DE": "FEHLER: Die \u00dcberpr\u00fcfung des Sperrstatus des Endzertifikats hat {message} "
+                                  "{code} zur\u00fcckgegeben"},
+    "policies": {"en-US": "Verified Issuance Policies: None", "fr-FR": "Strat\u00e9gies d'\u00e9mission "
+                 "v\u00e9rifi\u00e9es\u00a0: Aucune", "de-DE": "\u00dcberpr\u00fcfte Ausstellungsrichtlinien: Keine"},
+    "app_policies": {"en-US": "Verified Application Policies:", "fr-FR": "Strat\u00e9gies d'application "
+                     "v\u00e9rifi\u00e9es\u00a0:", "de-DE": "\u00dcberpr\u00fcfte Anwendungsrichtlinien:"},
+    "cert_serial": {"en-US": "Cert Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie du certificat\u00a0: {v}",
+                    "de-DE": "Seriennummer des Zertifikats: {v}"},
+    "issuer_block": {"en-US": "Issuer:", "fr-FR": "\u00c9metteur\u00a0:", "de-DE": "Aussteller:"},
+    "subject_block": {"en-US": "Subject:", "fr-FR": "Objet\u00a0:", "de-DE": "Antragsteller:"},
+    # error sentences (the second line of a failure)
+    "msg_not_found": {"en-US": "Cannot find object or property.", "fr-FR": "Objet ou propri\u00e9t\u00e9 introuvable.",
+                      "de-DE": "Das Objekt oder die Eigenschaft wurde nicht gefunden."},
+    "msg_exists": {"en-US": "The object or property already exists.", "fr-FR": "L'objet ou la propri\u00e9t\u00e9 existe "
+                   "d\u00e9j\u00e0.", "de-DE": "Das Objekt oder die Eigenschaft ist bereits vorhanden."},
+    "msg_password": {"en-US": "The specified network password is not correct.",
+                     "fr-FR": "Le mot de passe r\u00e9seau sp\u00e9cifi\u00e9 est incorrect.",
+                     "de-DE": "Das angegebene Netzwerkkennwort ist falsch."},
+    "msg_file": {"en-US": "The system cannot find the file specified.",
+                 "fr-FR": "Le fichier sp\u00e9cifi\u00e9 est introuvable.",
+                 "de-DE": "Das System kann die angegebene Datei nicht finden."},
+    "msg_bad_keyset": {"en-US": "Keyset does not exist", "fr-FR": "Le jeu de cl\u00e9s n'existe pas",
+                       "de-DE": "Der Schl\u00fcsselsatz ist nicht vorhanden"},
+    "msg_keyset_not_def": {"en-US": "The keyset is not defined.", "fr-FR": "Le jeu de cl\u00e9s n'est pas d\u00e9fini.",
+                           "de-DE": "Der Schl\u00fcsselsatz ist nicht definiert."},
+    "msg_bad_encode": {"en-US": "An error occurred during encode or decode operation.",
+                       "fr-FR": "Une erreur s'est produite lors de l'op\u00e9ration d'encodage ou de d\u00e9codage.",
+                       "de-DE": "Fehler beim Codieren oder Decodieren."},
+    "msg_no_match": {"en-US": "Cannot find the requested object.", "fr-FR": "Impossible de trouver l'objet demand\u00e9.",
+                     "de-DE": "Das angeforderte Objekt wurde nicht gefunden."},
+    "msg_chaining": {"en-US": "A certificate chain could not be built to a trusted root authority.",
+                     "fr-FR": "Impossible de g\u00e9n\u00e9rer une cha\u00eene de certificats jusqu'\u00e0 une autorit\u00e9 "
+                              "racine de confiance.",
+                     "de-DE": "Eine Zertifikatkette konnte nicht zu einer vertrauensw\u00fcrdigen "
+                              "Stammzertifizierungsstelle aufgebaut werden."},
+    "msg_untrusted_root": {"en-US": "A certificate chain processed, but terminated in a root certificate which is not "
+                                    "trusted by the trust provider.",
+                           "fr-FR": "Une cha\u00eene de certificats a \u00e9t\u00e9 trait\u00e9e mais s'est termin\u00e9e par "
+                                    "un certificat racine qui n'est pas approuv\u00e9 par le fournisseur d'approbation.",
+                           "de-DE": "Die Zertifikatkette wurde zwar verarbeitet, endete jedoch mit einem "
+                                    "Stammzertifikat, das beim Vertrauensanbieter nicht als vertrauensw\u00fcrdig gilt."},
+    "msg_expired": {"en-US": "A required certificate is not within its validity period when verifying against the "
+                             "current system clock or the timestamp in the signed file.",
+                    "fr-FR": "Un certificat n\u00e9cessaire n'est pas dans sa p\u00e9riode de validit\u00e9 lors de la "
+                             "v\u00e9rification par rapport \u00e0 l'horloge syst\u00e8me actuelle ou \u00e0 l'horodatage "
+                             "du fichier sign\u00e9.",
+                    "de-DE": "Ein erforderliches Zertifikat befindet sich nicht im G\u00fcltigkeitszeitraum."},
+    "msg_revoked": {"en-US": "The certificate is revoked.", "fr-FR": "Le certificat est r\u00e9voqu\u00e9.",
+                    "de-DE": "Das Zertifikat wurde gesperrt."},
+    "msg_offline": {"en-US": "The revocation function was unable to check revocation because the revocation server "
+                             "was offline.",
+                    "fr-FR": "La fonction de r\u00e9vocation n'a pas pu v\u00e9rifier la r\u00e9vocation car le serveur "
+                             "de r\u00e9vocation \u00e9tait hors connexion.",
+                    "de-DE": "Die Sperrfunktion konnte die Sperrung nicht \u00fcberpr\u00fcfen, da der Sperrserver offline "
+                             "war."},
+    "msg_no_check": {"en-US": "The revocation function was unable to check revocation for the certificate.",
+                     "fr-FR": "La fonction de r\u00e9vocation n'a pas pu v\u00e9rifier la r\u00e9vocation du certificat.",
+                     "de-DE": "Die Sperrfunktion konnte die Sperrung f\u00fcr das Zertifikat nicht \u00fcberpr\u00fcfen."},
+}
+STORE_TITLES = {
+    "my": {"en-US": "Personal", "fr-FR": "Personnel", "de-DE": "Eigene Zertifikate"},
+    "root": {"en-US": "Trusted Root Certification Authorities", "fr-FR": "Autorit\u00e9s de certification racines de "
+             "confiance", "de-DE": "Vertrauensw\u00fcrdige Stammzertifizierungsstellen"},
+    "ca": {"en-US": "Intermediate Certification Authorities", "fr-FR": "Autorit\u00e9s de certification "
+           "interm\u00e9diaires", "de-DE": "Zwischenzertifizierungsstellen"},
+}
+EKU_NAMES = {"1.3.6.1.5.5.7.3.1": "Server Authentication", "1.3.6.1.5.5.7.3.2": "Client Authentication"}
+
+
+def _t(key: str, locale: str, **kwargs) -> str:
+    return TEXT[key].get(locale, TEXT[key]["en-US"]).format(**kwargs)
+
+
+def _signed(hresult: int) -> int:
+    return hresult - (1 << 32) if hresult & 0x80000000 else hresult
+
+
+def error_code_text(kind: str) -> str:
+    hresult, name, win32 = ERRORS[kind]
+    if win32 is not None:
+        return f"0x{hresult:x} (WIN32: {win32} {name})"
+    return f"0x{hresult:x} ({_signed(hresult)} {name})"
+
+
+def _fail(result: ToolResult, verb: str, kind: str, locale: str) -> ToolResult:
+    result.exit_code = _signed(ERRORS[kind][0])
+    return result.out(_t("failed", locale, verb=verb, code=error_code_text(kind)) + "\r\n"
+                      + "CertUtil: " + _t("msg_" + kind, locale) + "\r\n")
+
+
+def format_date(value, locale: str) -> str:
+    """certutil prints NotBefore/NotAfter in the user's short date and time format (assumed patterns)."""
+    if locale == "fr-FR":
+        return value.strftime("%d/%m/%Y %H:%M")
+    if locale == "de-DE":
+        return value.strftime("%d.%m.%Y %H:%M")
+    hour = value.hour % 12 or 12
+    return f"{value.month}/{value.day}/{value.year} {hour}:{value.minute:02d} {'AM' if value.hour < 12 else 'PM'}"
+
+
+def cert_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]:
+    cert = entry.cert
+    lines = [_t("cert_header", locale, n=index), _t("serial", locale, v=cert.serial_hex),
+             _t("issuer", locale, v=cert.issuer), _t("not_before", locale, v=format_date(cert.not_before, locale)),
+             _t("not_after", locale, v=format_date(cert.not_after, locale)), _t("subject", locale, v=cert.subject)]
+    if cert.self_signed:
+        lines += [_t("sig_matches", locale), _t("root_cert", locale)]
+    lines.append(_t("hash", locale, v=cert.thumbprint))
+    key = entry.key
+    if key is None:
+        lines += [_t("no_key_info", locale), _t("no_key", locale)]
+        return lines
+    lines.append(_t("key_container", locale, v=key.container))
+    if key.kind == "csp":
+        lines.append(_t("simple_container", locale, v=key.container))
+    else:
+        lines.append(_t("unique_container", locale, v=key.unique_name))
+    lines.append(_t("provider", locale, v=key.provider))
+    if not key.exportable:
+        lines.append(_t("not_exportable", locale))
+    lines.append(_t("signature_ok" if key.key_spec == "AT_SIGNATURE" else "encryption_ok", locale))
+    return lines
+
+
+def store_header(store: str, locale: str) -> str:
+    titles = STORE_TITLES.get(store.lower())
+    title = titles.get(locale, titles["en-US"]) if titles else store
+    return f'{store} "{title}"'
+
+
+# --------------------------------------------------------------------------- arguments
+OPTIONS_WITH_VALUE = {"-p", "-csp"}
+FLAGS = {"-f", "-urlfetch", "-silent", "-q"}
+VERBS = {"-store", "-importpfx", "-addstore", "-delstore", "-repairstore", "-verify"}
+
+
+def _parse(args: list[str]) -> tuple[str, dict, list[str]]:
+    verb = None
+    options: dict = {}
+    positional: list[str] = []
+    k = 0
+    while k < len(args):
+        word = args[k]
+        lowered = word.lower()
+        if lowered.startswith("-") or lowered.startswith("/"):
+            name = "-" + lowered[1:]
+            if name in VERBS:
+                if verb is not None:
+                    raise ToolRefused("certutil with two verbs is not emulated")
+                verb = name
+            elif name in OPTIONS_WITH_VALUE:
+                if k + 1 >= len(args):
+                    raise ToolRefused(f"certutil {word} needs a value")
+                options[name] = args[k + 1]
+                k += 1
+            elif name in FLAGS:
+                options[name] = True
+            elif name == "-user":
+                raise ToolRefused("certutil -user (the CurrentUser stores) is not emulated")
+            else:
+                raise ToolRefused(f"certutil option {word!r} is not emulated (emulated verbs: {', '.join(sorted(VERBS))})")
+        else:
+            positional.append(word)
+        k += 1
+    if verb is None:
+        raise ToolRefused("certutil without an emulated verb (-store, -importpfx, -addstore, -delstore, -repairstore, "
+                          "-verify) is not emulated")
+    return verb, options, positional
+
+
+def _find(entries: list, cert_id: str) -> list[tuple[int, certs.StoreEntry]]:
+    """certutil's CertId: a thumbprint (hex, spaces allowed), an index, or a subject common name."""
+    compact = re.sub(r"\s+", "", cert_id).lower()
+    indexed = list(enumerate(entries))
+    if re.fullmatch(r"[0-9a-f]{40}", compact):
+        return [(i, e) for i, e in indexed if e.thumbprint == compact]
+    if cert_id.isdigit():
+        return [(i, e) for i, e in indexed if i == int(cert_id)]
+    return [(i, e) for i, e in indexed if any(cn.lower() == cert_id.lower() for cn in e.cert.common_names)]
+
+
+def _sorted_store(state, store: str) -> list:
+    entries = state.find_store("LocalMachine", store)
+    return list(entries) if entries is not None else None
+
+
+def _read_file(state, raw: str) -> bytes | None:
+    try:
+        path = winpath.normalize(raw)
+    except ValueError:
+        raise ToolRefused(f"certutil file {raw!r}: only absolute drive paths are emulated") from None
+    entry = state.fs.get(path)
+    if entry is None or entry.is_dir:
+        return None
+    return entry.content
+
+
+# --------------------------------------------------------------------------- verbs
+def _store(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    if len(positional) > 2:
+        raise ToolRefused("certutil -store takes a store name and an optional CertId")
+    store = positional[0] if positional else "My"
+    locale, result = ctx.locale, ToolResult()
+    entries = _sorted_store(ctx.state, store)
+    if entries is None:
+        return _fail(result, "store", "not_found", locale)
+    selected = list(enumerate(entries))
+    if len(positional) == 2:
+        selected = _find(entries, positional[1])
+        if not selected:
+            lines = [store_header(ctx.state.store_name("LocalMachine", store), locale)]
+            result.out("\r\n".join(lines) + "\r\n")
+            return _fail(result, "store", "not_found", locale)
+    lines = [store_header(ctx.state.store_name("LocalMachine", store), locale)]
+    for index, entry in selected:
+        lines += cert_block(entry, index, locale)
+        lines.append("")
+    lines.append(_t("completed", locale, verb="store"))
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+def _importpfx(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    modifiers = {"at_keyexchange", "at_signature", "noexport", "nochain", "noroot", "protect", "noprotect",
+                 "exportencrypted"}
+    words = list(positional)
+    mods = []
+    while len(words) > 1 and all(part.lower() in modifiers for part in words[-1].split(",")):
+        mods = [m.lower() for m in words.pop().split(",")] + mods
+    if len(words) == 1:
+        store, file_raw = "My", words[0]  # [CERTUTIL-DOC]: the default store is My
+    elif len(words) == 2:
+        store, file_raw = words
+    else:
+        raise ToolRefused("certutil -importpfx takes [store] file [modifiers]")
+    if "at_keyexchange" in mods and "at_signature" in mods:
+        raise ToolRefused("certutil -importpfx with both AT_KEYEXCHANGE and AT_SIGNATURE is not emulated")
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    data = _read_file(state, file_raw)
+    if data is None:
+        return _fail(result, "importPFX", "file", locale)
+    if "-p" not in options:
+        raise ToolRefused("certutil -importpfx without -p would prompt for the password; the prompt is not emulated")
+    provider = options.get("-csp", certs.DEFAULT_CSP)
+    if certs.provider_kind(provider) is None:
+        return _fail(result, "importPFX", "keyset_not_def", locale)
+    try:
+        key, cert, chain = certs.load_pfx(data, options["-p"])
+    except ValueError as exc:
+        return _fail(result, "importPFX", "password" if str(exc) == "password" else "bad_encode", locale)
+    if cert is None:
+        return _fail(result, "importPFX", "no_match", locale)
+    if state.find_certificate("LocalMachine", store, cert.thumbprint) is not None and "-f" not in options:
+        return _fail(result, "importPFX", "exists", locale)
+    lines = []
+    key_info = None
+    if key is not None:
+        spec = "AT_SIGNATURE" if "at_signature" in mods else "AT_KEYEXCHANGE"
+        key_info = certs.new_key(cert, provider, spec, "noexport" not in mods, state.machine_guid)
+        state.add_key_file(key_info)
+    state.put_certificate("LocalMachine", store, certs.StoreEntry(cert, key_info))
+    name = cert.common_names[0] if cert.common_names else cert.subject
+    lines.append(_t("added", locale, v=name))
+    if "nochain" not in mods:
+        for extra in chain:
+            target = "Root" if extra.self_signed else "CA"
+            if extra.self_signed and "noroot" in mods:
+                continue
+            if state.find_certificate("LocalMachine", target, extra.thumbprint) is None:
+                state.put_certificate("LocalMachine", target, certs.StoreEntry(extra))
+                extra_name = extra.common_names[0] if extra.common_names else extra.subject
+                lines.append(_t("added", locale, v=extra_name))
+    lines += ["", _t("completed", locale, verb="importPFX")]
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+def _addstore(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    if len(positional) != 2:
+        raise ToolRefused("certutil -addstore takes a store name and a certificate file")
+    store, file_raw = positional
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    data = _read_file(state, file_raw)
+    if data is None:
+        return _fail(result, "addstore", "file", locale)
+    try:
+        cert = certs.parse_certificate(data)
+    except ValueError:
+        return _fail(result, "addstore", "no_match", locale)
+    name = cert.common_names[0] if cert.common_names else cert.subject
+    lines = [_t("sig_matches", locale)] if cert.self_signed else []
+    if state.find_certificate("LocalMachine", store, cert.thumbprint) is not None:
+        lines.append(_t("already", locale, v=name))
+    else:
+        state.put_certificate("LocalMachine", store, certs.StoreEntry(cert))
+        lines.append(_t("added", locale, v=name))
+    lines.append(_t("completed", locale, verb="addstore"))
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+def _delstore(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    if len(positional) != 2:
+        raise ToolRefused("certutil -delstore takes a store name and a CertId")
+    store, cert_id = positional
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    entries = _sorted_store(state, store)
+    found = _find(entries or [], cert_id)
+    if not found:
+        return _fail(result, "delstore", "not_found", locale)
+    lines = [store_header(state.store_name("LocalMachine", store), locale)]
+    for index, entry in found:
+        lines += cert_block(entry, index, locale)
+        lines.append(_t("deleting", locale, n=index))
+        state.remove_certificate("LocalMachine", store, entry.thumbprint)  # the key container stays (assumed)
+    lines.append(_t("completed", locale, verb="delstore"))
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+SDDL_TRUSTEES = {"BA": security.ADMINISTRATORS, "SY": security.SYSTEM, "NS": security.NETWORK_SERVICE,
+                 "LS": security.LOCAL_SERVICE, "AU": security.AUTHENTICATED_USERS, "WD": security.EVERYONE,
+                 "BU": security.USERS, "CO": security.CREATOR_OWNER}
+SDDL_RIGHTS = {"GA": "rwxdp", "GR": "r", "GW": "w", "GX": "x", "FA": "rwxdp", "FR": "r", "FW": "w", "FX": "x",
+               "SD": "d", "WD": "p", "WO": "p", "RC": ""}
+
+
+def parse_sddl(text: str) -> tuple[tuple, bool]:
+    """The DACL of an SDDL string (``D:PAI(A;;GA;;;BA)(A;;GR;;;S-1-5-...)``) -> (ACEs, protected)."""
+    match = re.fullmatch(r"(?:O:[^()]*?)?(?:G:[^()]*?)?D:([PAIR]*)((?:\([^()]*\))*)", text.strip())
+    if not match:
+        raise ValueError(text)
+    aces = []
+    for ace_text in re.findall(r"\(([^()]*)\)", match.group(2)):
+        parts = ace_text.split(";")
+        if len(parts) != 6 or parts[0] not in ("A", "D"):
+            raise ValueError(ace_text)
+        rights = set()
+        for k in range(0, len(parts[2]), 2):
+            code = parts[2][k:k + 2]
+            if code not in SDDL_RIGHTS:
+                raise ValueError(code)
+            rights |= set(SDDL_RIGHTS[code])
+        trustee = SDDL_TRUSTEES.get(parts[5], parts[5])
+        if not security.SID_PATTERN.match(trustee):
+            raise ValueError(trustee)
+        aces.append(security.Ace(trustee, frozenset(rights), (), parts[0] == "D"))
+    return tuple(aces), "P" in match.group(1)
+
+
+def _repairstore(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    if len(positional) not in (2, 3):
+        raise ToolRefused("certutil -repairstore takes a store name, a CertId and an optional SDDL")
+    store, cert_id = positional[:2]
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    found = _find(_sorted_store(state, store) or [], cert_id)
+    if not found:
+        return _fail(result, "repairstore", "not_found", locale)
+    index, entry = found[0]
+    if entry.key is None:
+        return _fail(result, "repairstore", "bad_keyset", locale)
+    if len(positional) == 3:
+        try:
+            aces, protected = parse_sddl(positional[2])
+        except ValueError:
+            raise ToolRefused(f"SDDL {positional[2]!r} is outside the emulated subset "
+                              "(D:[P][AI](A|D;;rights;;;trustee)...)") from None
+        state.fs.set_acl(entry.key.file, aces, protected=protected)
+    lines = [store_header(state.store_name("LocalMachine", store), locale)] + cert_block(entry, index, locale)
+    lines.append(_t("completed", locale, verb="repairstore"))
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+def _chain(state, leaf: certs.Cert) -> tuple[list[certs.Cert], str | None]:
+    """Build the chain from the node's Root and CA stores: (chain, error kind or None)."""
+    chain = [leaf]
+    current = leaf
+    pool = [e.cert for name in ("Root", "CA") for e in (state.find_store("LocalMachine", name) or [])]
+    roots = {e.thumbprint for e in (state.find_store("LocalMachine", "Root") or [])}
+    for _depth in range(8):
+        if current.self_signed:
+            return chain, None if current.thumbprint in roots else "untrusted_root"
+        issuer = next((c for c in pool if c.x509.subject == current.x509.issuer and current.issued_by(c)), None)
+        if issuer is None:
+            return chain, "chaining"
+        chain.append(issuer)
+        current = issuer
+    return chain, "chaining"
+
+
+def _revocation(ctx: ToolContext, leaf: certs.Cert, fetch: bool) -> str | None:
+    """None (good), 'revoked', 'offline' or 'no_check'."""
+    urls = leaf.crl_urls
+    if not urls:
+        return "no_check"
+    fabric = ctx.host.fabric if ctx.host is not None else None
+    if fabric is None or not fetch:
+        return "offline"
+    for url in urls:
+        match = re.match(r"^https?://([^/:]+)(?::(\d+))?/", url)
+        if not match:
+            continue
+        port = int(match.group(2) or (443 if url.startswith("https") else 80))
+        address = fabric.resolve(ctx.state, match.group(1))
+        if address is not None and fabric.reachable(ctx.state, address, port):
+            return "revoked" if leaf.thumbprint in fabric.revoked else None
+    return "offline"
+
+
+def _verify(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    if len(positional) != 1:
+        raise ToolRefused("certutil -verify is emulated with one certificate file")
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    data = _read_file(state, positional[0])
+    if data is None:
+        return _fail(result, "verify", "file", locale)
+    try:
+        leaf = certs.parse_certificate(data)
+    except ValueError:
+        return _fail(result, "verify", "no_match", locale)
+    lines = [_t("issuer_block", locale)] + ["    " + part for part in leaf.issuer.split(", ")]
+    lines += [_t("subject_block", locale)] + ["    " + part for part in leaf.subject.split(", ")]
+    lines += [_t("cert_serial", locale, v=leaf.serial_hex), ""]
+    chain, error = _chain(state, leaf)
+    now = state.clock
+    if error is None and any(not (c.not_before.timestamp() <= now <= c.not_after.timestamp()) for c in chain):
+        error = "expired"
+    if error is not None:
+        result.out("\r\n".join(lines) + "\r\n")
+        return _fail(result, "verify", error, locale)
+    lines.append(_t("policies", locale))
+    lines.append(_t("app_policies", locale))
+    try:
+        from cryptography import x509
+        eku = leaf.x509.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        lines += [f"    {oid.dotted_string} {EKU_NAMES.get(oid.dotted_string, '')}".rstrip() for oid in eku]
+    except Exception:  # noqa: BLE001 - no EKU extension: "All" (assumed)
+        lines.append("    All")
+    if not leaf.self_signed:
+        status = _revocation(ctx, leaf, bool(options.get("-urlfetch")))
+        if status is None:
+            lines.append(_t("revocation_ok", locale))
+        else:
+            message = _t("msg_" + status, locale)
+            lines.append(_t("revocation_error", locale, message=message, code=error_code_text(status)))
+            lines.append("CertUtil: " + message)
+            if status == "revoked":
+                result.out("\r\n".join(lines) + "\r\n")
+                return _fail(result, "verify", "revoked", locale)
+            lines.append("")
+    # [TOOLS-MD]: "completed successfully" even when revocation was offline
+    lines.append(_t("completed", locale, verb="verify"))
+    return result.out("\r\n".join(lines) + "\r\n")
+
+
+_VERBS = {"-store": _store, "-importpfx": _importpfx, "-addstore": _addstore, "-delstore": _delstore,
+          "-repairstore": _repairstore, "-verify": _verify}
+
+
+def run(args: list[str], ctx: ToolContext) -> ToolResult:
+    verb, options, positional = _parse(args)
+    if verb != "-verify" and "-urlfetch" in options:
+        raise ToolRefused("-urlfetch is emulated with -verify only")
+    return _VERBS[verb](options, positional, ctx)
+
+
+TOOLS = [ToolSpec(name="certutil", run=run)]

@@ -1,0 +1,137 @@
+"""Emulation of ``icacls <path>`` (show) and ``/grant[:r]``, ``/remove[:g|:d]`` on files and folders.
+
+Sources:
+  [ICACLS-DOC]  WS administration/windows-commands/icacls.md (syntax, simple rights F M RX R W D N,
+                inheritance flags (OI)(CI)(IO)(NP)(I), ``*SID`` trustees, /grant adds to the explicit
+                rights and /grant:r replaces them, /remove[:g|:d])
+  [TOOLS-MD]    windows-tools.md "icacls": the path and first ACE on one line, the other ACEs
+                indented under it, then ``Successfully processed 1 files; Failed processing 0 files``;
+                ``/grant "NT SERVICE\\SSISScaleOutWorker140:(R)"``; well-known group names are
+                localised, SIDs are not; the machine-key file ACL
+  assumed       no public text showed it
+
+Assumed: the blank line before the summary; ``processed file: <path>`` after a change; the
+error lines ``<path>: The system cannot find the file specified.`` and ``<account>: No mapping
+between account names and security IDs was done.``; exit codes 2 (file not found), 1332 (no
+mapping), 5 (access denied) and 87 (bad permission text), 0 otherwise; every fr-FR / de-DE text.
+The caller (an administrator) needs the change-permissions right (``p`` in security.py).
+"""
+
+from __future__ import annotations
+
+from winsim import security, winpath
+from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
+
+TEXT = {
+    "summary": {"en-US": "Successfully processed {ok} files; Failed processing {failed} files",
+                "fr-FR": "{ok} fichiers correctement trait\u00e9s\u00a0; \u00e9chec du traitement de {failed} fichiers",
+                "de-DE": "{ok} Dateien erfolgreich verarbeitet, bei {failed} Dateien ist ein Verarbeitungsfehler "
+                         "aufgetreten."},
+    "processed": {"en-US": "processed file: {path}", "fr-FR": "fichier trait\u00e9\u00a0: {path}",
+                  "de-DE": "Bearbeitete Datei: {path}"},
+    "not_found": {"en-US": "{path}: The system cannot find the file specified.",
+                  "fr-FR": "{path}: Le fichier sp\u00e9cifi\u00e9 est introuvable.",
+                  "de-DE": "{path}: Das System kann die angegebene Datei nicht finden."},
+    "no_mapping": {"en-US": "{name}: No mapping between account names and security IDs was done.",
+                   "fr-FR": "{name}: Le mappage entre les noms de compte et les ID de s\u00e9curit\u00e9 n'a pas "
+                            "\u00e9t\u00e9 effectu\u00e9.",
+                   "de-DE": "{name}: Es wurde keine Zuordnung zwischen Kontennamen und Sicherheitskennungen "
+                            "durchgef\u00fchrt."},
+    "denied": {"en-US": "{path}: Access is denied.", "fr-FR": "{path}: Acc\u00e8s refus\u00e9.",
+               "de-DE": "{path}: Zugriff verweigert"},
+    "invalid": {"en-US": 'Invalid parameter "{text}"', "fr-FR": 'Param\u00e8tre non valide \u00ab\u00a0{text}\u00a0\u00bb',
+                "de-DE": 'Ung\u00fcltiger Parameter "{text}"'},
+}
+
+
+def _t(key: str, locale: str, **kwargs) -> str:
+    return TEXT[key].get(locale, TEXT[key]["en-US"]).format(**kwargs)
+
+
+def render(path: str, acl: tuple, state) -> list[str]:
+    names = [ace.text(state.account_name(ace.sid)) for ace in acl]
+    if not names:
+        return [path + " "]
+    pad = " " * (len(path) + 1)
+    return [f"{path} {names[0]}"] + [pad + n for n in names[1:]]
+
+
+def _summary(ok: int, failed: int, locale: str) -> str:
+    return _t("summary", locale, ok=ok, failed=failed)
+
+
+def run(args: list[str], ctx: ToolContext) -> ToolResult:
+    if not args or args[0].startswith("/"):
+        raise ToolRefused("icacls needs a path first")
+    raw = args[0]
+    try:
+        path = winpath.normalize(raw)
+    except ValueError:
+        raise ToolRefused(f"icacls path {raw!r}: only absolute drive paths without wildcards are emulated") from None
+    operations = []
+    k = 1
+    while k < len(args):
+        word = args[k].lower()
+        if word in ("/grant", "/grant:r", "/remove", "/remove:g", "/remove:d", "/deny"):
+            if k + 1 >= len(args):
+                raise ToolRefused(f"icacls {args[k]} needs a value")
+            operations.append((word, args[k + 1]))
+            k += 2
+        elif word in ("/c", "/q"):
+            k += 1  # continue on errors / quiet: accepted, no effect on one file (assumed)
+        else:
+            raise ToolRefused(f"icacls option {args[k]!r} is not emulated (emulated: /grant[:r], /remove[:g|:d], "
+                              "/deny, /c, /q)")
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    entry = state.fs.get(path)
+    if entry is None:
+        result.exit_code = 2
+        return result.err(_t("not_found", locale, path=raw)).out(_summary(0, 1, locale))
+    if not operations:
+        lines = render(entry.path, state.fs.effective_acl(path), state) + ["", _summary(1, 0, locale)]
+        return result.out("\r\n".join(lines) + "\r\n")
+    if not state.caller_may(path, "p"):
+        result.exit_code = 5
+        return result.err(_t("denied", locale, path=raw)).out(_summary(0, 1, locale))
+    explicit = list(entry.acl or ())
+    for operation, value in operations:
+        if operation.startswith("/remove"):
+            sid = state.lookup_account(value)
+            if sid is None:
+                result.exit_code = 1332
+                return result.err(_t("no_mapping", locale, name=value)).out(_summary(0, 1, locale))
+            explicit = [a for a in explicit if not (a.sid == sid and (operation == "/remove"
+                        or (operation == "/remove:g" and not a.deny) or (operation == "/remove:d" and a.deny)))]
+            continue
+        trustee, sep, perms = value.rpartition(":")
+        if not sep or not trustee:
+            result.exit_code = 87
+            return result.err(_t("invalid", locale, text=value))
+        try:
+            flags, rights, deny = security.parse_rights(perms)
+        except ValueError:
+            result.exit_code = 87
+            return result.err(_t("invalid", locale, text=value))
+        sid = state.lookup_account(trustee)
+        if sid is None:
+            result.exit_code = 1332
+            return result.err(_t("no_mapping", locale, name=trustee)).out(_summary(0, 1, locale))
+        if operation == "/deny":
+            deny = True
+        if not entry.is_dir and any(f in flags for f in ("OI", "CI", "IO", "NP")):
+            flags = ()  # inheritance flags mean nothing on a file (assumed: ignored)
+        if operation == "/grant:r":
+            explicit = [a for a in explicit if not (a.sid == sid and not a.deny)]
+        merged = False
+        for i, ace in enumerate(explicit):
+            if ace.sid == sid and ace.deny == deny and ace.flags == flags and operation != "/grant:r":
+                explicit[i] = security.Ace(sid, ace.rights | rights, flags, deny)
+                merged = True
+        if not merged:
+            new = security.Ace(sid, rights, flags, deny)
+            explicit = [new] + explicit if deny else explicit + [new]  # deny ACEs go first (canonical order)
+    state.fs.set_acl(path, tuple(explicit))
+    return result.out(_t("processed", locale, path=entry.path) + "\r\n" + _summary(1, 0, locale) + "\r\n")
+
+
+TOOLS = [ToolSpec(name="icacls", run=run)]

@@ -1,0 +1,169 @@
+"""Emulation of ``netsh advfirewall firewall show|add|delete rule`` (called from netsh.py).
+
+Sources:
+  [ADVFW-DOC]  WS networking/technologies/netsh/netsh-advfirewall.md and the
+               ``netsh advfirewall firewall add rule /?`` help it reproduces (keywords name, dir,
+               action, protocol, localport, remoteport, enable, profile; dir=in|out,
+               action=allow|block|bypass)
+  assumed      no public text showed it
+
+Assumed: the ``show rule`` layout (a blank line, ``Rule Name:`` padded to 38 columns, a rule
+of 70 dashes, one ``Label:`` line per field, ``Ok.`` and a blank line after the last rule),
+the messages ``Ok.``, ``Deleted N rule(s).``, ``No rules match the specified criteria.``,
+exit code 1 when no rule matches, and every fr-FR / de-DE text.
+"""
+
+from __future__ import annotations
+
+from winsim import firewall
+from winsim.tools import ToolContext, ToolRefused, ToolResult
+
+# label / word -> translations (en-US is the key); all assumed except the keywords' values
+TEXT: dict[str, dict[str, str]] = {
+    "Rule Name:": {"fr-FR": "Nom de la r\u00e8gle\u00a0:", "de-DE": "Regelname:"},
+    "Enabled:": {"fr-FR": "Activ\u00e9\u00a0:", "de-DE": "Aktiviert:"},
+    "Direction:": {"fr-FR": "Direction\u00a0:", "de-DE": "Richtung:"},
+    "Profiles:": {"fr-FR": "Profils\u00a0:", "de-DE": "Profile:"},
+    "Grouping:": {"fr-FR": "Regroupement\u00a0:", "de-DE": "Gruppierung:"},
+    "LocalIP:": {"fr-FR": "IP locale\u00a0:", "de-DE": "Lokale IP:"},
+    "RemoteIP:": {"fr-FR": "IP distante\u00a0:", "de-DE": "Remote-IP:"},
+    "Protocol:": {"fr-FR": "Protocole\u00a0:", "de-DE": "Protokoll:"},
+    "LocalPort:": {"fr-FR": "Port local\u00a0:", "de-DE": "Lokaler Port:"},
+    "RemotePort:": {"fr-FR": "Port distant\u00a0:", "de-DE": "Remoteport:"},
+    "Edge traversal:": {"fr-FR": "Traversement de p\u00e9riph\u00e9rie\u00a0:", "de-DE": "Edgeausnahme:"},
+    "Action:": {"fr-FR": "Action\u00a0:", "de-DE": "Aktion:"},
+    "Yes": {"fr-FR": "Oui", "de-DE": "Ja"},
+    "No": {"fr-FR": "Non", "de-DE": "Nein"},
+    "In": {"fr-FR": "Entrant", "de-DE": "Eingehend"},
+    "Out": {"fr-FR": "Sortant", "de-DE": "Ausgehend"},
+    "Allow": {"fr-FR": "Autoriser", "de-DE": "Zulassen"},
+    "Block": {"fr-FR": "Bloquer", "de-DE": "Blockieren"},
+    "Bypass": {"fr-FR": "Contourner", "de-DE": "Umgehen"},
+    "Any": {"fr-FR": "Tout", "de-DE": "Beliebig"},
+    "Domain": {"fr-FR": "Domaine", "de-DE": "Dom\u00e4ne"},
+    "Private": {"fr-FR": "Priv\u00e9", "de-DE": "Privat"},
+    "Public": {"fr-FR": "Public", "de-DE": "\u00d6ffentlich"},
+    "Ok.": {"fr-FR": "Ok.", "de-DE": "OK."},
+    "No rules match the specified criteria.": {"fr-FR": "Aucune r\u00e8gle ne correspond aux crit\u00e8res "
+                                                        "sp\u00e9cifi\u00e9s.",
+                                               "de-DE": "Keine Regeln entsprechen den angegebenen Kriterien."},
+    "Deleted {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) supprim\u00e9e(s).", "de-DE": "{n} Regel(n) gel\u00f6scht."},
+}
+LABEL_WIDTH = 38
+RULE = "-" * 70
+
+
+def _t(text: str, locale: str) -> str:
+    return text if locale == "en-US" else TEXT[text].get(locale, text)
+
+
+def _keywords(args: list[str], allowed: set[str]) -> dict[str, str]:
+    values = {}
+    for arg in args:
+        key, sep, value = arg.partition("=")
+        key = key.lower()
+        if not sep or key not in allowed:
+            raise ToolRefused(f"netsh advfirewall firewall keyword {arg!r} is not emulated "
+                              f"(emulated: {', '.join(sorted(allowed))})")
+        if key in values:
+            raise ToolRefused(f"netsh advfirewall firewall keyword {key} given twice")
+        values[key] = value
+    return values
+
+
+def _matches(rule: firewall.Rule, values: dict) -> bool:
+    name = values.get("name", "all")
+    if name.lower() != "all" and rule.name.lower() != name.lower():
+        return False
+    if "dir" in values and rule.direction != values["dir"].lower():
+        return False
+    if "protocol" in values and rule.protocol.lower() != values["protocol"].lower():
+        return False
+    if "localport" in values and rule.localport.lower() != values["localport"].lower():
+        return False
+    return True
+
+
+def _render(rule: firewall.Rule, locale: str) -> list[str]:
+    def line(label: str, value: str) -> str:
+        return f"{_t(label, locale).ljust(LABEL_WIDTH)}{value}"
+
+    profiles = ",".join(_t(p.capitalize(), locale) for p in firewall.PROFILES if p in rule.profiles)
+    return [line("Rule Name:", rule.name), RULE,
+            line("Enabled:", _t("Yes" if rule.enabled else "No", locale)),
+            line("Direction:", _t(rule.direction.capitalize(), locale)),
+            line("Profiles:", profiles), line("Grouping:", ""),
+            line("LocalIP:", _t("Any", locale)), line("RemoteIP:", _t("Any", locale)),
+            line("Protocol:", rule.protocol.upper() if rule.protocol.lower() != "any" else _t("Any", locale)),
+            line("LocalPort:", _t("Any", locale) if rule.localport.lower() == "any" else rule.localport),
+            line("RemotePort:", _t("Any", locale) if rule.remoteport.lower() == "any" else rule.remoteport),
+            line("Edge traversal:", _t("No", locale)),
+            line("Action:", _t(rule.action.capitalize(), locale))]
+
+
+def _no_match(locale: str) -> ToolResult:
+    result = ToolResult(exit_code=1)
+    return result.out("\r\n" + _t("No rules match the specified criteria.", locale) + "\r\n\r\n")
+
+
+def _show(args: list[str], ctx: ToolContext) -> ToolResult:
+    values = _keywords(args, {"name", "dir", "profile", "type", "verbose"} - {"profile", "type", "verbose"})
+    if "name" not in values:
+        raise ToolRefused("netsh advfirewall firewall show rule needs name=<rule>|all")
+    locale = ctx.locale
+    rules = [r for r in ctx.state.firewall.rules if _matches(r, values)]
+    if not rules:
+        return _no_match(locale)
+    lines = []
+    for rule in rules:
+        lines += [""] + _render(rule, locale)
+    lines += [_t("Ok.", locale), ""]
+    return ToolResult().out("\r\n".join(lines) + "\r\n")
+
+
+def _add(args: list[str], ctx: ToolContext) -> ToolResult:
+    values = _keywords(args, {"name", "dir", "action", "protocol", "localport", "remoteport", "enable", "profile"})
+    if not {"name", "dir", "action"} <= set(values):
+        raise ToolRefused("netsh advfirewall firewall add rule needs name=, dir= and action= (the usage text it "
+                          "prints otherwise is not emulated)")
+    protocol = values.get("protocol", "any")
+    if ("localport" in values or "remoteport" in values) and protocol.lower() not in ("tcp", "udp"):
+        raise ToolRefused("localport/remoteport need protocol=tcp|udp (netsh's error text is not emulated)")
+    profiles = values.get("profile", "any").lower()
+    spec = {"name": values["name"], "direction": values["dir"], "action": values["action"],
+            "protocol": protocol.upper() if protocol.lower() in ("tcp", "udp") else protocol,
+            "localport": values.get("localport", "Any"), "remoteport": values.get("remoteport", "Any"),
+            "enabled": values.get("enable", "yes").lower() == "yes",
+            "profiles": list(firewall.PROFILES) if profiles == "any" else profiles.split(",")}
+    try:
+        rule = firewall.Firewall.from_json({"rules": [spec]}).rules[0]
+    except ValueError as exc:
+        raise ToolRefused(f"netsh advfirewall firewall add rule: {exc} (netsh's error text is not emulated)") from None
+    ctx.state.firewall.rules.append(rule)
+    return ToolResult().out(_t("Ok.", ctx.locale) + "\r\n\r\n")
+
+
+def _delete(args: list[str], ctx: ToolContext) -> ToolResult:
+    values = _keywords(args, {"name", "dir", "protocol", "localport"})
+    if "name" not in values:
+        raise ToolRefused("netsh advfirewall firewall delete rule needs name=")
+    locale = ctx.locale
+    fw = ctx.state.firewall
+    kept = [r for r in fw.rules if not _matches(r, values)]
+    deleted = len(fw.rules) - len(kept)
+    if not deleted:
+        return _no_match(locale)
+    fw.rules = kept
+    text = _t("Deleted {n} rule(s).", locale).format(n=deleted)
+    return ToolResult().out("\r\n" + text + "\r\n" + _t("Ok.", locale) + "\r\n\r\n")
+
+
+_VERBS = {"show": _show, "add": _add, "delete": _delete}
+
+
+def run(args: list[str], ctx: ToolContext) -> ToolResult:
+    words = [a.lower() for a in args[:3]]
+    if len(words) < 3 or words[0] != "firewall" or words[2] != "rule" or words[1] not in _VERBS:
+        raise ToolRefused("only `netsh advfirewall firewall show|add|delete rule ...` is emulated, got "
+                          f"`netsh advfirewall {' '.join(args)}`")
+    return _VERBS[words[1]](args[3:], ctx)
