@@ -1,6 +1,11 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The catalog of documented failures (``catalog/*.yml`` at the collection root)."""
+"""The catalog of documented failures (``catalog/*.yml`` at the collection root).
+
+One file per product; its schema is described in ``catalog/README.md``. ``load`` returns
+every entry, ``guidance`` the documented procedures that are not failures (where to find
+logs), so that the runbooks and the coverage test see the whole of each article.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,10 @@ import yaml
 
 CATALOG_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "catalog")
 AUTOMATION_LEVELS = ("automated", "check-only", "manual")
+PRODUCTS = ("scale-out", "azure-ssis-ir", "shir")
+NODE_ROLES = ("scaleout_master", "scaleout_worker", "shir_node", "ssisdb_sql", "cloud")
+RUNBOOK_DIR = "docs/runbooks"
+_REQUIRED = ("id", "title", "node_roles", "symptoms", "cause", "resolution", "automation")
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,10 @@ class Entry:
     fix: dict = field(default_factory=dict)
     source_heading: dict = field(default_factory=dict)
     manual_reason: str | None = None
+    error_codes: tuple = ()
+    investigate: dict = field(default_factory=dict)
+    source: dict = field(default_factory=dict)
+    catalog_file: str = ""
 
     def summary(self) -> dict:
         """What a finding or a module result shows of the entry."""
@@ -36,25 +49,96 @@ class Entry:
         return {"id": self.id, "product": self.product, "title": self.title, "signature": english,
                 "cause": self.cause}
 
+    def headings(self, lang: str) -> list[str]:
+        """The entry's heading(s) in one language edition of its article."""
+        value = self.source_heading.get(lang)
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else list(value)
 
-@functools.lru_cache(maxsize=1)
-def load(directory: str = CATALOG_DIR) -> tuple[Entry, ...]:
-    entries: list[Entry] = []
+    @property
+    def runbook(self) -> str:
+        """Path of the entry's generated runbook, relative to the collection root."""
+        return f"{RUNBOOK_DIR}/{self.id}.md"
+
+
+@dataclass(frozen=True)
+class Product:
+    """One catalog file: a product and the article(s) its entries come from."""
+
+    product: str
+    name: str
+    article: dict               # language -> article title
+    source: dict                # language -> article file (shared/seeds/)
+    catalog_file: str
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """A documented procedure of an article that is not a failure (where to find logs, ...)."""
+
+    product: str
+    title: str
+    steps: tuple
+    source_heading: dict = field(default_factory=dict)
+    source: dict = field(default_factory=dict)
+
+    def headings(self, lang: str) -> list[str]:
+        value = self.source_heading.get(lang)
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else list(value)
+
+
+def _documents(directory: str) -> list[tuple[str, dict]]:
+    documents = []
     for name in sorted(os.listdir(directory)):
         if not name.endswith(".yml"):
             continue
         with open(os.path.join(directory, name), encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
-        for raw in document["entries"]:
-            entries.append(Entry(
-                id=raw["id"], product=document["product"], title=raw["title"],
-                node_roles=tuple(raw["node_roles"]), symptoms=tuple(raw["symptoms"]),
-                signatures=tuple(raw.get("signatures", ())), cause=raw["cause"],
-                resolution=tuple(raw["resolution"]), automation=raw["automation"],
-                check=raw.get("check"), fix=raw.get("fix", {}),
-                source_heading=raw.get("source_heading", {}), manual_reason=raw.get("manual_reason"),
-            ))
+            documents.append((name, yaml.safe_load(handle)))
+    return documents
+
+
+def _entry(name: str, document: dict, raw: dict) -> Entry:
+    missing = [key for key in _REQUIRED if key not in raw]
+    if missing:
+        raise ValueError(f"catalog/{name}: entry {raw.get('id', '(no id)')!r} has no {', '.join(missing)}")
+    return Entry(
+        id=raw["id"], product=document["product"], title=raw["title"],
+        node_roles=tuple(raw["node_roles"]), symptoms=tuple(raw["symptoms"]),
+        signatures=tuple(raw.get("signatures", ())), cause=raw["cause"],
+        resolution=tuple(raw["resolution"]), automation=raw["automation"],
+        check=raw.get("check"), fix=raw.get("fix", {}),
+        source_heading=raw.get("source_heading", {}), manual_reason=raw.get("manual_reason"),
+        error_codes=tuple(str(code) for code in raw.get("error_codes", ())),
+        investigate=raw.get("investigate", {}), source=document.get("source", {}), catalog_file=name,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def load(directory: str = CATALOG_DIR) -> tuple[Entry, ...]:
+    entries: list[Entry] = []
+    for name, document in _documents(directory):
+        entries.extend(_entry(name, document, raw) for raw in document["entries"])
     return tuple(entries)
+
+
+@functools.lru_cache(maxsize=1)
+def guidance(directory: str = CATALOG_DIR) -> tuple[Guidance, ...]:
+    items: list[Guidance] = []
+    for _name, document in _documents(directory):
+        for raw in document.get("guidance", ()):
+            items.append(Guidance(product=document["product"], title=raw["title"], steps=tuple(raw["steps"]),
+                                  source_heading=raw.get("source_heading", {}), source=document.get("source", {})))
+    return tuple(items)
+
+
+@functools.lru_cache(maxsize=1)
+def products(directory: str = CATALOG_DIR) -> tuple[Product, ...]:
+    return tuple(Product(product=document["product"], name=document.get("name", document["product"]),
+                         article=document.get("article", {}), source=document.get("source", {}), catalog_file=name)
+                 for name, document in _documents(directory))
 
 
 def by_id(entry_id: str) -> Entry:

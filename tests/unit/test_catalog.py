@@ -1,4 +1,4 @@
-"""The catalog's data: every entry complete, checks and fixes that exist."""
+"""The catalog's data: every entry complete, checks and fixes that exist (schema: catalog/README.md)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,47 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog,
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = _catalog.load()
-REQUIRED_TEXT = ("id", "title", "cause")
-NODE_ROLES = {"scaleout_master", "scaleout_worker", "shir_node", "ssisdb_sql", "cloud"}
+PREFIX = {"scale-out": "scaleout-", "azure-ssis-ir": "azuressis-", "shir": "shir-"}
+FILES = {"scale_out.yml": "scale-out", "azure_ssis_ir.yml": "azure-ssis-ir", "shir.yml": "shir"}
+ENTRY_KEYS = {"id", "title", "source_heading", "node_roles", "symptoms", "signatures", "error_codes", "cause",
+              "resolution", "automation", "manual_reason", "check", "fix", "investigate"}
+DOCUMENT_KEYS = {"product", "name", "article", "source", "guidance", "entries"}
+# The typographic quotes ansible-test's no-smart-quotes rejects; the catalog writes ASCII quotes.
+SMART_QUOTES = re.compile("[\u2018\u2019\u201c\u201d]")
+
+
+def _raw_documents():
+    return {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "catalog").glob("*.yml"))}
+
+
+def _action_exists(module: str) -> bool:
+    return module.startswith("irops.remediation.") and (ROOT / "plugins" / "action" / (module.split(".")[-1] + ".py")).exists()
+
+
+def test_one_file_per_product_with_known_keys_only():
+    documents = _raw_documents()
+    assert {name: doc["product"] for name, doc in documents.items()} == FILES
+    for name, document in documents.items():
+        assert set(document) <= DOCUMENT_KEYS, name
+        assert set(document["source"]) <= {"en", "fr"} and document["source"]["en"].endswith(".md")
+        assert document["name"] and set(document["article"]) == set(document["source"])
+        for raw in document["entries"]:
+            assert set(raw) <= ENTRY_KEYS, f"{name}: {raw['id']} has unknown keys {set(raw) - ENTRY_KEYS}"
+        for item in document.get("guidance", ()):
+            assert set(item) == {"title", "source_heading", "steps"} and item["steps"]
+
+
+def test_catalog_files_use_ascii_quotes():
+    for path in (ROOT / "catalog").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert not SMART_QUOTES.search(text), f"{path.name}: write typographic quotes as ASCII ' and \""
+
+
+def test_readme_counts_are_the_catalogs():
+    readme = (ROOT / "catalog" / "README.md").read_text(encoding="utf-8")
+    for name, product in FILES.items():
+        count = sum(1 for e in ENTRIES if e.product == product)
+        assert re.search(rf"^\| `{re.escape(name)}` \| `{product}` \| .* \| {count} \|$", readme, re.M), name
 
 
 def test_catalog_is_not_empty_and_ids_are_unique():
@@ -23,29 +62,61 @@ def test_catalog_is_not_empty_and_ids_are_unique():
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
 def test_entry_is_complete(entry):
-    for name in REQUIRED_TEXT:
-        assert str(getattr(entry, name)).strip(), f"{entry.id}: {name} is empty"
+    for name in ("id", "title", "cause"):
+        assert isinstance(getattr(entry, name), str) and getattr(entry, name).strip(), f"{entry.id}: {name} is empty"
     assert re.match(r"^[a-z0-9]+(-[a-z0-9]+)+$", entry.id)
-    assert entry.id.startswith({"scale-out": "scaleout-", "azure-ssis-ir": "azuressis-", "shir": "shir-"}[entry.product])
+    assert entry.id.startswith(PREFIX[entry.product])
     assert entry.symptoms and entry.resolution
-    assert set(entry.node_roles) <= NODE_ROLES and entry.node_roles
+    assert all(isinstance(text, str) and text.strip() for text in entry.symptoms + entry.resolution), entry.id
+    assert set(entry.node_roles) <= set(_catalog.NODE_ROLES) and entry.node_roles
     assert entry.automation in _catalog.AUTOMATION_LEVELS
+    assert entry.headings("en"), f"{entry.id}: source_heading.en maps the entry to its article heading"
+    assert set(entry.source_heading) <= set(entry.source), f"{entry.id}: a heading in a language the file has no source for"
     for signature in entry.signatures:
-        assert signature["lang"] in ("en", "fr") and signature["text"].strip()
+        assert set(signature) == {"lang", "text"}
+        assert signature["lang"] in entry.source and isinstance(signature["text"], str) and signature["text"].strip()
+    for code in entry.error_codes:
+        assert code in " ".join(s["text"] for s in entry.signatures), f"{entry.id}: error code {code} is in no signature"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_automation_level_is_backed_by_what_exists(entry):
+    """`automation` is the level an entry is meant to have; `check` and `fix` appear when implemented."""
     if entry.automation == "manual":
-        assert entry.manual_reason, f"{entry.id}: a manual entry says why it cannot be automated"
-    else:
+        assert entry.manual_reason and entry.manual_reason.strip(), f"{entry.id}: a manual entry says why"
+        assert not entry.check and not entry.fix, f"{entry.id}: a manual entry has no check or fix"
+    if entry.check is not None:
         assert entry.check in _checks.CHECKS, f"{entry.id}: check {entry.check!r} is not in _checks.CHECKS"
         assert set(_checks.CHECKS[entry.check].needs) <= set(_facts.PROBES)
-    if entry.automation == "automated":
+    if entry.fix:
+        assert entry.automation == "automated" and entry.check, f"{entry.id}: a fix comes with its check"
         module = entry.fix["module"]
-        assert module.startswith("irops.remediation.")
-        assert (ROOT / "plugins" / "action" / (module.split(".")[-1] + ".py")).exists()
-        assert (ROOT / entry.fix["playbook"]).exists()
+        assert _action_exists(module), f"{entry.id}: no action for {module}"
+        assert (ROOT / entry.fix["playbook"]).exists(), f"{entry.id}: no playbook {entry.fix['playbook']}"
         task = yaml.safe_load(entry.fix["task"])
         assert module in task[0], f"{entry.id}: the fix task does not use {module}"
+    if entry.investigate:
+        assert _action_exists(entry.investigate["module"]) and (ROOT / entry.investigate["playbook"]).exists()
 
 
 def test_every_check_is_used_by_an_entry():
     used = {e.check for e in ENTRIES if e.check}
     assert set(_checks.CHECKS) <= used
+
+
+def test_the_implemented_entry_is_unchanged():
+    entry = _catalog.by_id("scaleout-http-request-error")
+    assert entry.check == "scaleout_master_sslcert_binding"
+    assert entry.fix["module"] == "irops.remediation.http_sslcert"
+    assert entry.fix["playbook"] == "playbooks/remediate_scaleout_master.yml"
+
+
+def test_guidance_is_loaded():
+    titles = {g.title for g in _catalog.guidance()}
+    assert titles == {"Where to find logs for troubleshooting", "Gather self-hosted IR logs from Azure Data Factory"}
+
+
+def test_a_missing_key_names_the_file_and_the_entry(tmp_path):
+    (tmp_path / "x.yml").write_text("product: shir\nsource: {en: a.md}\nentries:\n  - id: shir-x\n    title: X\n")
+    with pytest.raises(ValueError, match=r"catalog/x.yml: entry 'shir-x' has no node_roles, symptoms"):
+        _catalog.load.__wrapped__(str(tmp_path))

@@ -1,0 +1,163 @@
+#!/usr/bin/python
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This is an action plugin (plugins/action/recent_logs.py); this file holds its documentation.
+
+DOCUMENTATION = r"""
+module: recent_logs
+short_description: Read the last lines of the newest log files in folders of a Windows node
+version_added: 0.2.0
+description:
+  - Lists the newest files of each folder and returns their last lines, so that the
+    P(irops.remediation.explain#filter) can name the documented failures they show.
+  - By default it reads the documented SSIS Scale Out log folders. Scale Out Master logs are under
+    C(<profile>\AppData\Local\SSIS\ScaleOut\Master); Scale Out Worker logs under
+    C(<profile>\AppData\Local\SSIS\Cluster\Agent) or C(<profile>\AppData\Local\SSIS\ScaleOut\Agent) (the
+    documentation names both). The profile is the service's virtual account profile
+    C(C:\Windows\ServiceProfiles\SSISScaleOutWorker140) (and C(...Master140), 150 and 160 for SQL Server
+    2019 and 2022), the documented C(C:\Users\SSISScaleOutWorker140), and C(C:\Users\<account>) for each
+    account in O(accounts).
+  - Two round trips at most, both read-only. The first batches, for every folder,
+    C(Test-Path -LiteralPath <folder> -PathType Container) and
+    C(Get-ChildItem -LiteralPath <folder> -File | Sort-Object LastWriteTime -Descending | Select-Object -First <newest>).
+    The second, only when files were found, batches C(Get-Content -LiteralPath <file> -Tail <lines>) for each file.
+  - It never changes the node, so it runs in check mode too.
+extends_documentation_fragment:
+  - irops.remediation.attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+options:
+  folders:
+    description:
+      - The folders to read, as absolute paths (C(C:\...) or C(\\server\share\...)).
+      - When omitted, the documented log folders of O(node_roles).
+      - Paths are passed with C(-LiteralPath), so wildcard characters in them are plain characters.
+    type: list
+    elements: str
+  node_roles:
+    description:
+      - Whose documented log folders to read when O(folders) is omitted.
+    type: list
+    elements: str
+    choices: [scaleout_master, scaleout_worker]
+    default: [scaleout_master, scaleout_worker]
+  accounts:
+    description:
+      - Accounts that run the Scale Out services, whose profiles may hold the logs when O(folders) is omitted
+        (C(CONTOSO\svc_ssis) reads C(C:\Users\svc_ssis\AppData\Local\...); C(NT Service\<name>) reads
+        C(C:\Windows\ServiceProfiles\<name>\AppData\Local\...)).
+    type: list
+    elements: str
+    default: []
+  versions:
+    description:
+      - The SQL Server versions of the Scale Out services whose folders are read when O(folders) is omitted
+        (140 for SQL Server 2017, 150 for 2019, 160 for 2022).
+    type: list
+    elements: int
+    default: [140, 150, 160]
+  newest:
+    description:
+      - How many files to read per folder, newest first (1 to 100).
+    type: int
+    default: 3
+  lines:
+    description:
+      - How many lines to read from the end of each file (1 to 10000).
+    type: int
+    default: 200
+notes:
+  - A folder that does not exist is reported with RV(folders[].exists=false); that is not an error.
+  - The connection user needs read access to the folders; service profiles are readable by local administrators.
+seealso:
+  - name: Troubleshoot SSIS Scale Out
+    description: The "Scale Out Worker fails" entry says to check the error messages in the worker log.
+    link: https://learn.microsoft.com/sql/integration-services/scale-out/troubleshooting-scale-out
+  - plugin: irops.remediation.explain
+    plugin_type: filter
+    description: Names the documented entries that the lines show.
+author:
+  - irops maintainers (@irops-remediation)
+"""
+
+EXAMPLES = r"""
+- name: Read the newest Scale Out Worker logs
+  irops.remediation.recent_logs:
+    node_roles: [scaleout_worker]
+  register: worker_logs
+
+- name: Explain the errors they show
+  ansible.builtin.debug:
+    msg: >-
+      {{ worker_logs.folders | map(attribute='files') | flatten | map(attribute='lines') | flatten
+         | irops.remediation.explain(products=['scale-out']) }}
+
+- name: The worker service runs as a domain account
+  irops.remediation.recent_logs:
+    node_roles: [scaleout_worker]
+    accounts: ['CONTOSO\svc_ssisworker']
+
+- name: Read the self-hosted IR's SSIS proxy logs
+  irops.remediation.recent_logs:
+    folders:
+      - C:\ProgramData\SSISTelemetry
+      - C:\ProgramData\SSISTelemetry\ExecutionLog
+    newest: 5
+    lines: 500
+"""
+
+RETURN = r"""
+folders:
+  description: One entry per folder read, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The folder.
+      type: str
+      sample: C:\Windows\ServiceProfiles\SSISScaleOutWorker140\AppData\Local\SSIS\Cluster\Agent
+    exists:
+      description: Whether the folder exists.
+      type: bool
+    files:
+      description: Its newest files, newest first, each with its last lines.
+      type: list
+      elements: dict
+      contains:
+        path:
+          description: The file's full path.
+          type: str
+        lines:
+          description: The last lines of the file, oldest first.
+          type: list
+          elements: str
+        error:
+          description: Why the file could not be read.
+          type: str
+          returned: when it could not be read
+    error:
+      description: Why the folder could not be listed.
+      type: str
+      returned: when it could not be listed
+  sample:
+    - path: C:\Windows\ServiceProfiles\SSISScaleOutWorker140\AppData\Local\SSIS\Cluster\Agent
+      exists: true
+      files:
+        - path: C:\Windows\ServiceProfiles\SSISScaleOutWorker140\AppData\Local\SSIS\Cluster\Agent\WorkerAgent_20240301.log
+          lines: ["2024-03-01 10:22:33.123 [Error] System.ServiceModel.Security.SecurityNegotiationException: ..."]
+round_trips:
+  description: How many times the task sent commands to the node (1, or 2 when files were found).
+  returned: always
+  type: int
+  sample: 2
+msg:
+  description: How many folders exist and how many lines were read.
+  returned: always
+  type: str
+  sample: "1 of 18 folder(s) exist; 200 line(s) read from 1 file(s): C:\\Users\\svc\\AppData\\Local\\SSIS\\Cluster\\Agent"
+"""
