@@ -27,7 +27,8 @@ def test_built_collection_installs_and_documents_every_module(tmp_path):
     subprocess.run(["ansible-galaxy", "collection", "install", "--force", str(artifact), "-p", str(installed)],
                    env=env, check=True, capture_output=True, text=True)
     env["ANSIBLE_COLLECTIONS_PATH"] = str(installed)
-    for module in ("http_sslcert", "node_facts", "diagnose"):
+    for module in ("http_sslcert", "node_facts", "diagnose", "recent_logs", "registry_value", "service",
+                   "firewall_rule", "hosts_entry", "settings_file", "tcp_probe"):
         run = subprocess.run(["ansible-doc", f"irops.remediation.{module}"], env=env, check=True,
                              capture_output=True, text=True)
         doc = run.stdout + run.stderr

@@ -1,0 +1,127 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ensure a Windows Firewall port rule with ``netsh advfirewall firewall``.
+
+Round trips: one read (``show rule name=X``) when nothing needs to change or in check mode;
+one more for a change, which batches ``delete rule name=X`` (when rules of that name exist),
+``add rule`` and a verifying ``show rule``. If the add fails after the delete, the previous
+rules are added back in a third round trip.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _catalog, _hosts
+from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
+
+MODULE = "irops.remediation.firewall_rule"
+
+
+class ActionModule(NodeAction):
+    argument_spec = {
+        "name": {"type": "str", "required": True},
+        "direction": {"type": "str", "default": "in", "choices": ["in", "out"]},
+        "protocol": {"type": "str", "default": "tcp", "choices": ["tcp", "udp"]},
+        "port": {"type": "int"},
+        "action": {"type": "str", "default": "allow", "choices": ["allow", "block"]},
+        "profiles": {"type": "list", "elements": "str", "default": ["any"]},
+        "enabled": {"type": "bool", "default": True},
+        "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+    }
+    constraints = {"required_if": [["state", "present", ["port"]]]}
+
+    def execute(self, args, runner, task_vars):
+        name = _advfirewall.validate_rule_name(args["name"])
+        want = None
+        if args["state"] == "present":
+            want = _advfirewall.wanted_rule(name, args["direction"], args["protocol"], _hosts.validate_port(args["port"]),
+                                            args["action"], _advfirewall.normalize_profiles(args["profiles"]),
+                                            args["enabled"])
+
+        before = self._read(runner, name)
+        _advfirewall.check_readable(before)
+        result = {"name": name, "before": [r.result() for r in before]}
+        if _satisfied(before, want):
+            result.update(changed=False, after=result["before"], diff=_diff(name, before, before),
+                          msg=f"firewall rule {name!r}: already {_describe(before)}")
+            return result
+
+        planned = [want] if want else []
+        result.update(changed=True, diff=_diff(name, before, planned), msg=_drift_message(name, before, want),
+                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
+        if self._task.check_mode:
+            result["after"] = [r.result() for r in planned]
+            return result
+
+        commands = [_advfirewall.delete_command(name)] if before else []
+        if want:
+            commands.append(_advfirewall.add_command(want))
+        results = runner.run(commands + [_advfirewall.show_command(name)])
+        after = _parse_show(results[-1], name)
+        result["after"] = [r.result() for r in after]
+        if _satisfied(after, want):
+            return result
+
+        failed = next((r for r in results[:-1] if not r.ok), results[-1])
+        restored = self._restore(runner, name, before, after)
+        fate = ("Nothing existed before, so nothing needed restoring." if not before else
+                "The previous rules were added back." if restored else
+                "The previous rules could NOT be added back; they are in 'before'.")
+        raise RemediationError(
+            f"'{failed.command}' did not leave firewall rule {name!r} as wanted (exit code {failed.rc}): "
+            f"{failed.output.strip()[:500] or '(no output)'} -> check the values against "
+            f"'netsh advfirewall firewall add rule help'; the connection user must be a local administrator. {fate}",
+            result=dict(result, restored=restored, changed=not restored),
+        )
+
+    @staticmethod
+    def _read(runner, name):
+        return _parse_show(runner.run_one(_advfirewall.show_command(name)), name)
+
+    @staticmethod
+    def _restore(runner, name, before, current):
+        if not before or not all(_advfirewall.restorable(r) for r in before):
+            return False
+        commands = [_advfirewall.delete_command(name)] if current else []
+        commands += [_advfirewall.add_command(rule) for rule in before] + [_advfirewall.show_command(name)]
+        again = _parse_show(runner.run(commands)[-1], name)
+        return sorted(map(_advfirewall.Rule.display, again)) == sorted(map(_advfirewall.Rule.display, before))
+
+
+def _parse_show(shown, name):
+    rules = [r for r in _advfirewall.parse_show_rule(shown.stdout) if r.name.lower() == name.lower()]
+    if shown.ok or _advfirewall.no_rule(shown.output, shown.rc):
+        return rules
+    raise RemediationError(f"'{shown.command}' failed (exit code {shown.rc}): {shown.output.strip()[:500] or '(no output)'}")
+
+
+def _satisfied(rules, want) -> bool:
+    if want is None:
+        return not rules
+    return len(rules) == 1 and _advfirewall.same(rules[0], want)
+
+
+def _describe(rules) -> str:
+    if not rules:
+        return "absent"
+    return "; ".join(r.display() for r in rules)
+
+
+def _diff(name, before, after) -> dict:
+    header = f"firewall rule {name}"
+
+    def render(rules):
+        return "".join(f"{name}: {r.display()}\n" for r in rules)
+
+    return {"before": render(before), "after": render(after), "before_header": header, "after_header": header}
+
+
+def _drift_message(name, before, want) -> str:
+    if want is None:
+        return f"firewall rule {name!r}: {len(before)} rule(s) of this name will be deleted ({_describe(before)})"
+    if not before:
+        return f"firewall rule {name!r}: absent; it will be added ({want.display()})"
+    if len(before) > 1:
+        return (f"firewall rule {name!r}: {len(before)} rules have this name; they will be replaced by one "
+                f"({want.display()})")
+    return f"firewall rule {name!r}: {before[0].display()} will be replaced by {want.display()}"

@@ -1,0 +1,83 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ensure an address <-> names line in the node's hosts file.
+
+Round trips: one read (``Test-Path`` and the file's bytes in one script) when nothing needs
+to change or in check mode; one more for a change, which batches the backup copy, the new
+content written beside the file, the move over it and a verifying read. Every other line,
+comment, spacing, line ending and the file's encoding are kept; the previous content is
+returned and stays on the node in the backup file.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _files, _hosts
+from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
+
+MODULE = "irops.remediation.hosts_entry"
+
+
+class ActionModule(NodeAction):
+    argument_spec = {
+        "ip": {"type": "str"},
+        "names": {"type": "list", "elements": "str", "default": [], "aliases": ["name"]},
+        "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+        "path": {"type": "str", "default": _hosts.DEFAULT_PATH},
+    }
+    constraints = {
+        "required_if": [["state", "present", ["ip"]]],
+    }
+
+    def execute(self, args, runner, task_vars):
+        path = _files.validate_path(args["path"])
+        ip = _hosts.validate_ip(args["ip"]) if args["ip"] is not None else None
+        names = [_hosts.validate_hostname(name, what="names") for name in args["names"]]
+        if args["state"] == "present" and not names:
+            raise InvalidValue("names", args["names"], "give at least one host name for the address")
+        if args["state"] == "absent" and ip is None and not names:
+            raise InvalidValue("names", args["names"], "give the address or the names whose lines should go")
+        label = f"{ip or '*'} {' '.join(names) or '(every name)'}"
+
+        old = _files.parse_read(*runner.run(_files.read_commands(path)))
+        if old is None and args["state"] == "present":
+            text, encoding = "", _files.Encoding("utf-8", b"", "\r\n")
+        elif old is None:
+            return {"changed": False, "path": path, "msg": f"{path} does not exist: nothing to remove"}
+        else:
+            text, encoding = _files.decode(old)
+
+        if args["state"] == "present":
+            new_text = _hosts.ensure_present(text, ip, names, encoding.newline)
+        else:
+            new_text = _hosts.ensure_absent(text, ip, names)
+        result = {"path": path, "ip": ip, "names": names, "encoding": encoding.codec + (" with BOM" if encoding.bom else ""),
+                  "resolves": {name: _hosts.resolves_to(new_text, name) for name in names}}
+        if new_text == text and old is not None:
+            result.update(changed=False, diff=_diff(path, text, text), msg=f"{path}: {label} already as wanted")
+            return result
+
+        result.update(changed=True, diff=_diff(path, text, new_text), previous_content=text if old is not None else None,
+                      previous_content_base64=base64.b64encode(old).decode("ascii") if old is not None else None,
+                      msg=f"{path}: {_verb(args['state'], old)} {label}",
+                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
+        if self._task.check_mode:
+            return result
+        try:
+            result.update(_files.Replacement(runner, path, old, encoding.encode(new_text)).run())
+        except RemediationError as exc:
+            exc._result = dict(result, **exc._result)
+            raise
+        return result
+
+
+def _verb(state, old) -> str:
+    if old is None:
+        return "the file will be created with"
+    return "will map" if state == "present" else "will no longer map"
+
+
+def _diff(path, before, after) -> dict:
+    return {"before": before, "after": after, "before_header": path, "after_header": path}

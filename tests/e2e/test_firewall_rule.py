@@ -1,0 +1,124 @@
+"""firewall_rule end to end: ansible-playbook over WinRM against the simulated node's netsh advfirewall.
+
+The triad, verification after adding, duplicates replaced by one rule, deletion, the rule
+actually opening the port (seen by tcp_probe from another node), and bad input refused
+before any command runs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+NODE = "healthy"
+RULE = "SSIS Scale Out Master"
+
+
+def task(**args) -> dict:
+    return {"name": "Firewall rule", "irops.remediation.firewall_rule": args}
+
+
+OPEN = task(name=RULE, port=8391, profiles=["domain", "private"])
+
+
+def set_rules(sim, node: str, rules: list, **state_changes) -> None:
+    state = sim.state(node)
+    state["firewall"] = {"enabled": True, "rules": rules}
+    state.update(state_changes)
+    sim.load_state(node, state)
+
+
+def rules_named(sim, node: str, name: str = RULE) -> list:
+    return [r for r in sim.state(node)["firewall"]["rules"] if r["name"].lower() == name.lower()]
+
+
+def netsh_verbs(sim, node: str) -> list[str]:
+    return [argv[3].lower() for argv in sim.commands(node) if argv[:3] == ["netsh", "advfirewall", "firewall"]]
+
+
+def test_check_mode_reports_drift_and_changes_nothing(sim, playbook):
+    set_rules(sim, NODE, [])
+    digest = sim.digest(NODE)
+    run = playbook([OPEN], NODE, "--check", "--diff")
+    result = run.result(NODE)
+    assert result["changed"] is True and not result.get("failed"), run.output
+    assert result["before"] == [] and result["after"][0]["localport"] == "8391"
+    assert "in TCP 8391 allow profiles=domain,private enabled=yes" in result["diff"]["after"]
+    assert result["round_trips"] == 1 and netsh_verbs(sim, NODE) == ["show"]
+    assert sim.digest(NODE) == digest
+
+
+def test_apply_converges_verifies_then_changes_nothing(sim, playbook):
+    set_rules(sim, NODE, [])
+    first = playbook([OPEN], NODE, "--diff").result(NODE)
+    assert first["changed"] is True and not first.get("failed"), first
+    assert first["round_trips"] == 2 and netsh_verbs(sim, NODE) == ["show", "add", "show"]
+    (rule,) = rules_named(sim, NODE)
+    assert (rule["direction"], rule["action"], rule["protocol"].upper(), rule["localport"]) == ("in", "allow", "TCP", "8391")
+    assert sorted(rule["profiles"]) == ["domain", "private"] and rule["enabled"] is True
+    digest = sim.digest(NODE)
+
+    second = playbook([OPEN], NODE).result(NODE)
+    assert second["changed"] is False and second["round_trips"] == 1, second
+    assert sim.digest(NODE) == digest
+
+
+def test_a_different_rule_and_duplicates_are_replaced_by_one(sim, playbook):
+    set_rules(sim, NODE, [
+        {"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8392"},
+        {"name": RULE, "direction": "in", "action": "block", "protocol": "TCP", "localport": "8391"},
+        {"name": "Other rule", "direction": "in", "action": "allow", "protocol": "TCP", "localport": "443"},
+    ])
+    result = playbook([OPEN], NODE).result(NODE)
+    assert result["changed"] is True and len(result["before"]) == 2 and len(result["after"]) == 1, result
+    assert [r["localport"] for r in rules_named(sim, NODE)] == ["8391"]
+    assert len(rules_named(sim, NODE, "Other rule")) == 1
+
+
+def test_a_german_node_reads_the_same_rule(sim, playbook):
+    set_rules(sim, NODE, [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8391",
+                           "profiles": ["domain", "private"]}], locale="de-DE")
+    result = playbook([OPEN], NODE).result(NODE)
+    assert result["changed"] is False and not result.get("failed"), result
+
+
+def test_absent_deletes_every_rule_of_the_name_once(sim, playbook):
+    set_rules(sim, NODE, [{"name": RULE, "localport": "8391"}, {"name": RULE, "localport": "8392"}])
+    remove = task(name=RULE, state="absent")
+    first = playbook([remove], NODE).result(NODE)
+    assert first["changed"] is True and first["after"] == [] and rules_named(sim, NODE) == [], first
+    second = playbook([remove], NODE).result(NODE)
+    assert second["changed"] is False and second["round_trips"] == 1
+
+
+def test_the_rule_opens_the_port_for_another_node(sim, playbook):
+    set_rules(sim, NODE, [], network={"ip_addresses": ["10.0.0.20"], "listeners": [{"port": 8391}]})
+    probe = {"name": "Probe", "irops.remediation.tcp_probe": {"host": "10.0.0.20", "port": 8391}}
+    assert playbook([probe], "missing").result("missing")["reachable"] is False
+    assert playbook([OPEN], NODE).result(NODE)["changed"] is True
+    assert playbook([probe], "missing").result("missing")["reachable"] is True
+
+
+def test_a_failed_add_puts_the_previous_rule_back(sim, playbook):
+    set_rules(sim, NODE, [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8392"}])
+    sim.fault(NODE, {"match": "netsh advfirewall firewall add", "occurrence": 1, "exit_code": 1,
+                     "stdout": "\r\nThe requested operation requires elevation (Run as administrator).\r\n\r\n"})
+    result = playbook([OPEN], NODE).result(NODE)
+    assert result.get("failed") is True and result["restored"] is True, result
+    assert "added back" in result["msg"] and [r["localport"] for r in rules_named(sim, NODE)] == ["8392"]
+
+
+@pytest.mark.parametrize("args, fragment, shown", [
+    ({"port": 0}, "1 to 65535", "0"),
+    ({"port": 70000}, "1 to 65535", "70000"),
+    ({"name": "Scale Out; netsh advfirewall reset"}, "rule name", "'Scale Out; netsh advfirewall reset'"),
+    ({"name": "Master's port"}, "rule name", "\"Master's port\""),
+    ({"name": 'Master "port"'}, "rule name", "'Master \"port\"'"),
+    ({"profiles": ["office"]}, "domain, private, public", "office"),
+])
+def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown):
+    digest = sim.digest(NODE)
+    result = playbook([task(**dict(OPEN["irops.remediation.firewall_rule"], **args))], NODE).result(NODE)
+    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
+    assert sim.log(NODE) == [] and sim.digest(NODE) == digest

@@ -1,0 +1,153 @@
+"""service end to end: ansible-playbook over WinRM against the simulated node's sc.exe.
+
+The triad, waits through pending states, a restart that happens exactly once, a missing
+service named in the error, the logon account change with a password that never shows,
+and bad input refused before any command runs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+NODE = "healthy"
+WORKER = "SSISScaleOutWorker140"
+PASSWORD = "S3cret-Pa55; $(Stop-Computer) 'x'"
+
+
+def task(**args) -> dict:
+    return {"name": "Service", "irops.remediation.service": args}
+
+
+def set_services(sim, node: str, services: dict) -> None:
+    """Replace the node's services through the control API (tests/simulator/README.md); the
+    domain account CONTOSO\\svc-ssis exists and may log on as a service."""
+    state = sim.state(node)
+    state["services"] = services
+    state["accounts"] = dict(state.get("accounts", {}), **{"CONTOSO\\svc-ssis": {
+        "sid": "S-1-5-21-3623811015-3361044348-30300820-1105", "rights": ["SeServiceLogonRight"]}})
+    sim.load_state(node, state)
+
+
+def worker(state="stopped", start_type="demand", account="NT Service\\SSISScaleOutWorker140", **extra) -> dict:
+    return {WORKER: dict({"display_name": "SQL Server Integration Services Scale Out Worker 14.0",
+                          "start_type": start_type, "state": state, "account": account,
+                          "binary_path": '"C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerService.exe"',
+                          "start_seconds": 2, "stop_seconds": 2}, **extra)}
+
+
+def service_state(sim, node: str, name: str = WORKER) -> dict:
+    services = sim.state(node).get("services", {})
+    return next(spec for key, spec in services.items() if key.lower() == name.lower())
+
+
+def sc_verbs(sim, node: str) -> list[str]:
+    return [argv[1].lower() for argv in sim.commands(node) if argv[0].lower() in ("sc.exe", "sc")]
+
+
+START = task(name=WORKER, state="started", start_mode="auto")
+
+
+def test_check_mode_reports_drift_and_changes_nothing(sim, playbook):
+    set_services(sim, NODE, worker())
+    digest = sim.digest(NODE)
+    run = playbook([START], NODE, "--check", "--diff")
+    result = run.result(NODE)
+    assert result["changed"] is True and not result.get("failed"), run.output
+    assert result["before"]["state"] == "STOPPED" and result["before"]["start_mode"] == "manual"
+    assert result["after"] == {"state": "RUNNING", "start_mode": "auto", "username": "NT Service\\SSISScaleOutWorker140"}
+    assert result["actions"] == ["start"] and "start_mode: auto" in result["diff"]["after"]
+    assert result["round_trips"] == 1 and sorted(sc_verbs(sim, NODE)) == ["qc", "query"]
+    assert sim.digest(NODE) == digest
+
+
+def test_apply_waits_through_start_pending_then_changes_nothing(sim, playbook):
+    set_services(sim, NODE, worker())
+    first = playbook([START], NODE, "--diff").result(NODE)
+    assert first["changed"] is True and not first.get("failed"), first
+    assert first["after"]["state"] == "RUNNING" and first["after"]["start_mode"] == "auto"
+    assert first["polls"] >= 1 and first["round_trips"] == 2 + first["polls"]
+    spec = service_state(sim, NODE)
+    assert spec["state"] == "running" and spec["start_type"] == "auto"
+    assert sc_verbs(sim, NODE).count("start") == 1 and sc_verbs(sim, NODE).count("config") == 1
+    digest = sim.digest(NODE)
+
+    second = playbook([START], NODE).result(NODE)
+    assert second["changed"] is False and second["round_trips"] == 1 and second["polls"] == 0, second
+    assert sim.digest(NODE) == digest
+
+
+def test_restarted_restarts_exactly_once_and_says_so(sim, playbook):
+    set_services(sim, NODE, worker(state="running", start_type="auto"))
+    result = playbook([task(name=WORKER, state="restarted")], NODE).result(NODE)
+    assert result["changed"] is True and result["actions"] == ["stop", "start"], result
+    assert "restarted once" in result["msg"] and result["after"]["state"] == "RUNNING"
+    verbs = sc_verbs(sim, NODE)
+    assert verbs.count("stop") == 1 and verbs.count("start") == 1 and verbs.index("stop") < verbs.index("start")
+    assert result["round_trips"] == 3 + result["polls"]  # read; stop + query; start + qc + query; polls between
+
+
+def test_restarted_on_a_stopped_service_starts_it(sim, playbook):
+    set_services(sim, NODE, worker())
+    result = playbook([task(name=WORKER, state="restarted")], NODE).result(NODE)
+    assert result["actions"] == ["start"] and service_state(sim, NODE)["state"] == "running", result
+
+
+def test_stopped_waits_for_stop_pending(sim, playbook):
+    set_services(sim, NODE, worker(state="running"))
+    stop = task(name=WORKER, state="stopped")
+    first = playbook([stop], NODE).result(NODE)
+    assert first["changed"] is True and first["after"]["state"] == "STOPPED" and first["polls"] >= 1, first
+    assert playbook([stop], NODE).result(NODE)["changed"] is False
+
+
+def test_a_missing_service_is_an_error_that_names_it(sim, playbook):
+    set_services(sim, NODE, worker())
+    for flags in ((), ("--check",)):
+        result = playbook([task(name="SSISScaleOutWorker150", state="started")], NODE, *flags).result(NODE)
+        assert result.get("failed") is True and "'SSISScaleOutWorker150' does not exist" in result["msg"], result
+        assert "1060" in result["msg"]
+
+
+def test_the_logon_account_changes_and_the_password_never_shows(sim, playbook):
+    set_services(sim, NODE, worker(state="running", start_type="auto"))
+    change = task(name=WORKER, username="CONTOSO\\svc-ssis", password=PASSWORD, state="restarted")
+    run = playbook([change], NODE, "-vvvv", "--diff")
+    result = run.result(NODE)
+    assert PASSWORD not in run.output and "S3cret" not in run.output
+    assert PASSWORD not in str(sim.log(NODE))  # not in any script the node received
+    assert not result.get("failed") and result["actions"] == ["stop", "start"], result
+    assert result["after"] == {"state": "RUNNING", "start_mode": "auto", "username": "CONTOSO\\svc-ssis"}
+    assert service_state(sim, NODE)["account"].lower() == "contoso\\svc-ssis"
+    assert "$irops_secret_1" in run.output  # the command line names the variable, never the value
+
+
+def test_the_password_is_not_needed_to_keep_the_same_account(sim, playbook):
+    set_services(sim, NODE, worker(state="running", start_type="auto", account="CONTOSO\\svc-ssis"))
+    result = playbook([task(name=WORKER, username="contoso\\SVC-SSIS")], NODE).result(NODE)
+    assert result["changed"] is False, result
+
+
+def test_a_new_account_with_a_password_but_no_password_is_refused_before_any_change(sim, playbook):
+    set_services(sim, NODE, worker())
+    digest = sim.digest(NODE)
+    result = playbook([task(name=WORKER, username="CONTOSO\\svc-ssis")], NODE).result(NODE)
+    assert result.get("failed") is True and "needs its password" in result["msg"]
+    assert sorted(sc_verbs(sim, NODE)) == ["qc", "query"] and sim.digest(NODE) == digest
+
+
+@pytest.mark.parametrize("args, fragment, shown", [
+    ({"name": "SSISScaleOutWorker140; Stop-Computer"}, "service name", "'SSISScaleOutWorker140; Stop-Computer'"),
+    ({"name": "Worker'140"}, "service name", "\"Worker'140\""),
+    ({"name": 'Worker"140'}, "service name", "'Worker\"140'"),
+    ({"timeout": 0}, "from 1 to 3600", "0"),
+    ({"start_mode": "disabled"}, "cannot be started", "'started'"),
+    ({"username": "CONTOSO\\svc;x"}, "DOMAIN\\user", "svc;x"),
+])
+def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown):
+    set_services(sim, NODE, worker())
+    digest = sim.digest(NODE)
+    result = playbook([task(**dict(START["irops.remediation.service"], **args))], NODE).result(NODE)
+    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
+    assert sim.log(NODE) == [] and sim.digest(NODE) == digest

@@ -1,0 +1,139 @@
+"""settings_file end to end: ansible-playbook over WinRM against a settings file on the simulated node.
+
+The triad, formatting and encoding kept byte for byte, misspelled keys found through the
+alias table, a backup on the node and the previous content in the result, and bad input
+refused before any change.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+NODE = "missing"
+CONFIG = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config"
+ORIGINAL = (
+    '{\r\n'
+    '    "DisplayName": "SSISWORKER01",\r\n'
+    '    "MasterEndpoint": "https://ssis-master-old:8391",\r\n'
+    '    "MasterHttpsCertThumbprint": "59358a03ae8a040fd272086cc24fade3db60a987",\r\n'
+    '    "HeartbeatErrorTollerance": "00:10:00",\r\n'
+    '    "MaxTaskCount": 10,\r\n'
+    '    "LeaseInternval": "00:01:00",\r\n'
+    '    "TaskLogEnabled": true\r\n'
+    '}\r\n'
+)
+ALIASES = {"HeartbeatErrorTolerance": ["HeartbeatErrorTollerance"], "LeaseInterval": ["LeaseInternval"]}
+SETTINGS = {"MasterEndpoint": "https://ssis-master-01.contoso.com:8391",
+            "MasterHttpsCertThumbprint": "135ecc829aaaf3647605a7f67604990e8df4aab4",
+            "HeartbeatErrorTolerance": "00:15:00", "maxtaskcount": "10"}
+EDIT = {"name": "Worker settings", "irops.remediation.settings_file": {"path": CONFIG, "settings": SETTINGS, "aliases": ALIASES}}
+
+
+def set_file(sim, node: str, path: str, data: bytes) -> None:
+    state = sim.state(node)
+    state["files"] = dict(state.get("files", {}), **{path: {"base64": base64.b64encode(data).decode()}})
+    sim.load_state(node, state)
+
+
+def file_bytes(sim, node: str, path: str) -> bytes | None:
+    for name, spec in sim.state(node)["files"].items():
+        if name.lower() == path.lower():
+            return base64.b64decode(spec["base64"])
+    return None
+
+
+def expected(text: str) -> str:
+    return (text.replace("https://ssis-master-old:8391", SETTINGS["MasterEndpoint"])
+            .replace("59358a03ae8a040fd272086cc24fade3db60a987", SETTINGS["MasterHttpsCertThumbprint"])
+            .replace('"HeartbeatErrorTollerance": "00:10:00"', '"HeartbeatErrorTollerance": "00:15:00"'))
+
+
+def test_check_mode_shows_the_key_level_change_and_changes_nothing(sim, playbook):
+    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    digest = sim.digest(NODE)
+    run = playbook([EDIT], NODE, "--check", "--diff")
+    result = run.result(NODE)
+    assert result["changed"] is True and not result.get("failed"), run.output
+    assert [c["file_key"] for c in result["changes"]] == ["MasterEndpoint", "MasterHttpsCertThumbprint",
+                                                          "HeartbeatErrorTollerance"]
+    assert result["diff"]["before"] == ('MasterEndpoint: "https://ssis-master-old:8391"\n'
+                                        'MasterHttpsCertThumbprint: "59358a03ae8a040fd272086cc24fade3db60a987"\n'
+                                        'HeartbeatErrorTollerance: "00:10:00"\n')
+    assert "MaxTaskCount" not in result["diff"]["after"]  # "10" for the number 10 is no change
+    assert result["previous_content"] == ORIGINAL and result["round_trips"] == 1
+    assert sim.digest(NODE) == digest
+
+
+def test_apply_converges_keeps_every_other_byte_and_a_backup_then_changes_nothing(sim, playbook):
+    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    first = playbook([EDIT], NODE, "--diff").result(NODE)
+    assert first["changed"] is True and not first.get("failed"), first
+    assert first["round_trips"] == 2
+    assert file_bytes(sim, NODE, CONFIG).decode() == expected(ORIGINAL)
+    assert file_bytes(sim, NODE, first["backup_file"]) == ORIGINAL.encode()
+    assert base64.b64decode(first["previous_content_base64"]) == ORIGINAL.encode()
+    assert first["values"]["HeartbeatErrorTolerance"] == "00:15:00" and first["values"]["maxtaskcount"] == 10
+    digest = sim.digest(NODE)
+
+    second = playbook([EDIT], NODE).result(NODE)
+    assert second["changed"] is False and second["round_trips"] == 1, second
+    assert sim.digest(NODE) == digest
+
+
+def test_a_utf8_bom_file_keeps_its_bom(sim, playbook):
+    set_file(sim, NODE, CONFIG, codecs.BOM_UTF8 + ORIGINAL.encode())
+    result = playbook([EDIT], NODE).result(NODE)
+    assert result["encoding"] == "utf-8 with BOM", result
+    assert file_bytes(sim, NODE, CONFIG) == codecs.BOM_UTF8 + expected(ORIGINAL).encode()
+
+
+def test_add_and_remove_keys(sim, playbook):
+    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    task = {"name": "Edit", "irops.remediation.settings_file": {
+        "path": CONFIG, "settings": {"TasksRootFolder": "D:\\SSIS\\Tasks"}, "remove": ["LeaseInterval"], "aliases": ALIASES}}
+    first = playbook([task], NODE).result(NODE)
+    assert [(c["file_key"], c["action"]) for c in first["changes"]] == [("TasksRootFolder", "add"), ("LeaseInternval", "remove")]
+    written = file_bytes(sim, NODE, CONFIG).decode()
+    assert json.loads(written)["TasksRootFolder"] == "D:\\SSIS\\Tasks" and "LeaseInternval" not in written
+    assert '    "TaskLogEnabled": true,\r\n    "TasksRootFolder": "D:\\\\SSIS\\\\Tasks"\r\n}' in written
+    assert playbook([task], NODE).result(NODE)["changed"] is False
+
+
+def test_an_xml_file_is_edited_in_place(sim, playbook):
+    xml = ('<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <appSettings>\r\n'
+           '    <add key="MasterEndpoint" value="https://ssis-master-old:8391" />\r\n  </appSettings>\r\n</configuration>\r\n')
+    set_file(sim, NODE, CONFIG, xml.encode())
+    task = {"name": "Edit", "irops.remediation.settings_file": {"path": CONFIG, "settings": {"MasterEndpoint": SETTINGS["MasterEndpoint"]}}}
+    result = playbook([task], NODE).result(NODE)
+    assert result["format"] == "xml" and result["changed"] is True, result
+    assert file_bytes(sim, NODE, CONFIG).decode() == xml.replace("https://ssis-master-old:8391", SETTINGS["MasterEndpoint"])
+
+
+def test_a_missing_file_is_an_error_that_names_it(sim, playbook):
+    result = playbook([EDIT], NODE).result(NODE)
+    assert result.get("failed") is True and "does not exist on the node" in result["msg"] and CONFIG in result["msg"]
+
+
+@pytest.mark.parametrize("args, fragment, shown", [
+    ({"settings": {"MaxTaskCount": "ten"}}, "a number in the file", "'ten'"),
+    ({"settings": {"TaskLogEnabled": "maybe"}}, "true or false", "'maybe'"),
+    ({"path": "WorkerSettings.config"}, "absolute path", "'WorkerSettings.config'"),
+    ({"path": "C:\\Binn\\Worker\"Settings.config"}, "cannot hold", "Worker\"Settings"),
+    ({"settings": {}, "remove": []}, "keys to set", "{}"),
+    ({"aliases": {"LeaseInterval": 3}}, "spellings", "3"),
+    ({"remove": ["masterendpoint"]}, "both set and removed", "masterendpoint"),
+])
+def test_bad_input_fails_before_any_change(sim, playbook, args, fragment, shown):
+    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    digest = sim.digest(NODE)
+    task = {"name": "Bad", "irops.remediation.settings_file": dict(EDIT["irops.remediation.settings_file"], **args)}
+    result = playbook([task], NODE).result(NODE)
+    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
+    assert sim.digest(NODE) == digest
+    assert "WriteAllBytes" not in "\n".join(entry.get("script", "") for entry in sim.log(NODE))
