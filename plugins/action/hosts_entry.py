@@ -15,7 +15,7 @@ import base64
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _files, _hosts
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
-from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 MODULE = "irops.remediation.hosts_entry"
 
@@ -53,7 +53,7 @@ class ActionModule(NodeAction):
             new_text = _hosts.ensure_present(text, ip, names, encoding.newline)
         else:
             new_text = _hosts.ensure_absent(text, ip, names)
-        result = {"path": path, "ip": ip, "names": names, "encoding": encoding.codec + (" with BOM" if encoding.bom else ""),
+        result = {"path": path, "ip": ip, "names": names, "encoding": encoding.label,
                   "resolves": {name: _hosts.resolves_to(new_text, name) for name in names}}
         if new_text == text and old is not None:
             result.update(changed=False, diff=_diff(path, text, text), msg=f"{path}: {label} already as wanted")
@@ -65,12 +65,7 @@ class ActionModule(NodeAction):
                       documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
         if self._task.check_mode:
             return result
-        try:
-            result.update(_files.Replacement(runner, path, old, encoding.encode(new_text)).run())
-        except RemediationError as exc:
-            exc._result = dict(result, **exc._result)
-            raise
-        return result
+        return _files.Replacement(runner, path, old, encoding.encode(new_text)).apply(result)
 
 
 def _verb(state, old) -> str:

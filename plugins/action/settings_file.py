@@ -52,7 +52,7 @@ class ActionModule(NodeAction):
         new_text, changes, kind = _settings.edit(text, settings, remove, aliases, args["format"],
                                                  ascii_only=not encoding.codec.startswith("utf"))
         values = _values(new_text, kind, list(settings), aliases)
-        result = {"path": path, "format": kind, "encoding": encoding.codec + (" with BOM" if encoding.bom else ""),
+        result = {"path": path, "format": kind, "encoding": encoding.label,
                   "changes": [c.result() for c in changes], "values": values}
         if not changes:
             result.update(changed=False, diff=_diff(path, []), msg=f"{path}: every key already as wanted")
@@ -64,12 +64,7 @@ class ActionModule(NodeAction):
                       documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
         if self._task.check_mode:
             return result
-        try:
-            result.update(_files.Replacement(runner, path, old, encoding.encode(new_text)).run())
-        except RemediationError as exc:
-            exc._result = dict(result, **exc._result)
-            raise
-        return result
+        return _files.Replacement(runner, path, old, encoding.encode(new_text)).apply(result)
 
 
 def _validate_key(key) -> None:

@@ -5,7 +5,7 @@
 Text and signatures are compared as sequences of normalised words, so punctuation, quoting
 (ASCII or typographic), line breaks, case and accents do not matter. A signature's
 placeholders (``[Machine Name]``, ``{GUID}``, ``<certificate name>``, ``'...'``, ``***``,
-``XXXXX``) stand for up to ``GAP`` words of a real value: a host and port, a GUID, a path.
+``X`` repeated five times) stand for up to ``GAP`` words of a real value: a host and port, a GUID, a path.
 
 - A signature found whole, in order, scores 1.0.
 - A long signature (``MIN_PARTIAL_WORDS`` words or more) found in part, in order, in one
@@ -46,7 +46,7 @@ _PLACEHOLDER = re.compile(
     r"|<[A-Za-z][^<>]*>"                  # <certificate name>
     r"|\.\.\.|\u2026"                     # ... (an elided value)
     r"|\*{3,}"                            # *** (the article's "Load file "***" failed")
-    r"|\bX{3,}\b"                         # XXXXX (an activity id, a token)
+    r"|\bX{3,}\b"                         # a run of capital X letters (an activity id, a token)
 )
 _WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"\d{3,}|0x[0-9a-f]+")             # error codes, HTTP statuses, ports

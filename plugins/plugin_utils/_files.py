@@ -58,6 +58,10 @@ class Encoding:
     bom: bytes
     newline: str
 
+    @property
+    def label(self) -> str:
+        return self.codec + (" with BOM" if self.bom else "")
+
     def encode(self, text: str) -> bytes:
         # surrogateescape gives back the bytes code page 1252 leaves undefined, unchanged
         return self.bom + text.encode(self.codec, errors="surrogateescape" if self.codec == "cp1252" else "strict")
@@ -164,6 +168,15 @@ class Replacement:
     def __init__(self, runner, path: str, old: bytes | None, new: bytes):
         self.runner, self.path, self.old, self.new = runner, path, old, new
         self.backup = backup_path(path) if old is not None else None
+
+    def apply(self, result: dict) -> dict:
+        """Run the replacement; its keys join ``result``, on failure too."""
+        try:
+            result.update(self.run())
+        except RemediationError as exc:
+            exc._result = dict(result, **exc._result)
+            raise
+        return result
 
     def run(self) -> dict:
         results = self.runner.run(replace_commands(self.path, self.new, self.backup))
