@@ -1,0 +1,290 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ensure a certificate is, or is not, in a LocalMachine store, with its private key as wanted.
+
+Round trips: one read (``certutil -store``, the machine GUID and, for a file on the node,
+its bytes) when nothing needs to change or in check mode; one more for a change, which
+batches writing the file (for ``src``/``content``), ``certutil -importpfx``/``-addstore``/
+``-delstore``, removing the written file and a verifying ``certutil -store``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import uuid
+
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _certutil, _files
+from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, Secret
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
+from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
+
+MODULE = "irops.remediation.certificate"
+KEY_SPECS = {"key_exchange": _certutil.KEY_EXCHANGE, "signature": _certutil.SIGNATURE, "keep": None}
+TEMP_DIR = "C:\\Windows\\Temp"
+DOUBLE_HOP = (
+    "Windows refused the PFX password with 'The specified network password is not correct', but this password "
+    "opens the PFX on the controller: the password is right. This is the double-hop limit of a network logon "
+    "(WinRM with NTLM or Kerberos without delegation): the remote session has no credentials of its own, so the "
+    "key cannot be stored with DPAPI. Remedies: connect with CredSSP (ansible_winrm_transport: credssp) or "
+    "Kerberos with delegation (ansible_winrm_kerberos_delegation: true), or use become (runas) on the task, "
+    "then run it again. Nothing was changed.")
+
+
+class ActionModule(NodeAction):
+    argument_spec = {
+        "path": {"type": "str"},
+        "src": {"type": "path"},
+        "content": {"type": "str"},
+        "password": {"type": "str", "no_log": True},
+        "store_name": {"type": "str", "default": "My"},
+        "store_location": {"type": "str", "default": "LocalMachine", "choices": ["LocalMachine"]},
+        "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+        "thumbprint": {"type": "str"},
+        "key_spec": {"type": "str", "default": "keep", "choices": ["key_exchange", "signature", "keep"]},
+        "provider": {"type": "str"},
+        "exportable": {"type": "bool"},
+    }
+    constraints = {
+        "mutually_exclusive": [["path", "src", "content"]],
+        "required_if": [["state", "absent", ["thumbprint"]], ["state", "present", ["path", "src", "content"], True]],
+    }
+
+    def execute(self, args, runner, task_vars):
+        store = _certutil.validate_store(args["store_name"])
+        expected = normalize_thumbprint(args["thumbprint"]) if args["thumbprint"] else None
+        if args["state"] == "absent":
+            return self._absent(runner, store, expected)
+        password = Secret(args["password"]) if args["password"] is not None else None
+        provider = _provider(args["provider"])
+        data = self._source_bytes(args)
+        path = validate_node_path(args["path"]) if args["path"] else None
+
+        commands = [_certutil.store_command(store), _reg_guid()] + (_files.read_commands(path) if path else [])
+        results = runner.run(commands)
+        if path:
+            data = _files.parse_read(*results[2:4])
+            if data is None:
+                raise RemediationError(f"path {path} does not exist on the node: give the path of a .pfx or .cer file")
+        source = load_source(data, args["password"], path or args["src"] or "content")
+        if expected and expected != source["thumbprint"]:
+            raise RemediationError(f"thumbprint {expected} does not match the file, whose certificate is "
+                                   f"{source['thumbprint']} ({source['subject']}); nothing was changed")
+        if source["pfx"] and password is None:
+            raise InvalidValue("password", None, "a PFX file needs its password")
+        machine_guid = _guid(results[1])
+        before = _find(results[0], source["thumbprint"], machine_guid)
+        want = {"key_spec": KEY_SPECS[args["key_spec"]], "provider": provider, "exportable": args["exportable"]}
+        problems = _problems(before, source, want)
+        result = {"thumbprint": source["thumbprint"], "subject": source["subject"], "dns_names": source["dns_names"],
+                  "wcf_dns_name": source["dns_names"][-1] if source["dns_names"] else None,
+                  "not_after": source["not_after"], "store": f"LocalMachine\\{store}", "before": before}
+        if not problems:
+            result.update(changed=False, after=before, key=_key_view(before),
+                          msg=f"{source['thumbprint']} is in LocalMachine\\{store} as wanted")
+            return result
+        result.update(changed=True, reasons=problems, diff=_diff(store, before, source, want),
+                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)],
+                      msg=f"{source['thumbprint']} in LocalMachine\\{store}: " + "; ".join(problems))
+        if self._task.check_mode:
+            return result
+
+        node_file, written = path, False
+        batch = []
+        if node_file is None:
+            node_file = f"{TEMP_DIR}\\irops certificate {uuid.uuid4().hex}{'.pfx' if source['pfx'] else '.cer'}"
+            _files.check_size(data, node_file)
+            batch.append(_files.write_command(node_file, data))
+            written = True
+        if source["pfx"]:
+            batch.append(_certutil.importpfx_command(store, node_file, password, provider, want["key_spec"],
+                                                     args["exportable"]))
+        else:
+            batch.append(_certutil.addstore_command(store, node_file))
+        if written:
+            batch.append(Command("Remove-Item", (node_file, Param("-Force")), read_only=False))
+        batch += [_certutil.store_command(store, source["thumbprint"])]
+        done = runner.run(batch)
+        imported = done[1 if written else 0]
+        after = _find(done[-1], source["thumbprint"], machine_guid)
+        result.update(after=after, key=_key_view(after))
+        if written and not done[2].ok:
+            result["warnings"] = [f"the copy of the certificate file at {node_file} could not be removed: "
+                                  f"{done[2].output.strip()[:200]}; delete it by hand"]
+        if not imported.ok:
+            code = _certutil.failure_code(imported)
+            result["changed"] = False
+            if code == _certutil.ERROR_INVALID_PASSWORD:
+                raise RemediationError(DOUBLE_HOP, result=result)
+            raise RemediationError(f"'{imported.command}' failed (exit code {imported.rc}): {imported.output.strip()[:500]}"
+                                   + _hint(code), result=result)
+        left = _problems(after, source, want)
+        if left:
+            raise RemediationError(f"after the import, {source['thumbprint']} in LocalMachine\\{store} still: "
+                                   + "; ".join(left), result=result)
+        return result
+
+    def _absent(self, runner, store, thumbprint):
+        shown = runner.run_one(_certutil.store_command(store, thumbprint))
+        before = _find(shown, thumbprint, None)
+        result = {"thumbprint": thumbprint, "store": f"LocalMachine\\{store}", "before": before, "after": None}
+        if before is None:
+            result.update(changed=False, msg=f"{thumbprint} is not in LocalMachine\\{store}")
+            return result
+        result.update(changed=True, subject=before["subject"], msg=f"{thumbprint} will be deleted from LocalMachine\\{store}",
+                      diff={"before": f"{thumbprint} {before['subject']}\n", "after": "",
+                            "before_header": f"LocalMachine\\{store}", "after_header": f"LocalMachine\\{store}"})
+        if self._task.check_mode:
+            return result
+        deleted, again = runner.run([_certutil.delstore_command(store, thumbprint),
+                                     _certutil.store_command(store, thumbprint)])
+        if _find(again, thumbprint, None) is not None:
+            raise RemediationError(f"'{deleted.command}' failed (exit code {deleted.rc}): {deleted.output.strip()[:300]}",
+                                   result=result)
+        return result
+
+    def _source_bytes(self, args):
+        if args["content"] is not None:
+            try:
+                return base64.b64decode("".join(args["content"].split()), validate=True)
+            except (binascii.Error, ValueError):
+                raise InvalidValue("content", args["content"][:40], "give the file's bytes in base64") from None
+        if args["src"]:
+            source = self._find_needle("files", args["src"])
+            with open(to_bytes(source, errors="surrogate_or_strict"), "rb") as handle:
+                return handle.read()
+        return None
+
+
+def validate_node_path(value) -> str:
+    return _files.validate_path(value, what="path")
+
+
+def _reg_guid():
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
+    return _reg.query_command(_reg.parse_key_path(_certutil.MACHINE_GUID_KEY), "MachineGuid")
+
+
+def _guid(result):
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
+    value = _reg.parse_query(result.stdout, "MachineGuid") if result.ok else None
+    return value.data if value is not None and isinstance(value.data, str) else None
+
+
+def _provider(value):
+    if value is None:
+        return None
+    if value.strip().lower() in ("ksp", "cng", _certutil.KSP.lower()):
+        return _certutil.KSP
+    if _certutil.provider_kind(value) is None:
+        raise InvalidValue("provider", value, "give a CSP name such as 'Microsoft Enhanced RSA and AES Cryptographic "
+                           "Provider', or ksp for the Microsoft Software Key Storage Provider")
+    return value
+
+
+def load_source(data: bytes, password, name: str) -> dict:
+    """Parse the certificate file on the controller: thumbprint, subject, SAN DNS names, expiry, PFX or not."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    cert, pfx = None, False
+    for loader in (x509.load_der_x509_certificate, x509.load_pem_x509_certificate):
+        try:
+            cert = loader(data)
+            break
+        except ValueError:
+            continue
+    if cert is None:
+        pfx = True
+        if password is None:
+            raise InvalidValue("password", None, f"{os.path.basename(name)} is not a certificate (.cer); if it is a PFX, "
+                               "give its password")
+        try:
+            _key, cert, _chain = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
+        except ValueError:
+            raise RemediationError(f"the password does not open {name}, or it is not a PFX or certificate file: "
+                                   "give the PFX's password (it is not shown here). Nothing was changed.") from None
+        if cert is None:
+            raise RemediationError(f"{name} holds no certificate")
+    try:
+        dns = list(cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+                   .get_values_for_type(x509.DNSName))
+    except x509.ExtensionNotFound:
+        dns = []
+    return {"thumbprint": cert.fingerprint(hashes.SHA1()).hex().upper(),  # nosec - the Windows thumbprint is SHA-1
+            "subject": cert.subject.rfc4514_string(), "dns_names": dns, "pfx": pfx,
+            "not_after": cert.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def _find(result, thumbprint, machine_guid):
+    if not result.ok:
+        if _certutil.failure_code(result) == _certutil.CRYPT_E_NOT_FOUND:
+            return None
+        raise RemediationError(f"'{result.command}' failed (exit code {result.rc}): {result.output.strip()[:500]}")
+    for cert in _certutil.parse_store(result.stdout):
+        if cert.thumbprint == thumbprint:
+            return cert.as_dict(machine_guid)
+    return None
+
+
+def _problems(current, source, want) -> list[str]:
+    if current is None:
+        return ["the certificate is not in the store"]
+    if not source["pfx"]:
+        return []
+    problems = []
+    if not current["has_private_key"]:
+        return ["the certificate is there without its private key"]
+    if want["provider"]:
+        wanted_kind = _certutil.provider_kind(want["provider"])
+        if current["provider_type"] != wanted_kind.upper():
+            problems.append(f"its key is in {current['provider']} ({current['provider_type']}), not in {want['provider']}")
+        elif wanted_kind == "csp" and (current["provider"] or "").lower() != want["provider"].lower():
+            problems.append(f"its key is in {current['provider']}, not in {want['provider']}")
+    if want["key_spec"] and current["provider_type"] == "CSP" and current["key_spec"] != want["key_spec"]:
+        problems.append(f"its key spec is {current['key_spec']}, not {want['key_spec']}")
+    if want["key_spec"] == _certutil.KEY_EXCHANGE and current["provider_type"] == "CNG" and not want["provider"]:
+        problems.append(f"its key is a CNG key ({current['provider']}), which has no AT_KEYEXCHANGE key spec")
+    if want["exportable"] is not None and current["exportable"] != want["exportable"]:
+        problems.append("its key is " + ("not " if want["exportable"] else "") + "exportable")
+    return problems
+
+
+def _key_view(cert):
+    if cert is None:
+        return None
+    return {name: cert[name] for name in ("has_private_key", "provider", "provider_type", "key_spec", "exportable",
+                                          "key_file")}
+
+
+def _render(cert) -> str:
+    if cert is None:
+        return ""
+    names = ("thumbprint", "subject", "has_private_key", "provider", "provider_type", "key_spec", "exportable")
+    return "".join(f"{name}: {cert.get(name)}\n" for name in names)
+
+
+def _diff(store, before, source, want) -> dict:
+    planned = {"thumbprint": source["thumbprint"], "subject": source["subject"], "has_private_key": source["pfx"]}
+    if source["pfx"]:
+        provider = want["provider"] or _certutil.DEFAULT_CSP
+        kind = _certutil.provider_kind(provider)
+        planned.update(provider=provider, provider_type=kind.upper(),
+                       key_spec=(want["key_spec"] or _certutil.KEY_EXCHANGE) if kind == "csp" else None,
+                       exportable=want["exportable"] if want["exportable"] is not None else True)
+    header = f"LocalMachine\\{store}"
+    return {"before": _render(before), "after": _render(planned), "before_header": header, "after_header": header}
+
+
+def _hint(code) -> str:
+    if code == _certutil.NTE_KEYSET_NOT_DEF:
+        return " -> the provider is not known on the node: check the provider name"
+    if code == _certutil.ERROR_FILE_NOT_FOUND:
+        return " -> the file is not on the node"
+    return ""

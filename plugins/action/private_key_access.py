@@ -1,0 +1,128 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ensure an account can (or cannot) read a certificate's private key.
+
+Round trips: two reads (``certutil -store`` with the machine GUID; ``icacls`` on the key
+file) when nothing needs to change or in check mode; one more for a change, which batches
+the grant or removal (``icacls`` or ``winhttpcertcfg``) with a verifying ``icacls``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _certutil, _icacls, _winhttpcertcfg
+from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
+
+MODULE = "irops.remediation.private_key_access"
+
+
+class ActionModule(NodeAction):
+    argument_spec = {
+        "thumbprint": {"type": "str", "required": True},
+        "store_name": {"type": "str", "default": "My"},
+        "account": {"type": "str", "required": True},
+        "access": {"type": "str", "default": "read", "choices": ["read", "full_control"]},
+        "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+        "method": {"type": "str", "default": "auto", "choices": ["auto", "acl", "winhttpcertcfg"]},
+    }
+
+    def execute(self, args, runner, task_vars):
+        store = _certutil.validate_store(args["store_name"])
+        thumbprint = normalize_thumbprint(args["thumbprint"])
+        principal = _icacls.resolve(args["account"])
+        present = args["state"] == "present"
+        if args["method"] == "winhttpcertcfg" and args["access"] == "full_control" and present:
+            raise RemediationError("method=winhttpcertcfg grants Read only; use method=acl for access=full_control")
+
+        facts, _guid = _certutil.gather(runner, store, thumbprint, key_access=True)
+        cert = _one_key(facts, thumbprint, store)
+        if args["method"] == "winhttpcertcfg" and cert["provider_type"] == "CNG":
+            raise RemediationError(
+                f"the key of certificate {thumbprint} is a CNG key ({cert['provider']}); winhttpcertcfg opens keys "
+                "through CryptoAPI only and cannot change it. Use method=acl (icacls on the key file), or re-import "
+                "the certificate into a CSP with irops.remediation.certificate (provider) if the application needs one.")
+        path = cert["key_file"]
+        before = _icacls.parse_acl_from(cert["key_acl"])
+        held = _icacls.access_of(before, principal)
+        wanted = args["access"] if present else None
+        result = {"thumbprint": thumbprint, "subject": cert["subject"], "key_file": path,
+                  "provider_type": cert["provider_type"], "principal": principal.as_dict(),
+                  "before": held, "acl_before": cert["key_acl"]}
+        if _satisfied(held, wanted):
+            shown = next((ace.account for ace in before if principal.matches(ace.account)), principal.name)
+            result.update(changed=False, after=held, acl_after=cert["key_acl"], principal_shown=shown,
+                          diff=_diff(path, cert["key_acl"], cert["key_acl"]),
+                          msg=f"{principal.name}: {held or 'no'} access on the key of {thumbprint}, as wanted")
+            return result
+        result.update(changed=True, documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)],
+                      msg=(f"{principal.name} has {held or 'no'} access on the key of {thumbprint} ({path}); "
+                           + (f"{wanted} will be granted" if wanted else "its access will be removed")))
+        if self._task.check_mode:
+            planned = _planned(before, principal, wanted)
+            result.update(after=wanted, acl_after=planned, diff=_diff(path, cert["key_acl"], planned))
+            return result
+
+        method = "winhttpcertcfg" if args["method"] == "winhttpcertcfg" else "acl"
+        commands = [self._change(method, store, cert, principal, wanted), _icacls.show_command(path)]
+        changed, shown = runner.run(commands)
+        failure = _winhttpcertcfg.error(changed) if method == "winhttpcertcfg" else (
+            None if changed.ok else _icacls.failure(changed))
+        after = _icacls.parse_acl(shown.stdout, path) if shown.ok else []
+        now = _icacls.access_of(after, principal)
+        result.update(after=now, acl_after=[ace.text for ace in after],
+                      diff=_diff(path, cert["key_acl"], [ace.text for ace in after]), method=method,
+                      principal_shown=next((ace.account for ace in after if principal.matches(ace.account)), None))
+        if failure or not _satisfied(now, wanted):
+            result["changed"] = now != held
+            raise RemediationError(
+                f"'{changed.command}' did not give {principal.name} the wanted access ({wanted or 'none'}) on {path}: "
+                f"{failure or 'the ACL read back shows ' + str(now or 'no') + ' access'}. "
+                + ("An unknown account is not mapped: give DOMAIN\\name, NT SERVICE\\<service> or a SID."
+                   if changed.rc == 1332 else ""), result=result)
+        return result
+
+    @staticmethod
+    def _change(method, store, cert, principal, wanted):
+        path = cert["key_file"]
+        if method == "winhttpcertcfg":
+            subject = _winhttpcertcfg.subject_cn(cert["subject"]) or cert["subject"]
+            if wanted:
+                return _winhttpcertcfg.grant_command(store, subject, principal.name)
+            return _winhttpcertcfg.remove_command(store, subject, principal.name)
+        if wanted:
+            return _icacls.grant_command(path, principal, wanted)
+        return _icacls.remove_command(path, principal)
+
+
+def _one_key(facts, thumbprint, store) -> dict:
+    if not facts:
+        raise RemediationError(f"certificate {thumbprint} is not in LocalMachine\\{store}: import it first "
+                               "(irops.remediation.certificate), or correct thumbprint / store_name")
+    cert = facts[0]
+    if not cert["has_private_key"]:
+        raise RemediationError(f"certificate {thumbprint} in LocalMachine\\{store} has no private key: import the PFX "
+                               "with its key (irops.remediation.certificate) before granting access to it")
+    if cert.get("key_acl") is None:
+        raise RemediationError(f"the key file of certificate {thumbprint} could not be read: "
+                               f"{cert.get('key_file_error') or cert['key_file']}")
+    return cert
+
+
+def _satisfied(held, wanted) -> bool:
+    if wanted is None:
+        return held is None
+    return held == "full_control" or held == wanted
+
+
+def _planned(before, principal, wanted) -> list:
+    kept = [ace for ace in before if not (principal.matches(ace.account) and not ace.deny and not ace.inherited)]
+    if wanted:
+        kept.append(_icacls.Ace(principal.name, (), _icacls.RIGHTS[wanted], False))
+    return [ace.text for ace in kept]
+
+
+def _diff(path, before, after) -> dict:
+    header = f"ACL of {path}"
+    return {"before": "".join(line + "\n" for line in before or []), "after": "".join(line + "\n" for line in after or []),
+            "before_header": header, "after_header": header}

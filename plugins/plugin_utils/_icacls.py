@@ -1,0 +1,190 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``icacls``: account resolution, command building and parsing of a file's ACL.
+
+Format (windowsserverdocs administration/windows-commands/icacls.md and
+shared/reference/windows-tools.md "icacls"): the path and the first ACE on one line, further
+ACEs indented below it, a blank line, then a summary whose words are localised. An ACE is
+``<account>:<flags><rights>``, e.g. ``NT SERVICE\\SSISScaleOutWorker140:(R)``,
+``BUILTIN\\Users:(I)(OI)(CI)(RX)``, ``*S-1-5-21-...:(DENY)(W)``; flags and rights are not
+translated, well-known group names are. So accounts are compared by SID where the SID is
+known on the controller (well-known SIDs in en-US, fr-FR and de-DE spelling, ``NT SERVICE``
+virtual accounts, literal SIDs) and by name otherwise; commands name accounts by ``*SID``
+whenever it is known, which icacls accepts in every language.
+
+Assumed (no public sample): the French and German spellings of the well-known names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from dataclasses import dataclass
+
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
+
+_ACE = re.compile(r"^(?P<account>.+?):(?P<perms>(?:\([A-Z,]+\))+)$")
+_SID = re.compile(r"^\*?(S-1-\d+(?:-\d+)+)$", re.IGNORECASE)
+_ACCOUNT = re.compile(r"^[^\x00-\x1f\"/\[\]:;|=,+*?<>]+$")
+_READ_RIGHTS = {"F", "M", "RX", "R"}
+RIGHTS = {"read": "R", "full_control": "F"}
+
+# Well-known SIDs and their names; en-US from Microsoft's well-known SID list, fr-FR and de-DE assumed.
+WELL_KNOWN = {
+    "S-1-5-18": ("NT AUTHORITY\\SYSTEM", "AUTORITE NT\\Syst\u00e8me", "NT-AUTORIT\u00c4T\\SYSTEM", "SYSTEM",
+                 "LocalSystem"),
+    "S-1-5-19": ("NT AUTHORITY\\LOCAL SERVICE", "AUTORITE NT\\SERVICE LOCAL", "NT-AUTORIT\u00c4T\\LOKALER DIENST",
+                 "NT AUTHORITY\\LocalService"),
+    "S-1-5-20": ("NT AUTHORITY\\NETWORK SERVICE", "AUTORITE NT\\SERVICE R\u00c9SEAU", "NT-AUTORIT\u00c4T\\NETZWERKDIENST",
+                 "NT AUTHORITY\\NetworkService"),
+    "S-1-5-32-544": ("BUILTIN\\Administrators", "BUILTIN\\Administrateurs", "VORDEFINIERT\\Administratoren",
+                     "Administrators"),
+    "S-1-5-32-545": ("BUILTIN\\Users", "BUILTIN\\Utilisateurs", "VORDEFINIERT\\Benutzer", "Users"),
+    "S-1-5-11": ("NT AUTHORITY\\Authenticated Users", "AUTORITE NT\\Utilisateurs authentifi\u00e9s",
+                 "NT-AUTORIT\u00c4T\\Authentifizierte Benutzer", "Authenticated Users"),
+    "S-1-1-0": ("Everyone", "Tout le monde", "Jeder"),
+}
+
+
+def service_sid(service: str) -> str:
+    """The SID of ``NT SERVICE\\<service>``: S-1-5-80- then the SHA-1 of the upper-case service
+    name in UTF-16LE read as five little-endian 32-bit numbers (the documented virtual-account
+    derivation, as ``sc.exe showsid`` prints it)."""
+    digest = hashlib.sha1(service.upper().encode("utf-16-le")).digest()
+    return "S-1-5-80-" + "-".join(str(number) for number in struct.unpack("<5I", digest))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An account as given: its name and, when the controller can know it, its SID."""
+
+    name: str
+    sid: str | None
+
+    @property
+    def argument(self) -> str:
+        """How icacls is told the account: ``*SID`` when known (language-independent)."""
+        return "*" + self.sid if self.sid else self.name
+
+    def matches(self, account: str) -> bool:
+        """Whether an account name or SID printed by icacls is this principal."""
+        other = resolve(account)
+        if self.sid and other.sid:
+            return self.sid.upper() == other.sid.upper()
+        return self.name.lower() == account.strip().lower()
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "sid": self.sid}
+
+
+def resolve(value, what: str = "account") -> Principal:
+    """``NT SERVICE\\SSISScaleOutWorker140``, ``DOMAIN\\user``, ``NT AUTHORITY\\SYSTEM`` or a SID."""
+    if not isinstance(value, str) or not value.strip() or not _ACCOUNT.match(value.strip().lstrip("*")):
+        raise InvalidValue(what, value, "give an account as DOMAIN\\name, NT SERVICE\\<service>, "
+                           "NT AUTHORITY\\SYSTEM or a SID (S-1-5-...)")
+    text = value.strip()
+    sid_match = _SID.match(text)
+    if sid_match:
+        sid = sid_match.group(1).upper()
+        return Principal(WELL_KNOWN.get(sid, (sid,))[0], sid)
+    lowered = text.lower()
+    for sid, names in WELL_KNOWN.items():
+        if any(lowered == name.lower() for name in names):
+            return Principal(names[0], sid)
+    if lowered.startswith("nt service\\") and len(text) > len("nt service\\"):
+        service = text.split("\\", 1)[1]
+        return Principal("NT SERVICE\\" + service, service_sid(service))
+    return Principal(text, None)
+
+
+@dataclass(frozen=True)
+class Ace:
+    account: str
+    flags: tuple
+    rights: str
+    deny: bool
+
+    @property
+    def inherited(self) -> bool:
+        return "I" in self.flags
+
+    @property
+    def allows_read(self) -> bool:
+        return not self.deny and (self.rights in _READ_RIGHTS or "R" in self.rights.split(","))
+
+    @property
+    def text(self) -> str:
+        flags = "".join(f"({flag})" for flag in self.flags)
+        return f"{self.account}:{flags}{'(DENY)' if self.deny else ''}({self.rights})"
+
+
+def parse_acl(text: str, path: str) -> list[Ace]:
+    """The ACEs ``icacls <path>`` printed, in order."""
+    aces = []
+    for number, line in enumerate(text.splitlines()):
+        body = line.rstrip()
+        if number == 0 or (not aces and body.lower().startswith(path.lower())):
+            if not body.lower().startswith(path.lower()):
+                continue
+            body = body[len(path):]
+        elif not line.startswith(" "):
+            break  # the blank line or the summary
+        ace = _parse_ace(body.strip())
+        if ace is not None:
+            aces.append(ace)
+    return aces
+
+
+def parse_acl_from(texts) -> list[Ace]:
+    """ACEs from their texts (as returned in ``key_acl``)."""
+    return [ace for ace in (_parse_ace(text) for text in texts or []) if ace is not None]
+
+
+def _parse_ace(text: str) -> Ace | None:
+    match = _ACE.match(text)
+    if not match:
+        return None
+    parts = re.findall(r"\(([A-Z,]+)\)", match.group("perms"))
+    deny = "DENY" in parts
+    parts = [part for part in parts if part != "DENY"]
+    return Ace(match.group("account"), tuple(parts[:-1]), parts[-1], deny)
+
+
+def readers(aces: list[Ace]) -> list[str]:
+    """Accounts allowed to read (not denied), in ACL order, once each."""
+    denied = {ace.account.lower() for ace in aces if ace.deny}
+    seen: list[str] = []
+    for ace in aces:
+        if ace.allows_read and ace.account.lower() not in denied and ace.account not in seen:
+            seen.append(ace.account)
+    return seen
+
+
+def access_of(aces: list[Ace], principal: Principal) -> str | None:
+    """``full_control``, ``read`` or None: what the principal's explicit allow ACEs give."""
+    mine = [ace for ace in aces if principal.matches(ace.account) and not ace.deny and not ace.inherited]
+    if any(ace.rights == "F" for ace in mine):
+        return "full_control"
+    if any(ace.allows_read for ace in mine):
+        return "read"
+    return None
+
+
+def show_command(path: str) -> Command:
+    return Command("icacls", (path,))
+
+
+def grant_command(path: str, principal: Principal, access: str) -> Command:
+    """``/grant:r`` replaces the principal's explicit allow ACE with exactly ``access``."""
+    return Command("icacls", (path, "/grant:r", f"{principal.argument}:({RIGHTS[access]})"), read_only=False)
+
+
+def remove_command(path: str, principal: Principal) -> Command:
+    return Command("icacls", (path, "/remove:g", principal.argument), read_only=False)
+
+
+def failure(result) -> str:
+    """What icacls printed (localised), on one line."""
+    return "; ".join(line.strip() for line in result.output.splitlines() if line.strip())

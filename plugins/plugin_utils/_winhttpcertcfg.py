@@ -1,0 +1,72 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``winhttpcertcfg``: commands and output parsing.
+
+Format (W32 desktop-src/WinHttp/winhttpcertcfg-exe--a-certificate-configuration-tool.md and
+shared/reference/windows-tools.md "winhttpcertcfg"): a banner, ``Matching certificate:`` and
+the subject, then for ``-l`` the line ``Additional accounts and groups with access to the
+private key include:`` and one indented account a line; ``-g`` prints ``Granting private key
+access for account:`` or ``Private key access has already been granted for account:``.
+Errors start with ``Error:``. The tool is a resource-kit tool printing English; it is not
+installed by default and opens keys through CryptoAPI only, so it cannot handle CNG keys.
+
+Assumed: the account lines are the indented lines after the last line ending in ``:``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
+
+TOOL = "winhttpcertcfg"
+
+
+def _location(store: str) -> str:
+    return "LOCAL_MACHINE\\" + store
+
+
+def list_command(store: str, subject: str) -> Command:
+    return Command(TOOL, (Param("-l"), Param("-c"), _location(store), Param("-s"), subject))
+
+
+def grant_command(store: str, subject: str, account: str) -> Command:
+    return Command(TOOL, (Param("-g"), Param("-c"), _location(store), Param("-s"), subject, Param("-a"), account),
+                   read_only=False)
+
+
+def remove_command(store: str, subject: str, account: str) -> Command:
+    return Command(TOOL, (Param("-r"), Param("-c"), _location(store), Param("-s"), subject, Param("-a"), account),
+                   read_only=False)
+
+
+def parse_accounts(text: str) -> list[str]:
+    """The accounts ``winhttpcertcfg -l`` lists (the indented lines after the last header line)."""
+    accounts: list[str] = []
+    for line in text.splitlines():
+        if line.rstrip().endswith(":") and not line.startswith(" "):
+            accounts = []
+        elif line.startswith(" ") and line.strip():
+            accounts.append(line.strip())
+    return accounts
+
+
+def error(result) -> str | None:
+    """The ``Error:`` line, or a sentence when the tool is not installed, or None."""
+    for line in result.output.splitlines():
+        if line.strip().startswith("Error:"):
+            return " ".join(line.split())
+    if result.rc == -1:
+        return ("winhttpcertcfg is not installed on the node (it is not part of Windows; it came with the "
+                "Windows Server 2003 Resource Kit). Use method=acl, which needs no extra tool")
+    if not result.ok:
+        return f"exit code {result.rc}: {result.output.strip()[:300]}"
+    return None
+
+
+def subject_cn(subject: str | None) -> str | None:
+    """The common name of a subject (``CN=SSISWORKER01, O=...`` -> ``SSISWORKER01``): what -s matches."""
+    for part in (subject or "").split(","):
+        name, sep, value = part.strip().partition("=")
+        if sep and name.strip().upper() == "CN":
+            return value.strip()
+    return None

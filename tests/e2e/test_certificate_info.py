@@ -1,0 +1,172 @@
+"""certificate_info end to end: real certificates made here (cryptography), loaded into the
+simulated node's stores, read back over WinRM with certutil and icacls."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+pytestmark = pytest.mark.e2e
+
+NODE = "missing"  # scaleout_master_binding_missing: a master whose state the tests replace
+WORKER_SERVICE = "SSISScaleOutWorker140"
+CSP = "Microsoft Enhanced RSA and AES Cryptographic Provider"
+KSP = "Microsoft Software Key Storage Provider"
+_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class Made:
+    """A certificate made for a test: PEM, DER, PFX and thumbprint."""
+
+    def __init__(self, cert, key):
+        self.cert, self.key = cert, key
+        self.pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+        self.der = cert.public_bytes(serialization.Encoding.DER)
+        self.thumbprint = cert.fingerprint(hashes.SHA1()).hex().upper()  # noqa: S303 - the Windows thumbprint
+
+    def pfx(self, password: str) -> bytes:
+        return pkcs12.serialize_key_and_certificates(b"irops", self.key, self.cert, None,
+                                                     serialization.BestAvailableEncryption(password.encode()))
+
+
+def make_cert(cn: str, dns=(), issuer: Made | None = None, days=(-3000, 3650)) -> Made:
+    """Valid from 2018-ish: the simulated node's clock is in the past (2025-01-06)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    builder = (x509.CertificateBuilder().subject_name(name)
+               .issuer_name(issuer.cert.subject if issuer else name).public_key(_KEY.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now + datetime.timedelta(days=days[0]))
+               .not_valid_after(now + datetime.timedelta(days=days[1])))
+    if dns:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in dns]), critical=False)
+    return Made(builder.sign(_KEY, hashes.SHA256()), _KEY)
+
+
+def with_stores(sim, node, stores: dict, locale: str | None = None, service: str | None = WORKER_SERVICE) -> dict:
+    """Replace the node's LocalMachine stores (scenario form) and optionally its locale; add the worker service."""
+    state = copy.deepcopy(sim.state(node))
+    state.pop("clock", None)
+    for name in ("My", "Root", "CA"):
+        state["cert_stores"]["LocalMachine"][name] = []
+    for name, entries in stores.items():
+        state["cert_stores"]["LocalMachine"][name] = entries
+    if locale:
+        state["locale"] = locale
+    if service:
+        template = copy.deepcopy(next(iter(state["services"].values())))
+        template.update(display_name="SQL Server Integration Services Scale Out Worker 14.0", state="stopped")
+        state["services"][service] = template
+    sim.load_state(node, state)
+    return state
+
+
+SERVER = make_cert("SSISWORKER01", dns=("ssisworker01", "ssisworker01.contoso.local"))
+CNG = make_cert("shir01.contoso.local")
+ROOT = make_cert("Contoso Test Root")
+LEAF = make_cert("leaf.contoso.local", issuer=ROOT)
+EXPIRED = make_cert("Old Root", days=(-4000, -1000))
+TWIN = make_cert("Contoso Test Root")
+
+
+def my_store():
+    return {"My": [
+        {"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE",
+                                    "grant": [f"NT SERVICE\\{WORKER_SERVICE}:(R)"]}},
+        {"pem": CNG.pem, "key": {"provider": KSP, "exportable": True}},
+        {"pem": ROOT.pem},
+    ]}
+
+
+INFO = {"name": "Certificates", "irops.remediation.certificate_info": {"store_name": "My"}}
+
+
+def by_thumbprint(result):
+    return {c["thumbprint"]: c for c in result["certificates"]}
+
+
+def test_a_whole_store_in_two_round_trips(sim, playbook):
+    with_stores(sim, NODE, my_store())
+    run = playbook([INFO], NODE)
+    result = run.result(NODE)
+    assert not result.get("failed"), run.output
+    assert result["round_trips"] == 2 and result["changed"] is False
+    certs = by_thumbprint(result)
+    server, cng, bare = certs[SERVER.thumbprint], certs[CNG.thumbprint], certs[ROOT.thumbprint]
+    assert server["subject"] == "CN=SSISWORKER01" and server["self_signed"] is True and server["has_private_key"]
+    assert (server["provider"], server["provider_type"], server["key_spec"], server["exportable"]) == \
+        (CSP, "CSP", "AT_KEYEXCHANGE", False)
+    assert server["key_file"].startswith("C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\")
+    assert f"NT SERVICE\\{WORKER_SERVICE}" in server["key_access"] and "NT AUTHORITY\\SYSTEM" in server["key_access"]
+    assert (cng["provider_type"], cng["key_spec"], cng["exportable"]) == ("CNG", None, True)
+    assert cng["key_file"].startswith("C:\\ProgramData\\Microsoft\\Crypto\\Keys\\")
+    assert f"NT SERVICE\\{WORKER_SERVICE}" not in cng["key_access"]
+    assert bare["has_private_key"] is False and bare["key_file"] is None and bare["expired"] is False
+    state_keys = {e["thumbprint"].upper(): e.get("key") for e in sim.state(NODE)["cert_stores"]["LocalMachine"]["My"]}
+    assert server["key_file"] == state_keys[SERVER.thumbprint]["file"] and cng["key_file"] == state_keys[CNG.thumbprint]["file"]
+
+
+def test_one_round_trip_without_key_access_and_check_mode_changes_nothing(sim, playbook):
+    with_stores(sim, NODE, my_store())
+    digest = sim.digest(NODE)
+    args = {"thumbprint": SERVER.thumbprint.lower(), "key_access": False}
+    task = {"name": "One", "irops.remediation.certificate_info": args}
+    run = playbook([task], NODE, "--check")
+    result = run.result(NODE)
+    assert [c["thumbprint"] for c in result["certificates"]] == [SERVER.thumbprint], run.output
+    assert result["round_trips"] == 1 and "key_access" not in result["certificates"][0]
+    assert sim.digest(NODE) == digest
+
+
+def test_subject_filter_and_unknown_thumbprint(sim, playbook):
+    with_stores(sim, NODE, my_store())
+    tasks = [{"name": "Filter", "irops.remediation.certificate_info": {"subject": "contoso.local", "key_access": False}},
+             {"name": "Absent", "irops.remediation.certificate_info": {"thumbprint": "00" * 20}}]
+    run = playbook(tasks, NODE)
+    assert [c["thumbprint"] for c in run.result(NODE, 0)["certificates"]] == [CNG.thumbprint], run.output
+    assert run.result(NODE, 1)["certificates"] == [] and not run.result(NODE, 1).get("failed")
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "de-DE"])
+def test_a_localised_node_gives_the_same_facts(sim, playbook, locale):
+    with_stores(sim, NODE, my_store())
+    english = by_thumbprint(playbook([INFO], NODE).result(NODE))
+    with_stores(sim, NODE, my_store(), locale=locale)
+    run = playbook([INFO], NODE)
+    local = by_thumbprint(run.result(NODE))
+    assert local.keys() == english.keys(), run.output
+    for thumbprint, facts in english.items():
+        for name, value in facts.items():
+            if name not in ("key_access", "key_acl"):
+                assert local[thumbprint][name] == value, (name, run.output)
+        if facts.get("key_access"):
+            assert len(local[thumbprint]["key_access"]) == len(facts["key_access"])
+    assert f"NT SERVICE\\{WORKER_SERVICE}" in local[SERVER.thumbprint]["key_access"]
+
+
+def test_root_store_hygiene(sim, playbook):
+    with_stores(sim, NODE, {"Root": [{"pem": ROOT.pem}, {"pem": LEAF.pem}, {"pem": EXPIRED.pem}, {"pem": TWIN.pem}]})
+    digest = sim.digest(NODE)
+    task = {"name": "Audit", "irops.remediation.certificate_info": {"store_name": "Root", "hygiene": True}}
+    run = playbook([task], NODE)
+    findings = {(f["thumbprint"], f["issue"]) for f in run.result(NODE)["hygiene"]}
+    assert findings == {(LEAF.thumbprint, "not_self_signed"), (EXPIRED.thumbprint, "expired"),
+                        (ROOT.thumbprint, "duplicate_subject"), (TWIN.thumbprint, "duplicate_subject")}, run.output
+    assert sim.digest(NODE) == digest and run.result(NODE)["round_trips"] == 1
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"thumbprint": "12AB"}, "40 hexadecimal digits"),
+    ({"store_name": "Root; calc"}, "store name"),
+])
+def test_bad_input_fails_before_any_command(sim, playbook, args, fragment):
+    result = playbook([{"name": "Bad", "irops.remediation.certificate_info": args}], NODE).result(NODE)
+    assert result.get("failed") is True and fragment in result["msg"]
+    assert sim.commands(NODE) == []

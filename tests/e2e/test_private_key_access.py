@@ -1,0 +1,109 @@
+"""private_key_access end to end: grant and revoke key access for a service SID on CSP and CNG keys."""
+
+from __future__ import annotations
+
+import pytest
+from test_certificate_info import CNG, CSP, KSP, NODE, SERVER, WORKER_SERVICE, with_stores
+
+pytestmark = pytest.mark.e2e
+
+WORKER_SID = "S-1-5-80-2381143654-2257828965-1688554798-2842969470-1205468836"
+
+
+def stores():
+    return {"My": [{"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}},
+                   {"pem": CNG.pem, "key": {"provider": KSP}}]}
+
+
+def task(thumbprint=SERVER.thumbprint, **args):
+    return {"name": "Key access", "irops.remediation.private_key_access": dict(
+        {"thumbprint": thumbprint, "account": f"NT SERVICE\\{WORKER_SERVICE}"}, **args)}
+
+
+def key_acl(sim, thumbprint):
+    entry = next(e for e in sim.state(NODE)["cert_stores"]["LocalMachine"]["My"] if e["thumbprint"].upper() == thumbprint)
+    return sim.state(NODE)["files"][entry["key"]["file"]]["acl"]
+
+
+def writes(sim):
+    """Commands that could change the node: icacls with an operation, winhttpcertcfg -g/-r."""
+    return [argv for argv in sim.commands(NODE)
+            if (argv[0] == "icacls" and len(argv) > 2) or (argv[0] == "winhttpcertcfg" and argv[1] in ("-g", "-r"))]
+
+
+@pytest.mark.parametrize("thumbprint", [SERVER.thumbprint, CNG.thumbprint], ids=["csp", "cng"])
+def test_grant_then_revoke_a_service_sid(sim, playbook, thumbprint):
+    with_stores(sim, NODE, stores())
+    digest = sim.digest(NODE)
+    check = playbook([task(thumbprint)], NODE, "--check", "--diff")
+    result = check.result(NODE)
+    assert result["changed"] is True and not result.get("failed"), check.output
+    assert result["round_trips"] == 2 and sim.digest(NODE) == digest and writes(sim) == []
+    assert result["principal"] == {"name": f"NT SERVICE\\{WORKER_SERVICE}", "sid": WORKER_SID}
+    assert "SSISScaleOutWorker140:(R)" in result["diff"]["after"] and "SSISScaleOutWorker140" not in result["diff"]["before"]
+
+    run = playbook([task(thumbprint)], NODE, "--diff")
+    result = run.result(NODE)
+    assert result["changed"] is True and result["after"] == "read" and result["round_trips"] == 3, run.output
+    assert f"*{WORKER_SID}:(R)" in key_acl(sim, thumbprint)
+    assert result["principal_shown"] == f"NT SERVICE\\{WORKER_SERVICE}"
+    again = playbook([task(thumbprint)], NODE).result(NODE)
+    assert again["changed"] is False and again["round_trips"] == 2
+
+    revoke = playbook([task(thumbprint, state="absent")], NODE).result(NODE)
+    assert revoke["changed"] is True and revoke["after"] is None
+    assert not any(WORKER_SID in ace for ace in key_acl(sim, thumbprint))
+    assert playbook([task(thumbprint, state="absent")], NODE).result(NODE)["changed"] is False
+
+
+def test_full_control_on_a_french_node_for_a_well_known_account(sim, playbook):
+    with_stores(sim, NODE, stores(), locale="fr-FR")
+    grant = task(account="NT AUTHORITY\\NETWORK SERVICE", access="full_control")
+    run = playbook([grant], NODE)
+    result = run.result(NODE)
+    assert result["changed"] is True and result["after"] == "full_control", run.output
+    assert result["principal_shown"] == "AUTORITE NT\\SERVICE R\u00c9SEAU" and result["principal"]["sid"] == "S-1-5-20"
+    assert "*S-1-5-20:(F)" in key_acl(sim, SERVER.thumbprint)
+    assert playbook([grant], NODE).result(NODE)["changed"] is False
+
+
+def test_winhttpcertcfg_when_asked(sim, playbook):
+    state = with_stores(sim, NODE, stores())
+    state["tools"] = sorted(set(state.get("tools") or []) | {"winhttpcertcfg"})
+    sim.load_state(NODE, state)
+    run = playbook([task(method="winhttpcertcfg")], NODE)
+    result = run.result(NODE)
+    assert result["changed"] is True and result["method"] == "winhttpcertcfg", run.output
+    assert any(argv[0] == "winhttpcertcfg" for argv in sim.commands(NODE))
+    assert f"*{WORKER_SID}:(R)" in key_acl(sim, SERVER.thumbprint)
+
+
+def test_winhttpcertcfg_refuses_a_cng_key_before_any_change(sim, playbook):
+    with_stores(sim, NODE, stores())
+    digest = sim.digest(NODE)
+    result = playbook([task(CNG.thumbprint, method="winhttpcertcfg")], NODE).result(NODE)
+    assert result.get("failed") is True and "CNG key" in result["msg"] and "method=acl" in result["msg"]
+    assert sim.digest(NODE) == digest
+
+
+def test_winhttpcertcfg_not_installed(sim, playbook):
+    with_stores(sim, NODE, stores())
+    result = playbook([task(method="winhttpcertcfg")], NODE).result(NODE)
+    assert result.get("failed") is True and "not installed" in result["msg"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"account": "CONTOSO\\nobody"}, "not mapped"),
+    ({"thumbprint": "00" * 20}, "is not in LocalMachine\\My"),
+    ({"account": "a\"b"}, "give an account"),
+])
+def test_errors_are_clear(sim, playbook, args, fragment):
+    with_stores(sim, NODE, stores())
+    result = playbook([task(**args)], NODE).result(NODE)
+    assert result.get("failed") is True and fragment in result["msg"], result["msg"]
+
+
+def test_certificate_without_key(sim, playbook):
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem}]})
+    result = playbook([task()], NODE).result(NODE)
+    assert result.get("failed") is True and "has no private key" in result["msg"]

@@ -1,0 +1,132 @@
+"""certutil: label-free parsing of -store and -verify (English, French, German), commands."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures import load
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
+
+WORKER = "21F5F6B3697E9EF46E28B0FB7AAE5320FA53D878"
+GUID = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+
+
+@pytest.mark.parametrize("name", ["store_my_csp_en-US.txt", "store_my_csp_fr-FR.txt"])
+def test_csp_key_facts_are_the_same_in_every_language(name):
+    [cert] = _certutil.parse_store(load("certutil", name))
+    facts = cert.as_dict(GUID)
+    assert facts["thumbprint"] == WORKER and facts["subject"] == "CN=SSISWORKER01" == facts["issuer"]
+    assert facts["self_signed"] is True and facts["has_private_key"] is True
+    assert facts["not_before"] == "2024-12-01T00:00:00" and facts["not_after"] == "2034-12-01T00:00:00"
+    assert facts["provider"] == "Microsoft Enhanced RSA and AES Cryptographic Provider"
+    assert facts["provider_type"] == "CSP" and facts["key_spec"] == "AT_KEYEXCHANGE" and facts["exportable"] is False
+    assert facts["key_file"] == ("C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\"
+                                 "1f33be65a1c5fbcfff8a10147809592d_" + GUID)
+
+
+def test_cng_key_uses_the_printed_unique_name_and_has_no_key_spec():
+    [cert] = _certutil.parse_store(load("certutil", "store_my_cng_en-US.txt"))
+    facts = cert.as_dict(GUID)
+    assert facts["provider_type"] == "CNG" and facts["key_spec"] is None
+    assert facts["provider"] == _certutil.KSP and facts["self_signed"] is False
+    assert facts["key_file"].startswith(_certutil.CNG_KEY_DIR + "\\") and facts["key_file"].endswith("_" + GUID)
+    assert facts["key_file"].rsplit("\\", 1)[1] == facts["unique_name"]
+
+
+def test_signature_key_and_exportable_key():
+    [cert] = _certutil.parse_store(load("certutil", "store_my_signature_en-US.txt"))
+    assert cert.key.key_spec == "AT_SIGNATURE"
+    text = load("certutil", "store_my_csp_en-US.txt").replace("Private key is NOT exportable\r\n", "")
+    assert _certutil.parse_store(text)[0].key.exportable is True
+
+
+@pytest.mark.parametrize("name", ["store_root_en-US.txt", "store_root_de-DE.txt"])
+def test_certificate_without_key(name):
+    certs = _certutil.parse_store(load("certutil", name))
+    assert certs and all(not c.has_private_key and c.as_dict()["key_file"] is None for c in certs)
+    assert certs[0].as_dict()["provider"] is None
+
+
+def test_german_dates_and_hex_pairs_with_spaces():
+    text = load("certutil", "store_root_de-DE.txt")
+    [cert] = _certutil.parse_store(text)[:1]
+    spaced = text.replace(cert.thumbprint.lower(), " ".join(cert.thumbprint[i:i + 2] for i in range(0, 40, 2)))
+    assert _certutil.parse_store(spaced)[0].thumbprint == cert.thumbprint
+    assert cert.not_after.startswith("2034-12-01")
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("6/1/2024 12:00 AM", "2024-06-01T00:00:00"), ("12/31/2034 1:05 PM", "2034-12-31T13:05:00"),
+    ("01/06/2024 00:00", "2024-06-01T00:00:00"), ("01.06.2024 18:30", "2024-06-01T18:30:00"),
+    ("2024/06/01 7:00", "2024-06-01T07:00:00"), ("not a date", None), ("31/31/2024 00:00", None),
+])
+def test_dates(text, iso):
+    assert _certutil.parse_date(text) == iso
+
+
+def test_not_found_in_french_is_known_by_its_hresult():
+    text = load("certutil", "store_not_found_fr-FR.txt")
+    result = CommandResult("certutil -store My x", -2146885628, text, "")
+    assert _certutil.parse_store(text) == [] and _certutil.failure_code(result) == _certutil.CRYPT_E_NOT_FOUND
+    assert _certutil.failure_code(CommandResult("x", -2146885628, "", "")) == _certutil.CRYPT_E_NOT_FOUND
+
+
+@pytest.mark.parametrize("name, rc, revocation, chain", [
+    ("verify_checked_en-US.txt", 0, "checked", True),
+    ("verify_offline_en-US.txt", 0, "offline", True),
+    ("verify_offline_de-DE.txt", 0, "offline", True),
+    ("verify_revoked_fr-FR.txt", -2146885616, "revoked", True),
+    ("verify_untrusted_en-US.txt", -2146762487, "unknown", False),
+])
+def test_verify_keys_on_the_revocation_line_not_the_exit_code(name, rc, revocation, chain):
+    verdict = _certutil.parse_verify(CommandResult("certutil -verify", rc, load("certutil", name), ""))
+    assert verdict.revocation == revocation and verdict.chain_built is chain
+    assert verdict.as_dict()["revocation_offline"] is (revocation == "offline")
+
+
+def test_commands():
+    assert _certutil.store_command("Root").line == "certutil -store Root"
+    assert _certutil.store_command("My", "ad:2d" + "0" * 36).line == "certutil -store My ad2d" + "0" * 36
+    command = _certutil.importpfx_command("My", "C:\\Temp\\a b.pfx", Secret("p'w"), "Microsoft Enhanced Cryptographic "
+                                          "Provider v1.0", "AT_KEYEXCHANGE", False)
+    assert command.line == ("certutil -f -p $irops_secret_1 -csp 'Microsoft Enhanced Cryptographic Provider v1.0' "
+                            "-importpfx My 'C:\\Temp\\a b.pfx' 'AT_KEYEXCHANGE,NoExport'")
+    assert "p'w" not in command.line and not command.read_only
+    assert _certutil.delstore_command("Root", WORKER).line == "certutil -delstore Root " + WORKER.lower()
+    assert _certutil.verify_command("C:\\a.cer").line == "certutil -verify -urlfetch C:\\a.cer"
+    with pytest.raises(InvalidValue, match="store name"):
+        _certutil.store_command("Root; calc")
+
+
+@pytest.mark.parametrize("provider, kind", [
+    ("Microsoft Software Key Storage Provider", "cng"), ("Microsoft Platform Crypto Provider", "cng"),
+    ("Microsoft RSA SChannel Cryptographic Provider", "csp"), ("Contoso HSM", None), (None, None),
+])
+def test_provider_kind(provider, kind):
+    assert _certutil.provider_kind(provider) == kind
+
+
+def test_a_serial_number_of_40_hex_digits_is_not_the_thumbprint():
+    text = load("certutil", "store_my_csp_en-US.txt").replace("39b1b0b632b7baba2fbbb7b935b2b900", "ab" * 20)
+    [cert] = _certutil.parse_store(text)
+    assert cert.thumbprint == WORKER and cert.serial == "ab" * 20
+
+
+def test_root_store_hygiene_findings():
+    facts = [{"thumbprint": "A", "subject": "CN=R", "issuer": "CN=R", "self_signed": True, "expired": False},
+             {"thumbprint": "B", "subject": "CN=R", "issuer": "CN=R", "self_signed": True, "expired": True,
+              "not_after": "2020-01-01T00:00:00"},
+             {"thumbprint": "C", "subject": "CN=L", "issuer": "CN=R", "self_signed": False, "expired": False}]
+    found = {(f["thumbprint"], f["issue"]) for f in _certutil.hygiene(facts)}
+    assert found == {("A", "duplicate_subject"), ("B", "duplicate_subject"), ("B", "expired"), ("C", "not_self_signed")}
+
+
+def test_verify_of_a_self_signed_leaf_has_no_revocation_check():
+    text = ("Issuer:\r\n    CN=SSISMASTER01\r\nSubject:\r\n    CN=SSISMASTER01\r\nCert Serial Number: 01\r\n\r\n"
+            "Verified Issuance Policies: None\r\nVerified Application Policies:\r\n    All\r\n"
+            "CertUtil: -verify command completed successfully.\r\n")
+    verdict = _certutil.parse_verify(CommandResult("certutil -verify", 0, text, ""))
+    assert verdict.revocation == "not_applicable" and verdict.chain_built is True
