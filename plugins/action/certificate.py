@@ -17,14 +17,13 @@ import uuid
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _certutil, _files
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, Secret
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
-MODULE = "irops.remediation.certificate"
 KEY_SPECS = {"key_exchange": _certutil.KEY_EXCHANGE, "signature": _certutil.SIGNATURE, "keep": None}
 TEMP_DIR = "C:\\Windows\\Temp"
 DOUBLE_HOP = (
@@ -89,7 +88,7 @@ class ActionModule(NodeAction):
                           msg=f"{source['thumbprint']} is in LocalMachine\\{store} as wanted")
             return result
         result.update(changed=True, reasons=problems, diff=_diff(store, before, source, want),
-                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)],
+                      documented_symptoms=self.documented_symptoms(),
                       msg=f"{source['thumbprint']} in LocalMachine\\{store}: " + "; ".join(problems))
         if self._task.check_mode:
             return result

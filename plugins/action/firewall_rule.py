@@ -10,11 +10,9 @@ rules are added back in a third round trip.
 
 from __future__ import annotations
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _catalog, _hosts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _hosts
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
-
-MODULE = "irops.remediation.firewall_rule"
 
 
 class ActionModule(NodeAction):
@@ -48,7 +46,7 @@ class ActionModule(NodeAction):
 
         planned = [want] if want else []
         result.update(changed=True, diff=_diff(name, before, planned), msg=_drift_message(name, before, want),
-                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
+                      documented_symptoms=self.documented_symptoms())
         if self._task.check_mode:
             result["after"] = [r.result() for r in planned]
             return result

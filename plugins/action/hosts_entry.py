@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import base64
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _files, _hosts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _files, _hosts
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
-
-MODULE = "irops.remediation.hosts_entry"
 
 
 class ActionModule(NodeAction):
@@ -62,7 +60,7 @@ class ActionModule(NodeAction):
         result.update(changed=True, diff=_diff(path, text, new_text), previous_content=text if old is not None else None,
                       previous_content_base64=base64.b64encode(old).decode("ascii") if old is not None else None,
                       msg=f"{path}: {_verb(args['state'], old)} {label}",
-                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
+                      documented_symptoms=self.documented_symptoms())
         if self._task.check_mode:
             return result
         return _files.Replacement(runner, path, old, encoding.encode(new_text)).apply(result)

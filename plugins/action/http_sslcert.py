@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _netsh
+from ansible_collections.irops.remediation.plugins.plugin_utils import _netsh
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
-MODULE = "irops.remediation.http_sslcert"
 _STORE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
 # Win32 codes netsh prints after "Error:", and what the operator should do about each.
 _HINTS = {
@@ -68,7 +67,7 @@ class ActionModule(NodeAction):
 
         planned = _planned(endpoint, want)
         result.update(changed=True, diff=_diff(endpoint, before, planned),
-                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)],
+                      documented_symptoms=self.documented_symptoms(),
                       msg=_drift_message(endpoint, before, want))
         if self._task.check_mode:
             result["after"] = _view(planned)

@@ -9,12 +9,10 @@ the grant or removal (``icacls`` or ``winhttpcertcfg``) with a verifying ``icacl
 
 from __future__ import annotations
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _certutil, _icacls, _winhttpcertcfg
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _winhttpcertcfg
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
-
-MODULE = "irops.remediation.private_key_access"
 
 
 class ActionModule(NodeAction):
@@ -55,7 +53,7 @@ class ActionModule(NodeAction):
                           diff=_diff(path, cert["key_acl"], cert["key_acl"]),
                           msg=f"{principal.name}: {held or 'no'} access on the key of {thumbprint}, as wanted")
             return result
-        result.update(changed=True, documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)],
+        result.update(changed=True, documented_symptoms=self.documented_symptoms(),
                       msg=(f"{principal.name} has {held or 'no'} access on the key of {thumbprint} ({path}); "
                            + (f"{wanted} will be granted" if wanted else "its access will be removed")))
         if self._task.check_mode:

@@ -10,11 +10,9 @@ the previous value in place and nothing needs restoring.
 
 from __future__ import annotations
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _reg
+from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
-
-MODULE = "irops.remediation.registry_value"
 
 
 class ActionModule(NodeAction):
@@ -48,7 +46,7 @@ class ActionModule(NodeAction):
             return result
 
         result.update(changed=True, diff=_diff(label, before, want), msg=_drift_message(label, before, want),
-                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
+                      documented_symptoms=self.documented_symptoms())
         if self._task.check_mode:
             result["after"] = _view(want)
             return result

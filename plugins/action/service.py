@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _sc
+from ansible_collections.irops.remediation.plugins.plugin_utils import _sc
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
 
-MODULE = "irops.remediation.service"
 _SETTLED = {"START_PENDING": "RUNNING", "CONTINUE_PENDING": "RUNNING", "STOP_PENDING": "STOPPED",
             "PAUSE_PENDING": "PAUSED"}
 _ALREADY = {"start": 1056, "stop": 1062}
@@ -61,7 +60,7 @@ class ActionModule(NodeAction):
         predicted = _view(plan.start_mode, plan.account_shown, plan.final_state or status.state)
         result.update(changed=plan.changed, diff=_diff(name, result["before"], predicted), msg=plan.message())
         if plan.changed:
-            result["documented_symptoms"] = [e.summary() for e in _catalog.fixed_by(MODULE)]
+            result["documented_symptoms"] = self.documented_symptoms()
         if self._task.check_mode:
             result["after"] = predicted
             return result

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import base64
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _files, _settings
+from ansible_collections.irops.remediation.plugins.plugin_utils import _files, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import quote_argument
 
-MODULE = "irops.remediation.settings_file"
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -61,7 +60,7 @@ class ActionModule(NodeAction):
         result.update(changed=True, diff=_diff(path, changes), previous_content=text,
                       previous_content_base64=base64.b64encode(old).decode("ascii"),
                       msg=f"{path}: " + "; ".join(_describe(c) for c in changes),
-                      documented_symptoms=[e.summary() for e in _catalog.fixed_by(MODULE)])
+                      documented_symptoms=self.documented_symptoms())
         if self._task.check_mode:
             return result
         return _files.Replacement(runner, path, old, encoding.encode(new_text)).apply(result)

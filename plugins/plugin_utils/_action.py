@@ -14,6 +14,7 @@ from abc import abstractmethod
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandRunner
 
@@ -40,6 +41,11 @@ class NodeAction(ActionBase):
         result["round_trips"] = runner.round_trips
         result.setdefault("changed", False)
         return result
+
+    def documented_symptoms(self) -> list[dict]:
+        """The catalog entries whose documented fix this module applies: what a drift causes."""
+        name = "irops.remediation." + type(self).__module__.rsplit(".", 1)[-1]
+        return [entry.summary() for entry in _catalog.fixed_by(name)]
 
     @abstractmethod
     def execute(self, args: dict, runner: CommandRunner, task_vars: dict) -> dict:
