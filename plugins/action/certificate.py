@@ -81,7 +81,7 @@ class ActionModule(NodeAction):
         want = {"key_spec": KEY_SPECS[args["key_spec"]], "provider": provider, "exportable": args["exportable"]}
         problems = _problems(before, source, want)
         result = {"thumbprint": source["thumbprint"], "subject": source["subject"], "dns_names": source["dns_names"],
-                  "wcf_dns_name": source["dns_names"][-1] if source["dns_names"] else None,
+                  "wcf_dns_name": _certutil.wcf_dns_name(source["dns_names"], source["subject"]),
                   "not_after": source["not_after"], "store": f"LocalMachine\\{store}", "before": before}
         if not problems:
             result.update(changed=False, after=before, key=_key_view(before),

@@ -143,7 +143,9 @@ dns_names:
   type: list
   elements: str
 wcf_dns_name:
-  description: The last SAN DNS name, the one WCF checks against the endpoint host name.
+  description:
+    - The name WCF checks against the endpoint host name - the last SAN DNS name, or the subject CN when the
+      certificate has no SAN DNS name.
   returned: when O(state=present)
   type: str
 not_after:

@@ -54,6 +54,14 @@ options:
       - Read the ACL of every private key file (one more round trip, batching C(icacls) on all key files).
     type: bool
     default: true
+  dns_names:
+    description:
+      - Read the subject alternative names with C(certutil -v -store) in the same round trip, for
+        RV(certificates[].dns_names) and RV(certificates[].wcf_dns_name).
+      - The verbose listing is a few kilobytes per certificate; set V(false) for a large store when the names
+        are not needed.
+    type: bool
+    default: true
   hygiene:
     description:
       - Report certificates that are not self-signed, expired, or share a subject with another certificate
@@ -62,8 +70,9 @@ options:
     default: false
 notes:
   - The connection user must be a local administrator of the node.
-  - C(certutil -store) does not print the subject alternative names, so RV(certificates[].dns_names) and
-    RV(certificates[].wcf_dns_name) are null; M(irops.remediation.certificate) returns them from the file it imports.
+  - C(certutil -store) does not print the subject alternative names; C(certutil -v -store) does, in the node's
+    language. The names are read under the extension's OID (2.5.29.17, never translated) from the entries whose
+    label holds the acronym DNS (C(DNS Name=), C(Nom DNS=), C(DNS-Name=)).
   - Dates are the node's local time as certutil prints them; RV(certificates[].expired) compares them
     with the controller's UTC clock.
   - CSP key files are named after a hash of the key container and the machine GUID when certutil does not
@@ -89,8 +98,19 @@ EXAMPLES = r"""
   irops.remediation.certificate_info:
     store_name: Root
     key_access: false
+    dns_names: false
     hygiene: true
   register: roots
+
+- name: Which host name does WCF check for the self-hosted IR remote access certificate?
+  irops.remediation.certificate_info:
+    thumbprint: "{{ shir_certificate_thumbprint }}"
+    key_access: false
+  register: shir_cert
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "WCF checks {{ shir_cert.certificates[0].wcf_dns_name }} (SAN: {{ shir_cert.certificates[0].dns_names }})"
 """
 
 RETURN = r"""
@@ -142,11 +162,16 @@ certificates:
       description: Whether the store holds a private key for the certificate.
       type: bool
     dns_names:
-      description: Subject alternative DNS names; null, as C(certutil -store) does not print them.
+      description:
+        - Subject alternative DNS names in certificate order; an empty list when the certificate has none.
+        - Null when O(dns_names=false), or when the verbose listing did not show the certificate.
       type: list
       elements: str
     wcf_dns_name:
-      description: The last SAN DNS name (the one WCF checks); null when RV(certificates[].dns_names) is.
+      description:
+        - The name WCF compares with the endpoint host name - the last SAN DNS name (the known issue of the
+          self-hosted IR article), or the subject CN when the certificate has no SAN DNS name.
+        - Null when RV(certificates[].dns_names) is.
       type: str
     provider:
       description: The key provider name, or null without a key.

@@ -13,6 +13,13 @@ and ``Provider = ...`` (provider names are not translated). Lines without a sepa
 the provider are, in order, "Private key is NOT exportable" (only when so) and the key test
 line ("Encryption test passed" / "Signature test passed").
 
+``certutil -v -store`` adds the whole X509 dump to each block; the collection reads only the
+subject alternative names from it. The extension opens on a line holding its OID, ``2.5.29.17:``
+(OIDs are not translated), then the extension's localised name, then one indented
+``<label>=<value>`` line per name; a DNS name's label holds the acronym in every language seen
+(``DNS Name=`` in a recorded English dump, ``Nom DNS=`` in French). The verbose block is matched
+to the ``-store`` block by its number and must carry the same thumbprint.
+
 Assumed (no public sample): dates in the user's short date format (``M/D/YYYY h:mm AM`` in
 en-US, ``DD/MM/YYYY HH:MM`` in fr-FR, ``DD.MM.YYYY HH:MM`` in de-DE); the key test line
 naming "sign..." in the languages seen (Signature / signature / Signatur) for AT_SIGNATURE;
@@ -44,6 +51,8 @@ _HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
 _UNIQUE = re.compile(r"^[0-9A-Fa-f]{32}_[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 _HRESULT = re.compile(r"0x([0-9A-Fa-f]{8})")
 _STORE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
+_SAN_OID = re.compile(r"^\s+2\.5\.29\.17:")
+_DNS_LABEL = re.compile(r"\bDNS\b", re.IGNORECASE)
 # HRESULTs the collection acts on (WinError.h).
 CRYPT_E_NOT_FOUND = 0x80092004
 CRYPT_E_EXISTS = 0x80092005
@@ -120,7 +129,7 @@ class StoreCert:
         doc = {"thumbprint": self.thumbprint, "subject": self.subject, "issuer": self.issuer, "serial": self.serial,
                "not_before": self.not_before, "not_after": self.not_after, "self_signed": self.self_signed,
                "has_private_key": self.has_private_key, "dns_names": self.dns_names,
-               "wcf_dns_name": self.dns_names[-1] if self.dns_names else None}
+               "wcf_dns_name": wcf_dns_name(self.dns_names, self.subject) if self.dns_names is not None else None}
         key = self.key.as_dict(machine_guid) if self.key else {}
         for name in ("provider", "provider_type", "key_spec", "exportable", "container", "unique_name", "key_file"):
             doc[name] = key.get(name)
@@ -132,6 +141,21 @@ def dn_key(name: str | None) -> tuple:
     if name is None:
         return ()
     return tuple(part.strip().lower() for part in name.split(","))
+
+
+def common_name(name: str | None) -> str | None:
+    """The first ``CN=`` value of a distinguished name as certutil prints it."""
+    for part in (name or "").split(","):
+        label, sep, value = part.strip().partition("=")
+        if sep and label.strip().upper() == "CN":
+            return value.strip()
+    return None
+
+
+def wcf_dns_name(dns_names: list, subject: str | None) -> str | None:
+    """The name WCF compares with the endpoint host: the LAST SAN DNS name (the known issue of the
+    self-hosted IR article), or the subject CN when the certificate has no SAN DNS name."""
+    return dns_names[-1] if dns_names else common_name(subject)
 
 
 def provider_kind(provider: str | None) -> str | None:
@@ -246,6 +270,57 @@ def _parse_key(lines: list[str]) -> KeyFacts | None:
     return key
 
 
+@dataclass
+class VerboseBlock:
+    """What the collection reads from one ``certutil -v -store`` block."""
+
+    hashes: set = field(default_factory=set)  # every 40-hex value: the thumbprint is one of them
+    dns_names: list = field(default_factory=list)
+
+
+def parse_verbose_store(text: str) -> dict[int, VerboseBlock]:
+    """SAN DNS names per block number of ``certutil -v -store`` output, label-free but for the DNS acronym."""
+    blocks: dict[int, VerboseBlock] = {}
+    current = None
+    san = None  # None outside the SAN extension, "name" on its name line, "names" on its entries
+    for line in text.splitlines():
+        opened = _BLOCK.match(line.strip())
+        if opened:
+            current, san = blocks.setdefault(int(opened.group(1)), VerboseBlock()), None
+            continue
+        if current is None:
+            continue
+        if _SAN_OID.match(line):
+            san = "name"
+            continue
+        if san == "name":
+            san = "names"  # the localised extension name ("Subject Alternative Name", "Autre nom de l'objet")
+            continue
+        if san == "names":
+            if line.startswith("        ") and line.strip():
+                label, sep, value = line.strip().partition("=")
+                if sep and _DNS_LABEL.search(label) and value.strip():
+                    current.dns_names.append(value.strip())
+                continue
+            san = None
+        found = _FIELD.match(line.strip())
+        if found and found.group("value"):
+            compact = re.sub(r"\s", "", found.group("value"))
+            if _HEX40.match(compact):
+                current.hashes.add(compact.upper())
+    return blocks
+
+
+def attach_dns_names(certs: list[StoreCert], verbose_text: str) -> None:
+    """Give each certificate the SAN DNS names of the verbose block with its number and thumbprint;
+    a certificate without such a block keeps ``dns_names`` None (unknown)."""
+    blocks = parse_verbose_store(verbose_text)
+    for cert in certs:
+        block = blocks.get(cert.index)
+        if block is not None and cert.thumbprint in block.hashes:
+            cert.dns_names = list(block.dns_names)
+
+
 def hresult(output: str) -> int | None:
     """The first HRESULT (``0x8009...``) certutil printed, or None."""
     found = _HRESULT.search(output)
@@ -329,6 +404,11 @@ def store_command(store: str, thumbprint: str | None = None) -> Command:
     return Command("certutil", args + ((normalize_thumbprint(thumbprint).lower(),) if thumbprint else ()))
 
 
+def verbose_store_command(store: str, thumbprint: str | None = None) -> Command:
+    args = (Param("-v"), Param("-store"), validate_store(store))
+    return Command("certutil", args + ((normalize_thumbprint(thumbprint).lower(),) if thumbprint else ()))
+
+
 def importpfx_command(store: str, path: str, password: Secret, provider: str | None, key_spec: str | None,
                       exportable: bool | None) -> Command:
     args = [Param("-f"), Param("-p"), password]
@@ -363,24 +443,30 @@ def verify_command(path: str) -> Command:
 MACHINE_GUID_KEY = "HKLM\\SOFTWARE\\Microsoft\\Cryptography"
 
 
-def gather(runner, store: str, thumbprint: str | None = None, key_access: bool = True, now: datetime | None = None):
-    """Every certificate of ``store`` (or one) with its key facts and, when ``key_access``, the
-    accounts allowed to read each key file.
+def gather(runner, store: str, thumbprint: str | None = None, key_access: bool = True, now: datetime | None = None,
+           dns_names: bool = False):
+    """Every certificate of ``store`` (or one) with its key facts, when ``dns_names`` its SAN DNS
+    names, and when ``key_access`` the accounts allowed to read each key file.
 
-    Round trips: one (``certutil -store`` and the machine GUID, which names CSP key files);
-    a second one, batching ``icacls`` on every key file, when ``key_access`` and a
-    certificate has a private key.
+    Round trips: one (``certutil -store``, the machine GUID, which names CSP key files, and
+    ``certutil -v -store`` when ``dns_names``); a second one, batching ``icacls`` on every key
+    file, when ``key_access`` and a certificate has a private key.
     """
     from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _reg
     from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
 
     guid_key = _reg.parse_key_path(MACHINE_GUID_KEY)
-    shown, guid = runner.run([store_command(store, thumbprint), _reg.query_command(guid_key, "MachineGuid")])
+    commands = [store_command(store, thumbprint), _reg.query_command(guid_key, "MachineGuid")]
+    if dns_names:
+        commands.append(verbose_store_command(store, thumbprint))
+    shown, guid, *verbose = runner.run(commands)
     if not shown.ok and failure_code(shown) != CRYPT_E_NOT_FOUND:
         raise RemediationError(f"'{shown.command}' failed (exit code {shown.rc}): {shown.output.strip()[:500]}")
     value = _reg.parse_query(guid.stdout, "MachineGuid") if guid.ok else None
     machine_guid = value.data if value is not None and isinstance(value.data, str) else None
     certs = parse_store(shown.stdout) if shown.ok else []
+    if verbose and verbose[0].ok:
+        attach_dns_names(certs, verbose[0].stdout)
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     facts = []
     for cert in certs:

@@ -109,6 +109,13 @@ def test_a_whole_store_in_two_round_trips(sim, playbook):
     assert cng["key_file"].startswith("C:\\ProgramData\\Microsoft\\Crypto\\Keys\\")
     assert f"NT SERVICE\\{WORKER_SERVICE}" not in cng["key_access"]
     assert bare["has_private_key"] is False and bare["key_file"] is None and bare["expired"] is False
+    # SAN from certutil -v -store, in the same first round trip
+    assert server["dns_names"] == ["ssisworker01", "ssisworker01.contoso.local"]
+    assert server["wcf_dns_name"] == "ssisworker01.contoso.local"
+    assert (cng["dns_names"], cng["wcf_dns_name"]) == ([], "shir01.contoso.local")  # no SAN: WCF compares the CN
+    first = [entry.get("native", []) for entry in sim.log(NODE)][0]
+    assert [c["argv"][:3] for c in first if c["argv"][0] == "certutil"] == [["certutil", "-store", "My"],
+                                                                           ["certutil", "-v", "-store"]]
     state_keys = {e["thumbprint"].upper(): e.get("key") for e in sim.state(NODE)["cert_stores"]["LocalMachine"]["My"]}
     assert server["key_file"] == state_keys[SERVER.thumbprint]["file"] and cng["key_file"] == state_keys[CNG.thumbprint]["file"]
 
@@ -116,13 +123,26 @@ def test_a_whole_store_in_two_round_trips(sim, playbook):
 def test_one_round_trip_without_key_access_and_check_mode_changes_nothing(sim, playbook):
     with_stores(sim, NODE, my_store())
     digest = sim.digest(NODE)
-    args = {"thumbprint": SERVER.thumbprint.lower(), "key_access": False}
+    args = {"thumbprint": SERVER.thumbprint.lower(), "key_access": False, "dns_names": False}
     task = {"name": "One", "irops.remediation.certificate_info": args}
     run = playbook([task], NODE, "--check")
     result = run.result(NODE)
     assert [c["thumbprint"] for c in result["certificates"]] == [SERVER.thumbprint], run.output
     assert result["round_trips"] == 1 and "key_access" not in result["certificates"][0]
+    assert result["certificates"][0]["dns_names"] is None and "-v" not in [a for c in sim.commands(NODE) for a in c]
     assert sim.digest(NODE) == digest
+
+
+@pytest.mark.parametrize("locale", [None, "fr-FR"])
+def test_the_last_san_dns_name_is_the_one_wcf_checks(sim, playbook, locale):
+    """The self-hosted IR article: WCF validates only the last SAN DNS name ("DNS Name= microsoft.com.com")."""
+    bad = make_cert("shir.contoso.com", dns=("*.contoso.com", "shir.contoso.com", "microsoft.com.com"))
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem}, {"pem": bad.pem}]}, locale=locale)
+    task = {"name": "SAN", "irops.remediation.certificate_info": {"thumbprint": bad.thumbprint, "key_access": False}}
+    run = playbook([task], NODE, "--check")
+    [cert] = run.result(NODE)["certificates"]
+    assert cert["dns_names"] == ["*.contoso.com", "shir.contoso.com", "microsoft.com.com"], run.output
+    assert cert["wcf_dns_name"] == "microsoft.com.com" and run.result(NODE)["round_trips"] == 1
 
 
 def test_subject_filter_and_unknown_thumbprint(sim, playbook):

@@ -255,3 +255,29 @@ def test_winhttpcertcfg_is_absent_unless_installed():
     result = run_one(make_node(), LIST)
     assert result["rc"] == -1 and result["out"] == []
     assert result["err"] == []  # the CommandNotFound error is statement-terminating: not in the pipeline
+
+
+@pytest.mark.parametrize("locale, dns_label", [("en-US", "DNS Name="), ("fr-FR", "Nom DNS="), ("de-DE", "DNS-Name=")])
+def test_verbose_store_prints_the_x509_dump_with_the_san_extension(locale, dns_label):
+    node = make_node({"node": {"locale": locale, "cert_stores": {"LocalMachine": {"My": [
+        {"cert": "scaleout_worker", "key": True}]}}}})
+    result = run_one(node, "certutil -v -store My")
+    out = result["out"]
+    assert result["rc"] == 0 and out[1] == TEXT["cert_header"][locale].format(n=0)
+    san = out.index("    2.5.29.17: Flags = 0, Length = 32")  # the OID line is never translated
+    assert out[san + 1] == "    " + TEXT["ext_san"][locale]
+    assert out[san + 2:san + 4] == ["        " + dns_label + "SSISWORKER01", "        " + dns_label + "SSISWORKER01.contoso.local"]
+    assert out[san + 4].endswith("=10.0.0.21") and "DNS" not in out[san + 4]
+    assert TEXT["hash"][locale].format(v=WORKER) in out
+    assert out.index(TEXT["x509"][locale]) < out.index(TEXT["extensions"][locale].format(v=4)) < san
+    assert out[-1] == TEXT["completed"][locale].format(verb="store")
+    # the key lines of -store follow the dump
+    assert out.index(TEXT["hash"][locale].format(v=WORKER)) < out.index(TEXT["provider"][locale].format(v=certs.DEFAULT_CSP))
+
+
+def test_verbose_flag_only_with_store(allow_refusals):
+    node = make_node("scaleout_pair_healthy:worker")
+    assert run_one(node, "certutil -v -store My")["rc"] == 0
+    run_one(node, "certutil -v -delstore My 00")
+    assert [r["reason"] for r in allow_refusals()] == ["-v is emulated with -store only"]
+    assert node.state.find_certificate("LocalMachine", "My", WORKER) is not None

@@ -19,18 +19,33 @@ Sources:
   [SHIR-SEED]     self-hosted-ir-troubleshooting.md: ``certutil -importpfx FILENAME.pfx
                   AT_KEYEXCHANGE``, ``Certutil.exe -CSP "CSP or KSP" -ImportPFX FILENAME.pfx``,
                   ``Certutil -verify -urlfetch <certificate path>``
+  [DUMP-SAMPLE]   a recorded ``certutil -dump`` of a SAN certificate in neonFORGE's public test
+                  Test_TlsCertificate.cs (ParseCertUtil_SAN): the verbose X509 layout (Version,
+                  Serial Number, Signature Algorithm, Issuer and Subject blocks with Name Hash
+                  lines, NotBefore/NotAfter, Public Key, ``Certificate Extensions: N``, each
+                  extension as ``<OID>: Flags = f, Length = n`` + its name + indented values,
+                  ``DNS Name=<name>`` under ``Subject Alternative Name``, the Key Id / Cert Hash lines)
+  [SAN-FR]        public code comments on X509Extension.Format (the same formatter): the SAN
+                  entry label reads ``DNS Name=`` in English and ``Nom DNS=`` in French
   assumed         no public text showed it
 
 Assumed: every line on stdout; the exit code is the HRESULT as a signed 32-bit number (0 on
 success); the header line of a store (``My "Personal"``); date format per locale; the second
 error line ``CertUtil: <message>``; the import lines ``Certificate "<CN>" added to store.``;
-the -verify layout around the attested lines; revocation status from the scenario network
+the -verify layout around the attested lines; for ``-v -store``, the [DUMP-SAMPLE] layout per
+certificate followed by the same key lines as ``-store`` (the property dump a real ``-v`` adds,
+CERT_KEY_PROV_INFO_PROP_ID and the others, is not emulated), hashes printed without spaces like
+``-store``, extensions other than SAN / Key Usage / Basic Constraints / EKU / key identifiers /
+CRL distribution points shown as ``Unknown Extension type`` with a hex dump, the technical labels
+(Algorithm ObjectId, Name Hash, Key Id Hash) left in English in every locale, the de-DE SAN label
+``DNS-Name=``; revocation status from the scenario network
 (the CRL host must resolve and answer on port 80; ``network.revoked`` lists revoked
 thumbprints); every fr-FR and de-DE text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from winsim import certs, security, winpath
@@ -120,6 +135,40 @@ TEXT: dict[str, dict[str, str]] = {
                     "de-DE": "Seriennummer des Zertifikats: {v}"},
     "issuer_block": {"en-US": "Issuer:", "fr-FR": "\u00c9metteur\u00a0:", "de-DE": "Aussteller:"},
     "subject_block": {"en-US": "Subject:", "fr-FR": "Objet\u00a0:", "de-DE": "Antragsteller:"},
+    # -v -store ([DUMP-SAMPLE] for en-US; [SAN-FR] for the fr-FR DNS label; the rest assumed)
+    "x509": {"en-US": "X509 Certificate:", "fr-FR": "Certificat X509\u00a0:", "de-DE": "X509-Zertifikat:"},
+    "version": {"en-US": "Version: {v}", "fr-FR": "Version\u00a0: {v}", "de-DE": "Version: {v}"},
+    "signature_algorithm": {"en-US": "Signature Algorithm:", "fr-FR": "Algorithme de signature\u00a0:",
+                            "de-DE": "Signaturalgorithmus:"},
+    "public_key_algorithm": {"en-US": "Public Key Algorithm:", "fr-FR": "Algorithme de cl\u00e9 publique\u00a0:",
+                             "de-DE": "Algorithmus des \u00f6ffentlichen Schl\u00fcssels:"},
+    "public_key_length": {"en-US": "Public Key Length: {v} bits", "fr-FR": "Longueur de la cl\u00e9 publique\u00a0: {v} bits",
+                          "de-DE": "L\u00e4nge des \u00f6ffentlichen Schl\u00fcssels: {v} Bits"},
+    "extensions": {"en-US": "Certificate Extensions: {v}", "fr-FR": "Extensions du certificat\u00a0: {v}",
+                   "de-DE": "Zertifikaterweiterungen: {v}"},
+    "ext_san": {"en-US": "Subject Alternative Name", "fr-FR": "Autre nom de l'objet",
+                "de-DE": "Alternativer Antragstellername"},
+    "san_dns": {"en-US": "DNS Name={v}", "fr-FR": "Nom DNS={v}", "de-DE": "DNS-Name={v}"},
+    "san_ip": {"en-US": "IP Address={v}", "fr-FR": "Adresse IP={v}", "de-DE": "IP-Adresse={v}"},
+    "san_email": {"en-US": "RFC822 Name={v}", "fr-FR": "Nom RFC822={v}", "de-DE": "RFC822-Name={v}"},
+    "ext_key_usage": {"en-US": "Key Usage", "fr-FR": "Utilisation de la cl\u00e9", "de-DE": "Schl\u00fcsselverwendung"},
+    "ext_basic": {"en-US": "Basic Constraints", "fr-FR": "Contraintes de base", "de-DE": "Basiseinschr\u00e4nkungen"},
+    "basic_end": {"en-US": "Subject Type=End Entity", "fr-FR": "Type d'objet=Entit\u00e9 finale",
+                  "de-DE": "Typ des Antragstellers=Endeinheit"},
+    "basic_ca": {"en-US": "Subject Type=CA", "fr-FR": "Type d'objet=Autorit\u00e9 de certification",
+                 "de-DE": "Typ des Antragstellers=Zertifizierungsstelle"},
+    "path_none": {"en-US": "Path Length Constraint=None", "fr-FR": "Contrainte de longueur du chemin d'acc\u00e8s=Aucun(e)",
+                  "de-DE": "Einschr\u00e4nkung der Pfadl\u00e4nge=Keine"},
+    "ext_eku": {"en-US": "Enhanced Key Usage", "fr-FR": "Am\u00e9lioration de la cl\u00e9",
+                "de-DE": "Erweiterte Schl\u00fcsselverwendung"},
+    "ext_ski": {"en-US": "Subject Key Identifier", "fr-FR": "Identificateur de la cl\u00e9 du sujet",
+                "de-DE": "Schl\u00fcsselkennung des Antragstellers"},
+    "ext_aki": {"en-US": "Authority Key Identifier", "fr-FR": "Identificateur de la cl\u00e9 de l'autorit\u00e9",
+                "de-DE": "Stellenschl\u00fcsselkennung"},
+    "ext_crl": {"en-US": "CRL Distribution Points", "fr-FR": "Points de distribution de la liste de r\u00e9vocation "
+                "des certificats", "de-DE": "Sperrlisten-Verteilungspunkte"},
+    "ext_unknown": {"en-US": "Unknown Extension type", "fr-FR": "Type d'extension inconnu", "de-DE": "Unbekannter Erweiterungstyp"},
+    "non_root": {"en-US": "Non-root Certificate", "fr-FR": "Certificat non racine", "de-DE": "Kein Stammzertifikat"},
     # error sentences (the second line of a failure)
     "msg_not_found": {"en-US": "Cannot find object or property.", "fr-FR": "Objet ou propri\u00e9t\u00e9 introuvable.",
                       "de-DE": "Das Objekt oder die Eigenschaft wurde nicht gefunden."},
@@ -176,6 +225,14 @@ STORE_TITLES = {
     "ca": {"en-US": "Intermediate Certification Authorities", "fr-FR": "Autorit\u00e9s de certification "
            "interm\u00e9diaires", "de-DE": "Zwischenzertifizierungsstellen"},
 }
+# [DUMP-SAMPLE] prints "1.2.840.113549.1.1.11 sha256RSA"; the other names follow the same pattern (assumed)
+SIGNATURE_ALGORITHMS = {"1.2.840.113549.1.1.11": "sha256RSA", "1.2.840.113549.1.1.12": "sha384RSA",
+                        "1.2.840.113549.1.1.13": "sha512RSA", "1.2.840.113549.1.1.5": "sha1RSA"}
+# Key Usage names and their bits in the first byte, as [DUMP-SAMPLE] prints "Digital Signature, Key Encipherment (a0)"
+KEY_USAGE_BITS = (("Digital Signature", "digital_signature", 0x80), ("Non-Repudiation", "content_commitment", 0x40),
+                  ("Key Encipherment", "key_encipherment", 0x20), ("Data Encipherment", "data_encipherment", 0x10),
+                  ("Key Agreement", "key_agreement", 0x08), ("Certificate Signing", "key_cert_sign", 0x04),
+                  ("Off-line CRL Signing, CRL Signing", "crl_sign", 0x02))
 EKU_NAMES = {"1.3.6.1.5.5.7.3.1": "Server Authentication", "1.3.6.1.5.5.7.3.2": "Client Authentication"}
 
 
@@ -218,11 +275,15 @@ def cert_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]:
     if cert.self_signed:
         lines += [_t("sig_matches", locale), _t("root_cert", locale)]
     lines.append(_t("hash", locale, v=cert.thumbprint))
+    return lines + key_lines(entry, locale)
+
+
+def key_lines(entry: certs.StoreEntry, locale: str) -> list[str]:
+    """What ``-store`` prints after the hash: the key container, provider and key test ([TOOLS-MD])."""
     key = entry.key
     if key is None:
-        lines += [_t("no_key_info", locale), _t("no_key", locale)]
-        return lines
-    lines.append(_t("key_container", locale, v=key.container))
+        return [_t("no_key_info", locale), _t("no_key", locale)]
+    lines = [_t("key_container", locale, v=key.container)]
     if key.kind == "csp":
         lines.append(_t("simple_container", locale, v=key.container))
     else:
@@ -234,6 +295,96 @@ def cert_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]:
     return lines
 
 
+def _hex_dump(data: bytes) -> list[str]:
+    """certutil's hex dump ([DUMP-SAMPLE]): offset, then 16 bytes in two groups of eight."""
+    lines = []
+    for offset in range(0, len(data), 16):
+        chunk = data[offset:offset + 16]
+        left = " ".join(f"{b:02x}" for b in chunk[:8])
+        right = " ".join(f"{b:02x}" for b in chunk[8:])
+        lines.append(f"    {offset:04x}  {left}" + (f"  {right}" if right else ""))
+    return lines
+
+
+def _name_block(label: str, name, der: bytes) -> list[str]:
+    return [label] + ["    " + part for part in certs.windows_name(name).split(", ")] + [
+        f"  Name Hash(sha1): {hashlib.sha1(der).hexdigest()}", f"  Name Hash(md5): {hashlib.md5(der).hexdigest()}"]
+
+
+def _extension_lines(ext, locale: str) -> list[str]:
+    """One extension the way [DUMP-SAMPLE] prints it: OID line, name, indented values."""
+    from cryptography import x509
+    value = ext.value
+    head = f"    {ext.oid.dotted_string}: Flags = {1 if ext.critical else 0}{'(Critical)' if ext.critical else ''}, " \
+           f"Length = {len(value.public_bytes()):x}"
+    if isinstance(value, x509.SubjectAlternativeName):
+        body = []
+        for general in value:
+            if isinstance(general, x509.DNSName):
+                body.append(_t("san_dns", locale, v=general.value))
+            elif isinstance(general, x509.IPAddress):
+                body.append(_t("san_ip", locale, v=str(general.value)))
+            elif isinstance(general, x509.RFC822Name):
+                body.append(_t("san_email", locale, v=general.value))
+            else:
+                body.append("URL=" + str(general.value))
+        return [head, "    " + _t("ext_san", locale)] + ["        " + line for line in body]
+    if isinstance(value, x509.BasicConstraints):
+        kind = _t("basic_ca" if value.ca else "basic_end", locale)
+        length = _t("path_none", locale) if value.path_length is None else f"Path Length Constraint={value.path_length}"
+        return [head, "    " + _t("ext_basic", locale), "        " + kind, "        " + length]
+    if isinstance(value, x509.ExtendedKeyUsage):
+        return [head, "    " + _t("ext_eku", locale)] + [
+            f"        {EKU_NAMES.get(oid.dotted_string, oid.dotted_string)} ({oid.dotted_string})" for oid in value]
+    if isinstance(value, x509.SubjectKeyIdentifier):
+        return [head, "    " + _t("ext_ski", locale), "        " + " ".join(f"{b:02x}" for b in value.digest)]
+    if isinstance(value, x509.AuthorityKeyIdentifier) and value.key_identifier:
+        return [head, "    " + _t("ext_aki", locale), "        KeyID=" + " ".join(f"{b:02x}" for b in value.key_identifier)]
+    if isinstance(value, x509.CRLDistributionPoints):
+        urls = [n.value for point in value for n in (point.full_name or []) if isinstance(n, x509.UniformResourceIdentifier)]
+        return [head, "    " + _t("ext_crl", locale)] + ["                       URL=" + url for url in urls]
+    if isinstance(value, x509.KeyUsage):
+        bits = [(label, flag, bit) for label, flag, bit in KEY_USAGE_BITS if getattr(value, flag)]
+        text = ", ".join(label for label, _flag, _bit in bits) + f" ({sum(bit for _label, _flag, bit in bits):02x})"
+        return [head, "    " + _t("ext_key_usage", locale), "        " + text]
+    return [head, "    " + _t("ext_unknown", locale)] + ["    " + line for line in _hex_dump(value.public_bytes())]
+
+
+def verbose_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]:
+    """``certutil -v -store``: the [DUMP-SAMPLE] X509 layout, then the key lines of ``-store`` (assumed)."""
+    from cryptography.hazmat.primitives import serialization
+    cert = entry.cert
+    x = cert.x509
+    spki = x.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    rsa_key = x.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    oid = x.signature_algorithm_oid.dotted_string
+    algorithm = f"{oid} {SIGNATURE_ALGORITHMS.get(oid, '')}".rstrip()
+    lines = [_t("cert_header", locale, n=index), _t("x509", locale), _t("version", locale, v=x.version.value + 1),
+             _t("serial", locale, v=cert.serial_hex), _t("signature_algorithm", locale),
+             f"    Algorithm ObjectId: {algorithm}", "    Algorithm Parameters:", "    05 00"]
+    lines += _name_block(_t("issuer_block", locale), x.issuer, x.issuer.public_bytes())
+    lines += ["", _t("not_before", locale, v=format_date(cert.not_before, locale)),
+              _t("not_after", locale, v=format_date(cert.not_after, locale)), ""]
+    lines += _name_block(_t("subject_block", locale), x.subject, x.subject.public_bytes())
+    lines += ["", _t("public_key_algorithm", locale), "    Algorithm ObjectId: 1.2.840.113549.1.1.1 RSA",
+              "    Algorithm Parameters:", "    05 00", _t("public_key_length", locale, v=x.public_key().key_size),
+              "Public Key: UnusedBits = 0"] + _hex_dump(rsa_key)
+    extensions = list(x.extensions)
+    lines.append(_t("extensions", locale, v=len(extensions)))
+    for ext in extensions:
+        lines += _extension_lines(ext, locale) + [""]
+    lines += [_t("signature_algorithm", locale), f"    Algorithm ObjectId: {algorithm}", "    Algorithm Parameters:",
+              "    05 00", "Signature: UnusedBits=0"] + _hex_dump(x.signature)
+    lines.append(_t("root_cert" if cert.self_signed else "non_root", locale))
+    # which bytes each Key Id hash covers is assumed; the Key Id sha1 is a second 40-hex value in the block
+    lines += [f"Key Id Hash(rfc-sha1): {hashlib.sha1(rsa_key).hexdigest()}", f"Key Id Hash(sha1): {hashlib.sha1(spki).hexdigest()}",
+              f"Key Id Hash(md5): {hashlib.md5(spki).hexdigest()}", f"Key Id Hash(sha256): {hashlib.sha256(spki).hexdigest()}",
+              f"Cert Hash(md5): {hashlib.md5(cert.der).hexdigest()}", _t("hash", locale, v=cert.thumbprint),
+              f"Cert Hash(sha256): {hashlib.sha256(cert.der).hexdigest()}",
+              f"Signature Hash: {hashlib.sha256(x.tbs_certificate_bytes).hexdigest()}"]
+    return lines + key_lines(entry, locale)
+
+
 def store_header(store: str, locale: str) -> str:
     titles = STORE_TITLES.get(store.lower())
     title = titles.get(locale, titles["en-US"]) if titles else store
@@ -242,7 +393,7 @@ def store_header(store: str, locale: str) -> str:
 
 # --------------------------------------------------------------------------- arguments
 OPTIONS_WITH_VALUE = {"-p", "-csp"}
-FLAGS = {"-f", "-urlfetch", "-silent", "-q"}
+FLAGS = {"-f", "-urlfetch", "-silent", "-q", "-v"}
 VERBS = {"-store", "-importpfx", "-addstore", "-delstore", "-repairstore", "-verify"}
 
 
@@ -324,8 +475,9 @@ def _store(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult
             result.out("\r\n".join(lines) + "\r\n")
             return _fail(result, "store", "not_found", locale)
     lines = [store_header(ctx.state.store_name("LocalMachine", store), locale)]
+    block = verbose_block if options.get("-v") else cert_block
     for index, entry in selected:
-        lines += cert_block(entry, index, locale)
+        lines += block(entry, index, locale)
         lines.append("")
     lines.append(_t("completed", locale, verb="store"))
     return result.out("\r\n".join(lines) + "\r\n")
@@ -569,6 +721,8 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
     verb, options, positional = _parse(args)
     if verb != "-verify" and "-urlfetch" in options:
         raise ToolRefused("-urlfetch is emulated with -verify only")
+    if verb != "-store" and "-v" in options:
+        raise ToolRefused("-v is emulated with -store only")
     return _VERBS[verb](options, positional, ctx)
 
 

@@ -130,3 +130,53 @@ def test_verify_of_a_self_signed_leaf_has_no_revocation_check():
             "CertUtil: -verify command completed successfully.\r\n")
     verdict = _certutil.parse_verify(CommandResult("certutil -verify", 0, text, ""))
     assert verdict.revocation == "not_applicable" and verdict.chain_built is True
+
+
+# --------------------------------------------------------------------------- -v -store: subject alternative names
+MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
+
+
+@pytest.mark.parametrize("name", ["store_v_my_san_en-US.txt", "store_v_my_san_fr-FR.txt"])
+def test_san_dns_names_are_the_same_in_english_and_french(name):
+    cert = _certutil.StoreCert(0, MASTER, subject="CN=SSISMASTER01")  # what the -store block of the same node gives
+    _certutil.attach_dns_names([cert], load("certutil", name))
+    facts = cert.as_dict(GUID)
+    assert facts["dns_names"] == ["SSISMASTER01", "SSISMASTER01.contoso.local"]  # the IP address entry is not a DNS name
+    assert facts["wcf_dns_name"] == "SSISMASTER01.contoso.local"
+
+
+def test_german_root_store_blocks_keep_their_own_names_and_a_ca_has_none():
+    blocks = _certutil.parse_verbose_store(load("certutil", "store_v_root_de-DE.txt"))
+    assert sorted(blocks) == [0, 1, 2]
+    assert blocks[0].dns_names == []
+    assert blocks[1].dns_names == ["SSISWORKER01", "SSISWORKER01.contoso.local"]
+    assert blocks[2].dns_names == ["shir01.contoso.local"]
+    assert WORKER in blocks[1].hashes
+
+
+def test_last_dns_name_is_what_wcf_checks_and_other_san_entries_are_skipped():
+    block = _certutil.parse_verbose_store(load("certutil", "store_v_wcf_last_dns_en-US.txt"))[0]
+    assert block.dns_names == ["*.contoso.com", "shir.contoso.com", "microsoft.com.com"]
+    # spaced hex pairs (older builds); the Key Id sha1 is a 40-hex value too, which is why hashes is a set
+    assert "5F6E7D8C9BAAB9C8D7E6F504132231404F5E6D7C" in block.hashes
+    assert "112233445566778899AABBCCDDEEFF0011223344" in block.hashes
+    assert _certutil.wcf_dns_name(block.dns_names, "CN=shir.contoso.com, OU=Data, O=Contoso") == "microsoft.com.com"
+
+
+def test_a_block_is_used_only_for_the_certificate_with_its_number_and_thumbprint():
+    terse = _certutil.parse_store(load("certutil", "store_my_csp_en-US.txt"))
+    verbose = load("certutil", "store_v_my_san_en-US.txt")  # block 0 holds another certificate
+    _certutil.attach_dns_names(terse, verbose)
+    assert terse[0].dns_names is None and terse[0].as_dict()["wcf_dns_name"] is None
+
+
+def test_wcf_name_falls_back_to_the_subject_cn_without_san_dns_names():
+    assert _certutil.wcf_dns_name([], "CN=Contoso Root CA, O=Contoso") == "Contoso Root CA"
+    assert _certutil.wcf_dns_name([], "O=Contoso,CN=host.contoso.local") == "host.contoso.local"
+    assert _certutil.wcf_dns_name([], "O=Contoso") is None
+
+
+def test_verbose_store_command():
+    command = _certutil.verbose_store_command("My", MASTER)
+    assert command.executable == "certutil" and command.read_only
+    assert [str(a) for a in command.args] == ["-v", "-store", "My", MASTER.lower()]
