@@ -27,6 +27,7 @@ class Simulator:
 
     def __init__(self, base: str, inventory: Path):
         self.base, self.inventory = base, inventory
+        self.swapped: set = set()  # nodes given another scenario by load_scenario
 
     def _call(self, path: str, body=None):
         data = None if body is None else json.dumps(body).encode()
@@ -56,6 +57,16 @@ class Simulator:
     def load_state(self, node: str, state: dict) -> None:
         """Replace the node's state (the shape of ``state(node)``); faults stay."""
         self._call(f"/_sim/nodes/{node}/state", {"state": state})
+
+    def load_scenario(self, node: str, scenario: str) -> None:
+        """Give the node another scenario's state (its network joins the fabric) for this test;
+        the ``sim`` fixture gives the node its own scenario back before the next test."""
+        self.swapped.add(node)
+        self._call(f"/_sim/nodes/{node}/state", {"scenario": scenario})
+
+    def network(self, section: dict) -> dict:
+        """Merge a scenario ``network:`` section (dns, hosts, revoked) into the process-wide fabric."""
+        return self._call("/_sim/network", section)
 
     def clear_log(self, node: str) -> None:
         self._call(f"/_sim/nodes/{node}/log/clear", {})
@@ -91,7 +102,10 @@ def simulator(tmp_path_factory):
 def sim(simulator):
     """The simulator with every node back at its scenario's state; no command refused."""
     for node in NODES:
+        if node in simulator.swapped:
+            simulator._call(f"/_sim/nodes/{node}/state", {"scenario": NODES[node]})
         simulator.reset(node)
+    simulator.swapped.clear()
     simulator.clear_refusals()  # a refusal fails the test that caused it, not the ones after it
     yield simulator
     assert simulator.refusals() == [], "the simulator refused commands outside its grammar"

@@ -24,10 +24,12 @@ def leaf_with_crl(url: str) -> Made:
     return Made(builder.sign(_KEY, hashes.SHA256()), _KEY)
 
 
-def place(sim, made: Made, trusted: bool = True, locale: str | None = None):
+def place(sim, made: Made, trusted: bool = True, locale: str | None = None, listeners: tuple = ()):
+    """Put ``made`` at PATH on the node; ``listeners``: TCP ports the node itself listens on (a loopback CRL)."""
     import base64
     state = with_stores(sim, NODE, {"Root": [{"pem": ROOT.pem}] if trusted else []}, locale=locale)
     state["files"][PATH] = {"base64": base64.b64encode(made.der).decode()}
+    state["network"]["listeners"] += [{"port": port} for port in listeners]
     sim.load_state(NODE, state)
 
 
@@ -44,6 +46,49 @@ def test_revocation_offline_is_not_success(sim, playbook, locale):
     assert result["status"] == "revocation_offline" and result["revocation_offline"] is True
     assert result["revocation_checked"] is False and result["error"] == "0x80092013"
     assert sim.digest(NODE) == digest and result["round_trips"] == 1
+
+
+# The CRL is on the node itself: 127.0.0.1 always resolves and loopback skips the firewall, so only
+# the node's own listener on port 80 makes it reachable (tests/simulator/winsim/network.py).
+LOOPBACK_CRL = "http://127.0.0.1/root.crl"
+
+
+def assert_read_only(sim, run, digest):
+    """One certutil -verify round trip that changed nothing on the node."""
+    assert sim.digest(NODE) == digest, run.output
+    assert sim.commands(NODE) == [["certutil", "-verify", "-urlfetch", PATH]]
+    assert not run.result(NODE)["changed"] and run.result(NODE)["round_trips"] == 1
+
+
+@pytest.mark.parametrize("locale", [None, "de-DE"])
+def test_revocation_checked_is_valid(sim, playbook, locale):
+    place(sim, leaf_with_crl(LOOPBACK_CRL), locale=locale, listeners=(80,))
+    digest = sim.digest(NODE)
+    sim.clear_log(NODE)
+    run = playbook([VERIFY], NODE, "--check")
+    result = run.result(NODE)
+    assert result["status"] == "valid" and result["revocation"] == "checked", run.output
+    assert result["revocation_checked"] is True and result["chain_built"] is True and result["completed"] is True
+    assert result["revoked"] is False and result["revocation_offline"] is False and result["error"] is None
+    assert_read_only(sim, run, digest)
+
+
+@pytest.mark.parametrize("locale", [None, "de-DE"])
+def test_revoked(sim, playbook, locale):
+    # a fresh leaf (random serial) per test: the simulator's revoked set is process-wide and never shrinks
+    made = leaf_with_crl(LOOPBACK_CRL)
+    place(sim, made, locale=locale, listeners=(80,))
+    network = sim.network({"revoked": [made.thumbprint]})
+    assert made.thumbprint.lower() in network["revoked"]
+    digest = sim.digest(NODE)
+    sim.clear_log(NODE)
+    run = playbook([VERIFY], NODE, "--check")
+    result = run.result(NODE)
+    assert result["status"] == "revoked" and result["revocation"] == "revoked", run.output
+    assert result["revoked"] is True and result["chain_built"] is True and result["revocation_checked"] is False
+    assert result["completed"] is False and result["error"] == "0x80092010"  # CRYPT_E_REVOKED
+    assert not result.get("failed"), "a finding, not a task failure (module docs)"
+    assert_read_only(sim, run, digest)
 
 
 def test_no_crl_and_self_signed_and_untrusted(sim, playbook):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import threading
 from dataclasses import dataclass, field
 
 from winsim.node import HOSTS_PATH, NodeState
@@ -57,17 +58,32 @@ class Fabric:
     external: dict = field(default_factory=dict)  # address -> set of listening ports
     revoked: set = field(default_factory=set)  # thumbprints a CRL lists as revoked
 
+    # serialises merges and snapshots: the control API merges while commands read (reads are single
+    # dict/set look-ups, atomic under the GIL)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
     def add_scenario_network(self, network: dict, origin: str) -> None:
-        for name, address in (network.get("dns") or {}).items():
-            lowered = str(name).lower()
-            if self.dns.get(lowered, address) != address:
-                raise ValueError(f"scenario {origin}: DNS name {name!r} -> {address}, but another scenario says "
-                                 f"{self.dns[lowered]}")
-            self.dns[lowered] = str(address)
-        self.revoked.update(str(t).lower() for t in network.get("revoked") or [])
-        for address, spec in (network.get("hosts") or {}).items():
-            ports = set((spec or {}).get("ports") or [])
-            self.external.setdefault(str(address), set()).update(ports)
+        """Merge a scenario's ``network:`` section; a DNS conflict raises before anything is merged."""
+        with self.lock:
+            merged = dict(self.dns)
+            for name, address in (network.get("dns") or {}).items():
+                lowered = str(name).lower()
+                if merged.get(lowered, str(address)) != str(address):
+                    raise ValueError(f"scenario {origin}: DNS name {name!r} -> {address}, but another scenario says "
+                                     f"{merged[lowered]}")
+                merged[lowered] = str(address)
+            self.dns.update(merged)
+            self.revoked.update(str(t).lower() for t in network.get("revoked") or [])
+            for address, spec in (network.get("hosts") or {}).items():
+                ports = set((spec or {}).get("ports") or [])
+                self.external.setdefault(str(address), set()).update(ports)
+
+    def to_json(self) -> dict:
+        """The merged network in the shape of a scenario ``network:`` section (sorted)."""
+        with self.lock:
+            return {"dns": dict(sorted(self.dns.items())),
+                    "hosts": {address: {"ports": sorted(ports)} for address, ports in sorted(self.external.items())},
+                    "revoked": sorted(self.revoked)}
 
     def resolve(self, state: NodeState, name: str) -> str | None:
         lowered = name.strip().rstrip(".").lower()

@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import ipaddress
 import json
 import re
 import socket
@@ -207,6 +208,49 @@ def _fault_envelope(kind: str, detail: str, relates_to: str, machine: str) -> by
     return _envelope(FAULT_ACTION, relates_to, body)
 
 
+def network_section(doc: object) -> dict:
+    """Check a ``POST /_sim/network`` body: a scenario ``network:`` section (scenario.py, network.py).
+    Stricter than a scenario file: addresses must be IP addresses, ports 1-65535 and thumbprints 40 hex
+    digits, so a typo is a 400 naming it instead of a silently unreachable host."""
+    if not isinstance(doc, dict):
+        raise ValueError('body must be a scenario network: section, {"dns": {...}, "hosts": {...}, "revoked": [...]}')
+    unknown = sorted(set(doc) - {"dns", "hosts", "revoked"})
+    if unknown:
+        raise ValueError(f"unknown network key(s) {', '.join(map(repr, unknown))}: use dns, hosts and revoked")
+    dns, hosts, revoked = doc.get("dns") or {}, doc.get("hosts") or {}, doc.get("revoked") or []
+    if not isinstance(dns, dict):
+        raise ValueError(f"dns must map host names to addresses, not {dns!r}")
+    for name, address in dns.items():
+        if not name.strip():
+            raise ValueError(f"dns: empty host name {name!r}")
+        _address(address, f"dns {name!r}")
+    if not isinstance(hosts, dict):
+        raise ValueError(f"hosts must map addresses to {{ports: [...]}}, not {hosts!r}")
+    for address, spec in hosts.items():
+        _address(address, "hosts")
+        if not isinstance(spec, dict) or not set(spec) <= {"ports"}:
+            raise ValueError(f"hosts {address!r}: give {{ports: [...]}}, not {spec!r}")
+        ports = spec.get("ports") or []
+        if not isinstance(ports, list):
+            raise ValueError(f"hosts {address!r}: ports must be a list of 1-65535, not {ports!r}")
+        bad = [p for p in ports if isinstance(p, bool) or not isinstance(p, int) or not 0 < p < 65536]
+        if bad:
+            raise ValueError(f"hosts {address!r}: bad port(s) {', '.join(map(repr, bad))} (a list of 1-65535)")
+    if not isinstance(revoked, list):
+        raise ValueError(f"revoked must be a list of thumbprints, not {revoked!r}")
+    for thumbprint in revoked:
+        if not isinstance(thumbprint, str) or not re.fullmatch(r"[0-9A-Fa-f]{40}", thumbprint):
+            raise ValueError(f"revoked: {thumbprint!r} is not a thumbprint (40 hex digits, the SHA-1 of the DER)")
+    return doc
+
+
+def _address(value: object, where: str) -> None:
+    try:
+        ipaddress.ip_address(value if isinstance(value, str) else None)  # ip_address() would take an int
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not an IP address") from None
+
+
 # --------------------------------------------------------------------------- server
 class SimServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -221,6 +265,11 @@ class SimServer(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), WSManHandler)
+
+    @property
+    def fabric(self):
+        """The network the nodes share (winsim.network.Fabric): build_server gives every node the same one."""
+        return next((node.fabric for node in self.nodes.values() if node.fabric is not None), None)
 
     def get_request(self):
         sock, address = super().get_request()
@@ -569,6 +618,13 @@ class WSManHandler(BaseHTTPRequestHandler):
             return 200, {"refusals": []}
         if parts == ["scenarios"] and method == "GET":
             return 200, {"scenarios": available_scenarios(self.server.scenario_dirs)}
+        if parts == ["network"] and method in ("GET", "POST"):
+            fabric = self.server.fabric
+            if fabric is None:
+                return 404, {"error": "this server has no network (no node was built by winsim.build_server)"}
+            if method == "POST":
+                fabric.add_scenario_network(network_section(doc), "control API")
+            return 200, fabric.to_json()
         if len(parts) >= 3 and parts[0] == "nodes":
             node = nodes.get(parts[1])
             if node is None:
