@@ -84,7 +84,7 @@ class ActionModule(NodeAction):
     def _change(method, store, cert, principal, wanted):
         path = cert["key_file"]
         if method == "winhttpcertcfg":
-            subject = _winhttpcertcfg.subject_cn(cert["subject"]) or cert["subject"]
+            subject = _certutil.common_name(cert["subject"]) or cert["subject"]
             if wanted:
                 return _winhttpcertcfg.grant_command(store, subject, principal.name)
             return _winhttpcertcfg.remove_command(store, subject, principal.name)

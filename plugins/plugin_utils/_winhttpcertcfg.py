@@ -61,12 +61,3 @@ def error(result) -> str | None:
     if not result.ok:
         return f"exit code {result.rc}: {result.output.strip()[:300]}"
     return None
-
-
-def subject_cn(subject: str | None) -> str | None:
-    """The common name of a subject (``CN=SSISWORKER01, O=...`` -> ``SSISWORKER01``): what -s matches."""
-    for part in (subject or "").split(","):
-        name, sep, value = part.strip().partition("=")
-        if sep and name.strip().upper() == "CN":
-            return value.strip()
-    return None

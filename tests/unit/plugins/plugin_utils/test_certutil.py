@@ -171,6 +171,7 @@ def test_a_block_is_used_only_for_the_certificate_with_its_number_and_thumbprint
 
 
 def test_wcf_name_falls_back_to_the_subject_cn_without_san_dns_names():
+    assert _certutil.common_name("CN=shir01.contoso.local, OU=Data, O=Contoso") == "shir01.contoso.local"
     assert _certutil.wcf_dns_name([], "CN=Contoso Root CA, O=Contoso") == "Contoso Root CA"
     assert _certutil.wcf_dns_name([], "O=Contoso,CN=host.contoso.local") == "host.contoso.local"
     assert _certutil.wcf_dns_name([], "O=Contoso") is None
