@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import base64
-import json
-import urllib.error
-import urllib.request
 
 import pytest
-from winsim_helpers import run_one
+from winsim_helpers import control, run_one
 
 import winsim
 from winsim import certs
 
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 SHIR01 = "29385c8a39c63665a6b47c9870a72cad65628530"  # shir01_remote: CRL http://pki.contoso.local/crl/contoso-root.crl
 VERIFY = "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'"
 REVOKED_LINE = ("ERROR: Verifying leaf certificate revocation status returned The certificate is revoked. "
                 "0x80092010 (-2146885616 CRYPT_E_REVOKED)")
-
-
-def control(handle, method: str, path: str, body: object = None, raw: bytes | None = None) -> tuple[int, dict]:
-    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-    request = urllib.request.Request(f"{handle.url}/_sim/{path}", data=data, method=method)
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def verify_scenario() -> dict:

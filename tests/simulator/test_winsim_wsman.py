@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +15,7 @@ import requests
 import winrm
 import yaml
 from winrm.exceptions import InvalidCredentialsError, WinRMTransportError, WSManFaultError
-from winsim_helpers import batch, encoded_arguments, parse_batch
+from winsim_helpers import batch, control, encoded_arguments, parse_batch
 
 import winsim
 
@@ -26,7 +23,6 @@ SIMULATOR_DIR = Path(__file__).resolve().parent
 MASTER = "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"
 APPID = "{fbd80bfd-9ab6-5dc8-a84b-37651993b139}"
 ADD = f"netsh http add sslcert ipport=0.0.0.0:8391 certhash={MASTER} appid='{APPID}' certstorename=Root"
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def protocol(handle, node: str, password: str = winsim.DEFAULT_PASSWORD) -> winrm.Protocol:
@@ -41,16 +37,6 @@ def run_script(proto: winrm.Protocol, shell_id: str, script: str) -> tuple[str, 
     finally:
         proto.cleanup_command(shell_id, command_id)
     return out.decode("utf-8"), err.decode("utf-8"), rc
-
-
-def control(handle, method: str, path: str, body: object = None) -> tuple[int, dict]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{handle.url}/_sim/{path}", data=data, method=method)
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_pywinrm_runs_a_batch_and_reads_stdout_and_exit_code(sim):

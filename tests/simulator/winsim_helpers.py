@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
+import urllib.error
+import urllib.request
 
 from winsim import winrs
 from winsim.node import Node
@@ -74,3 +77,17 @@ def run_many(node: Node, *commands: str) -> list[dict]:
     outcome = run(node, batch(*commands))
     assert outcome.exit_code == 0, outcome
     return parse_batch(outcome.stdout)
+
+
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+
+
+def control(handle, method: str, path: str, body: object = None, raw: bytes | None = None) -> tuple[int, dict]:
+    """Call the control API of a running simulator (``handle.url``): (HTTP status, JSON reply)."""
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(f"{handle.url}/_sim/{path}", data=data, method=method)
+    try:
+        with OPENER.open(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
