@@ -30,7 +30,7 @@ class ActionModule(NodeAction):
         store = _certutil.validate_store(args["store_name"])
         thumbprint = normalize_thumbprint(args["thumbprint"]) if args["thumbprint"] else None
         facts, machine_guid = _certutil.gather(runner, store, thumbprint, key_access=args["key_access"],
-                                                  dns_names=args["dns_names"])
+                                               dns_names=args["dns_names"])
         if args["subject"]:
             wanted = args["subject"].lower()
             facts = [doc for doc in facts if wanted in (doc["subject"] or "").lower()]

@@ -1,6 +1,6 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Gather read-only facts about a Windows node in one round trip."""
+"""Gather read-only facts about a Windows node in one round trip (two for a second-stage subset)."""
 
 from __future__ import annotations
 

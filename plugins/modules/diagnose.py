@@ -10,7 +10,9 @@ short_description: Check a Windows node against the documented SSIS and integrat
 version_added: 0.1.0
 description:
   - Evaluates every check of the collection's catalog of documented troubleshooting entries that
-    applies to the node's roles, from facts gathered in one read-only round trip.
+    applies to the node's roles, from facts gathered in one read-only round trip (a second one,
+    batching C(icacls) on the private key files C(certutil -store My) names, only when a check of
+    the node's roles reads key ACLs, such as the Scale Out Worker's key access check).
   - Each finding names the documented entry, its status (V(pass), V(fail), V(unknown),
     V(not_applicable)), the evidence seen on the node, and the fix to run.
   - It only reads, so it runs in check mode too; an audit is a normal run.
@@ -33,7 +35,18 @@ options:
     description:
       - The values the node should have, which checks compare with what they read.
       - C(scaleout_master_port) (default C(8391)) and C(scaleout_master_thumbprint) (the Scale Out
-        Master certificate's thumbprint; without it the binding check reports V(unknown)).
+        Master certificate's thumbprint; without it the binding check and the worker's trust check
+        report V(unknown)).
+      - C(scaleout_worker_thumbprints), a list of the Scale Out Worker certificate thumbprints the
+        master's C(Root) store must hold (without it the master's trust check reports V(unknown)
+        unless C(SendTrustedIssuerList) fails it anyway).
+      - C(scaleout_worker_thumbprint), the worker's own certificate (WorkerHttpsCertThumbprint), and
+        C(scaleout_worker_account) (default C(NT SERVICE\SSISScaleOutWorker140)), the account that
+        must be able to read its private key.
+      - C(shir_certificate_thumbprint), the self-hosted IR remote-access certificate in C(My), whose key
+        must be a CSP key capable of key exchange.
+      - Thumbprints are normalised (case, spaces, colons); a bad one fails the task before anything runs,
+        naming the setting and the value.
     type: dict
     default: {}
   entries:
@@ -95,7 +108,7 @@ ansible_facts:
   type: dict
   sample: {irops_node: {http_sslcert: [], gather_errors: {}}}
 round_trips:
-  description: How many times the task sent commands to the node.
+  description: How many times the task sent commands to the node (1; 2 when key ACLs were read; 0 when no check applies).
   returned: always
   type: int
   sample: 1

@@ -9,8 +9,9 @@ module: node_facts
 short_description: Gather the facts the remediation checks need from a Windows node
 version_added: 0.1.0
 description:
-  - Runs read-only documented Windows commands on the node, all in one round trip, and returns
-    what they report as the fact C(irops_node).
+  - Runs read-only documented Windows commands on the node, all in one round trip (two with
+    V(cert_my_key_acl), whose commands depend on what the first one read), and returns what they
+    report as the fact C(irops_node).
   - Use it instead of fact gathering (C(gather_facts=false)); it needs no PowerShell module on the node.
   - It only reads, so it runs in check mode too.
 extends_documentation_fragment:
@@ -25,6 +26,11 @@ options:
     description:
       - Which facts to gather. V(all) gathers every subset.
       - V(http_sslcert) reads every http.sys SSL binding (C(netsh http show sslcert)).
+      - V(cert_root) reads LocalMachine\Root (C(certutil -store Root)); V(cert_my) reads LocalMachine\My and
+        the machine GUID that names CSP key files; V(schannel) reads C(SendTrustedIssuerList) under
+        C(HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL) (null when absent).
+      - V(cert_my_key_acl) reads the ACL of every private key file of LocalMachine\My (C(icacls)); it needs
+        V(cert_my) (added when not asked for) and costs a second round trip when My holds a private key.
     type: list
     elements: str
     default: [all]

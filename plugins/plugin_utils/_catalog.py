@@ -43,6 +43,22 @@ class Entry:
     source: dict = field(default_factory=dict)
     catalog_file: str = ""
 
+    @property
+    def fix_modules(self) -> tuple:
+        """Every module the fix task list uses (a task's module key), in order, once each.
+
+        ``fix.module`` is the main one and the first task's; an entry whose fix also sets a
+        registry value or restarts a service lists under those modules too (``fixed_by``).
+        """
+        if not self.fix:
+            return ()
+        modules = [self.fix["module"]] if self.fix.get("module") else []
+        tasks = yaml.safe_load(self.fix.get("task") or "[]") or []
+        for task in tasks if isinstance(tasks, list) else [tasks]:
+            if isinstance(task, dict):
+                modules.extend(key for key in task if "." in key and key.count(".") == 2)
+        return tuple(dict.fromkeys(modules))
+
     def summary(self) -> dict:
         """What a finding or a module result shows of the entry."""
         english = next((s["text"] for s in self.signatures if s.get("lang") == "en"), None)
@@ -149,5 +165,5 @@ def by_id(entry_id: str) -> Entry:
 
 
 def fixed_by(module: str) -> list[Entry]:
-    """Entries whose documented fix this module applies."""
-    return [entry for entry in load() if entry.fix.get("module") == module]
+    """Entries whose documented fix uses this module: ``fix.module`` or any task of ``fix.task``."""
+    return [entry for entry in load() if module in entry.fix_modules]

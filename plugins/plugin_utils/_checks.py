@@ -4,7 +4,11 @@
 
 A check returns ``(status, evidence)``. ``evidence`` says what was seen, in words an
 operator can act on. Checks never talk to the node; ``needs`` names the fact subsets
-(``_facts.PROBES``) they read, so diagnose gathers exactly those in one round trip.
+(``_facts.PROBES``) they read, so diagnose gathers exactly those in one round trip (two
+when a subset has a second stage, such as ``cert_my_key_acl``).
+
+A setting a check compares with that was not given makes the check ``unknown``, with
+evidence naming the setting to give, unless what was seen fails anyway.
 """
 
 from __future__ import annotations
@@ -12,13 +16,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
 PASS, FAIL, NOT_APPLICABLE, UNKNOWN = "pass", "fail", "not_applicable", "unknown"
 
-# Documented defaults (shared/reference/products.md: MasterSettings.config PortNumber).
-SETTINGS_DEFAULTS = {"scaleout_master_port": 8391}
+# Documented defaults (shared/reference/products.md: MasterSettings.config PortNumber; the Scale Out
+# Worker service runs as its virtual account NT SERVICE\SSISScaleOutWorker140 for SQL Server 2017).
+SETTINGS_DEFAULTS = {"scaleout_master_port": 8391, "scaleout_worker_account": "NT SERVICE\\SSISScaleOutWorker140"}
+_THUMBPRINT_SETTINGS = ("scaleout_master_thumbprint", "scaleout_worker_thumbprint", "shir_certificate_thumbprint")
+
+# SHA-1 thumbprint of "DigiCert Global Root G2" (CN=DigiCert Global Root G2, OU=www.digicert.com,
+# O=DigiCert Inc, C=US; valid to 2038-01-15), the root the Data Factory service certificate chains
+# to (SHIR article, "Couldn't establish a trust relationship..."). Source: the Mozilla CA bundle as
+# shipped by certifi 2026.10.18 (cacert.pem, label "DigiCert Global Root G2", "SHA1 Fingerprint:
+# df:3c:24:f9:bf:d6:66:76:1b:26:80:73:fe:06:d1:cc:8d:4f:82:a4"), recomputed from its PEM here.
+DIGICERT_GLOBAL_ROOT_G2 = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4"
 
 
 @dataclass(frozen=True)
@@ -31,10 +46,42 @@ def validate_settings(settings: dict) -> dict:
     """Normalise the expected values; bad input fails before anything runs on a node."""
     merged = dict(SETTINGS_DEFAULTS)
     merged.update({k: v for k, v in settings.items() if v is not None})
-    if "scaleout_master_thumbprint" in merged:
-        merged["scaleout_master_thumbprint"] = normalize_thumbprint(
-            merged["scaleout_master_thumbprint"], what="settings.scaleout_master_thumbprint")
+    for name in _THUMBPRINT_SETTINGS:
+        if name in merged:
+            merged[name] = normalize_thumbprint(merged[name], what=f"settings.{name}")
+    if "scaleout_worker_thumbprints" in merged:
+        value = merged["scaleout_worker_thumbprints"]
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise InvalidValue("settings.scaleout_worker_thumbprints", value,
+                               "give a list of the Scale Out Worker certificate thumbprints")
+        merged["scaleout_worker_thumbprints"] = list(dict.fromkeys(
+            normalize_thumbprint(item, what=f"settings.scaleout_worker_thumbprints[{index}]")
+            for index, item in enumerate(value)))
+    if "scaleout_worker_account" in merged:
+        _icacls.resolve(merged["scaleout_worker_account"], what="settings.scaleout_worker_account")
     return merged
+
+
+def _unset(name: str, meaning: str) -> str:
+    return f"set settings.{name} ({meaning}) to check this"
+
+
+def _find(certificates: list[dict], thumbprint: str) -> dict | None:
+    return next((doc for doc in certificates if doc["thumbprint"] == thumbprint), None)
+
+
+def _root_evidence(root: list[dict]) -> str:
+    """The Root store's size and hygiene findings: evidence for an operator, never a failure on their own."""
+    findings = _certutil.hygiene(root)
+    text = f"LocalMachine\\Root holds {len(root)} certificate(s)"
+    if findings:
+        kinds: dict = {}
+        for finding in findings:
+            kinds[finding["issue"]] = kinds.get(finding["issue"], 0) + 1
+        text += " (hygiene: " + ", ".join(f"{count} {issue.replace('_', ' ')}" for issue, count in sorted(kinds.items())) + ")"
+    return text
 
 
 def scaleout_master_sslcert_binding(facts: dict, settings: dict) -> tuple:
@@ -57,6 +104,130 @@ def scaleout_master_sslcert_binding(facts: dict, settings: dict) -> tuple:
     return PASS, f"{endpoint} is bound to the master certificate {expected} in Root"
 
 
+def scaleout_worker_trusts_master(facts: dict, settings: dict) -> tuple:
+    """The worker's LocalMachine\\Root holds the Scale Out Master certificate."""
+    root = facts["cert_root"]
+    expected = settings.get("scaleout_master_thumbprint")
+    if expected is None:
+        return UNKNOWN, (f"LocalMachine\\Root holds {len(root)} certificate(s); "
+                         + _unset("scaleout_master_thumbprint", "the Scale Out Master certificate thumbprint"))
+    found = _find(root, expected)
+    if found is None:
+        return FAIL, (f"the Scale Out Master certificate {expected} is not in LocalMachine\\Root "
+                      f"({len(root)} certificate(s) there): the worker cannot trust the master")
+    return PASS, f"the Scale Out Master certificate {expected} ({found['subject']}) is in LocalMachine\\Root"
+
+
+def scaleout_master_trusts_workers(facts: dict, settings: dict) -> tuple:
+    """The master's LocalMachine\\Root holds every worker certificate and Schannel does not send
+    the list of trusted issuers (SendTrustedIssuerList 0 or absent, its default since 2012)."""
+    root = facts["cert_root"]
+    sent = facts["schannel"]["send_trusted_issuer_list"]
+    problems, seen = [], []
+    expected = settings.get("scaleout_worker_thumbprints")
+    if expected is not None:
+        missing = [t for t in expected if _find(root, t) is None]
+        if missing:
+            problems.append("worker certificate(s) not in LocalMachine\\Root: " + ", ".join(missing))
+        else:
+            seen.append(f"all {len(expected)} worker certificate(s) are in LocalMachine\\Root")
+    if sent not in (None, 0):
+        problems.append(f"SCHANNEL SendTrustedIssuerList is {sent}: Schannel sends the list of trusted issuers "
+                        "(the documented fix sets REG_DWORD 0)")
+    else:
+        seen.append("SendTrustedIssuerList is " + ("absent (0 by default)" if sent is None else "0"))
+    evidence = "; ".join(problems + seen) + "; " + _root_evidence(root)
+    if problems:
+        return FAIL, evidence
+    if expected is None:
+        return UNKNOWN, evidence + "; " + _unset("scaleout_worker_thumbprints", "the Scale Out Worker certificate thumbprints")
+    return PASS, evidence
+
+
+def _my_certificate(facts: dict, settings: dict, name: str, meaning: str):
+    """``(thumbprint, certificate or None, unknown evidence or None)`` for the certificate a setting names."""
+    certificates = facts["cert_my"]["certificates"]
+    expected = settings.get(name)
+    if expected is None:
+        return None, None, f"LocalMachine\\My holds {len(certificates)} certificate(s); " + _unset(name, meaning)
+    return expected, _find(certificates, expected), None
+
+
+def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
+    """The Scale Out Worker service account may read the private key of the worker certificate."""
+    thumbprint, cert, unknown = _my_certificate(facts, settings, "scaleout_worker_thumbprint",
+                                                "the worker certificate thumbprint, WorkerHttpsCertThumbprint")
+    if unknown:
+        return UNKNOWN, unknown
+    if cert is None:
+        return FAIL, f"the Scale Out Worker certificate {thumbprint} is not in LocalMachine\\My"
+    if not cert["has_private_key"]:
+        return FAIL, f"the Scale Out Worker certificate {thumbprint} in LocalMachine\\My has no private key"
+    account = settings["scaleout_worker_account"]
+    key_file = cert["key_file"]
+    acl = facts["cert_my_key_acl"].get(key_file) if key_file else None
+    if acl is None or acl["readers"] is None:
+        why = acl["error"] if acl else "certutil named no key file (machine GUID unknown)"
+        return UNKNOWN, f"could not read the ACL of the key of {thumbprint}: {why}"
+    principal = _icacls.resolve(account)
+    if not any(principal.matches(reader) for reader in acl["readers"]):
+        return FAIL, (f"{account} may not read the private key of the worker certificate {thumbprint} "
+                      f"({key_file}); readers: {', '.join(acl['readers']) or 'none'}")
+    return PASS, f"{account} may read the private key of the worker certificate {thumbprint}"
+
+
+_SHIR_CERTIFICATE = ("shir_certificate_thumbprint", "the remote-access certificate thumbprint of the self-hosted IR")
+
+
+def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
+    """The SHIR remote-access certificate has a private key capable of key exchange (not AT_SIGNATURE)."""
+    thumbprint, cert, unknown = _my_certificate(facts, settings, *_SHIR_CERTIFICATE)
+    if unknown:
+        return UNKNOWN, unknown
+    if cert is None:
+        return FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My"
+    if not cert["has_private_key"]:
+        return FAIL, f"the certificate {thumbprint} ({cert['subject']}) in LocalMachine\\My has no private key"
+    if cert["provider_type"] == "CNG":
+        return PASS, (f"the certificate {thumbprint} has a CNG key in {cert['provider']} (no key spec); "
+                      "a CNG key is shir-certificate-ksp-not-supported")
+    if cert["key_spec"] != _certutil.KEY_EXCHANGE:
+        return FAIL, (f"the private key of {thumbprint} ({cert['subject']}) is {cert['key_spec']}, "
+                      f"not {_certutil.KEY_EXCHANGE}: it is not capable of key exchange")
+    return PASS, f"the certificate {thumbprint} has an {_certutil.KEY_EXCHANGE} key in {cert['provider']}"
+
+
+def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
+    """The SHIR remote-access certificate's key is in a CSP, not in a CNG key storage provider."""
+    thumbprint, cert, unknown = _my_certificate(facts, settings, *_SHIR_CERTIFICATE)
+    if unknown:
+        return UNKNOWN, unknown
+    if cert is None:
+        return FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My"
+    if not cert["has_private_key"]:
+        return FAIL, f"the certificate {thumbprint} in LocalMachine\\My has no private key, so no key in a CSP"
+    if cert["provider_type"] != "CSP":
+        return FAIL, (f"the private key of {thumbprint} ({cert['subject']}) is in {cert['provider']} (CNG/KSP); "
+                      "the self-hosted IR supports CSP keys only")
+    return PASS, f"the private key of {thumbprint} is in the CSP {cert['provider']}"
+
+
+def shir_trusts_digicert_root(facts: dict, settings: dict) -> tuple:
+    """DigiCert Global Root G2, the root of the Data Factory service certificate, is in LocalMachine\\Root."""
+    del settings
+    root = facts["cert_root"]
+    if _find(root, DIGICERT_GLOBAL_ROOT_G2) is None:
+        return FAIL, (f"DigiCert Global Root G2 ({DIGICERT_GLOBAL_ROOT_G2}) is not in LocalMachine\\Root "
+                      f"({len(root)} certificate(s) there)")
+    return PASS, f"DigiCert Global Root G2 ({DIGICERT_GLOBAL_ROOT_G2}) is in LocalMachine\\Root"
+
+
 CHECKS: dict[str, Check] = {
     "scaleout_master_sslcert_binding": Check(scaleout_master_sslcert_binding, needs=("http_sslcert",)),
+    "scaleout_worker_trusts_master": Check(scaleout_worker_trusts_master, needs=("cert_root",)),
+    "scaleout_master_trusts_workers": Check(scaleout_master_trusts_workers, needs=("cert_root", "schannel")),
+    "scaleout_worker_key_access": Check(scaleout_worker_key_access, needs=("cert_my", "cert_my_key_acl")),
+    "shir_certificate_key_exchange": Check(shir_certificate_key_exchange, needs=("cert_my",)),
+    "shir_certificate_csp": Check(shir_certificate_csp, needs=("cert_my",)),
+    "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs=("cert_root",)),
 }

@@ -114,8 +114,8 @@ def test_a_whole_store_in_two_round_trips(sim, playbook):
     assert server["wcf_dns_name"] == "ssisworker01.contoso.local"
     assert (cng["dns_names"], cng["wcf_dns_name"]) == ([], "shir01.contoso.local")  # no SAN: WCF compares the CN
     first = [entry.get("native", []) for entry in sim.log(NODE)][0]
-    assert [c["argv"][:3] for c in first if c["argv"][0] == "certutil"] == [["certutil", "-store", "My"],
-                                                                           ["certutil", "-v", "-store"]]
+    certutil_runs = [c["argv"][:3] for c in first if c["argv"][0] == "certutil"]
+    assert certutil_runs == [["certutil", "-store", "My"], ["certutil", "-v", "-store"]]
     state_keys = {e["thumbprint"].upper(): e.get("key") for e in sim.state(NODE)["cert_stores"]["LocalMachine"]["My"]}
     assert server["key_file"] == state_keys[SERVER.thumbprint]["file"] and cng["key_file"] == state_keys[CNG.thumbprint]["file"]
 

@@ -19,4 +19,8 @@ def test_demo_runs_to_a_clean_audit():
     assert run.returncode == 0, output[-5000:]
     assert "node state digests after the dry run: unchanged" in output
     assert output.count("FAIL    scaleout-http-request-error") == 2  # ssis-master-02 and -03, first audit only
+    # no master trusts the worker certificate in Root at first; the remediation puts it there
+    assert output.count("FAIL    scaleout-http-request-forbidden") == 3
+    assert output.count("PASS    scaleout-http-request-forbidden") == 3
+    assert "UNKNOWN" not in output
     assert "Demo complete" in output

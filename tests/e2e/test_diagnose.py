@@ -42,10 +42,26 @@ def test_fail_on_findings_stops_a_pipeline(sim, playbook):
 
 
 def test_not_applicable_for_other_roles_and_no_round_trip(sim, playbook):
-    task = {"name": "Worker", "irops.remediation.diagnose": {"node_roles": ["scaleout_worker"]}}
+    task = {"name": "Worker", "irops.remediation.diagnose": {"node_roles": ["scaleout_worker"],
+                                                             "entries": ["scaleout-http-request-error"]}}
     result = playbook([task], "healthy").result("healthy")
     assert finding(result, "scaleout-http-request-error")["status"] == "not_applicable"
     assert result["round_trips"] == 0 and sim.log("healthy") == []
+
+
+def test_every_role_gathers_in_one_round_trip_and_checks_without_settings_are_unknown(sim, playbook):
+    """A master and SHIR node at once: certutil -store Root and My, MachineGuid, SCHANNEL and netsh in one
+    round trip (My is empty, so no key ACL stage); checks missing their setting say which one to give."""
+    task = {"name": "All", "irops.remediation.diagnose": {"node_roles": ["scaleout_master", "shir_node"],
+                                                          "settings": {"scaleout_master_thumbprint": MASTER}}}
+    result = playbook([task], "healthy", "--check").result("healthy")
+    assert result["round_trips"] == 1 and len(sim.log("healthy")) == 1
+    forbidden = finding(result, "scaleout-http-request-forbidden")
+    assert forbidden["status"] == "unknown" and "settings.scaleout_worker_thumbprints" in forbidden["evidence"]
+    assert finding(result, "shir-certificate-ksp-not-supported")["status"] == "unknown"
+    assert finding(result, "shir-trust-relationship-adf-certificate")["status"] == "fail"
+    assert finding(result, "scaleout-trust-relationship")["status"] == "not_applicable"
+    assert set(result["ansible_facts"]["irops_node"]) >= {"cert_root", "cert_my", "schannel", "http_sslcert"}
 
 
 def test_bad_settings_fail_before_any_command(sim, playbook):

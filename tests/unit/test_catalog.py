@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -95,6 +96,11 @@ def test_automation_level_is_backed_by_what_exists(entry):
         assert (ROOT / entry.fix["playbook"]).exists(), f"{entry.id}: no playbook {entry.fix['playbook']}"
         task = yaml.safe_load(entry.fix["task"])
         assert module in task[0], f"{entry.id}: the fix task does not use {module}"
+        used = [key for item in task for key in item if key.count(".") == 2]
+        assert entry.fix_modules == tuple(dict.fromkeys([module] + used)), entry.id
+        for name in entry.fix_modules:
+            assert _action_exists(name), f"{entry.id}: the fix task uses {name}, which is not an action of this collection"
+            assert entry in _catalog.fixed_by(name), f"{entry.id}: not listed under {name}"
     if entry.investigate:
         assert _action_exists(entry.investigate["module"]) and (ROOT / entry.investigate["playbook"]).exists()
 
@@ -109,6 +115,38 @@ def test_the_implemented_entry_is_unchanged():
     assert entry.check == "scaleout_master_sslcert_binding"
     assert entry.fix["module"] == "irops.remediation.http_sslcert"
     assert entry.fix["playbook"] == "playbooks/remediate_scaleout_master.yml"
+
+
+def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
+    """documented_symptoms of a module come from every task of the fix, not only fix.module."""
+    forbidden = _catalog.by_id("scaleout-http-request-forbidden")
+    assert forbidden.fix["module"] == "irops.remediation.certificate"
+    assert forbidden.fix_modules == ("irops.remediation.certificate", "irops.remediation.registry_value")
+    assert forbidden in _catalog.fixed_by("irops.remediation.certificate")
+    assert [e.id for e in _catalog.fixed_by("irops.remediation.registry_value")] == ["scaleout-http-request-forbidden"]
+    assert {e.id for e in _catalog.fixed_by("irops.remediation.private_key_access")} == {"scaleout-secure-channel"}
+    assert {e.id for e in _catalog.fixed_by("irops.remediation.service")} == {
+        "scaleout-trust-relationship", "scaleout-secure-channel"}
+    assert _catalog.fixed_by("irops.remediation.no_such_module") == []
+
+
+@pytest.mark.parametrize("module, ids", [
+    ("irops.remediation.certificate", {"scaleout-trust-relationship", "scaleout-http-request-forbidden",
+                                       "shir-certificate-private-key-missing", "shir-certificate-ksp-not-supported",
+                                       "shir-trust-relationship-adf-certificate"}),
+    ("irops.remediation.private_key_access", {"scaleout-secure-channel"}),
+    ("irops.remediation.http_sslcert", {"scaleout-http-request-error"}),
+])
+def test_every_certificate_module_names_its_documented_symptoms(module, ids):
+    assert {e.id for e in _catalog.fixed_by(module)} == ids
+
+
+def test_fix_modules_of_a_fix_without_task_is_its_module(tmp_path):
+    entry = _catalog.Entry(id="shir-x", product="shir", title="X", node_roles=("shir_node",), symptoms=("s",),
+                           signatures=(), cause="c", resolution=("r",), automation="automated",
+                           fix={"module": "irops.remediation.certificate"})
+    assert entry.fix_modules == ("irops.remediation.certificate",)
+    assert dataclasses.replace(entry, fix={}).fix_modules == ()
 
 
 def test_guidance_is_loaded():

@@ -1,0 +1,196 @@
+"""The certificate checks over facts parsed from recorded certutil, reg and icacls output:
+pass, fail and unknown for each, and the settings they compare with."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures import load
+from test_facts_stages import KEY_FILE, FakeRunner
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+
+MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
+WORKER = "21F5F6B3697E9EF46E28B0FB7AAE5320FA53D878"
+SHIR01 = "29385C8A39C63665A6B47C9870A72CAD65628530"
+NOT_FOUND = (1, "", load("reg", "query_not_found_en-US.txt"))
+ROOT = load("certutil", "store_root_en-US.txt")
+
+
+def _root_with(*thumbprints: str, issuer: str = "CN=SSISMASTER01") -> str:
+    """The recorded Root store, with one copy of its certificate block per thumbprint."""
+    header, block = ROOT.split("================ Certificate 0 ================", 1)
+    body, footer = block.split("CertUtil:", 1)
+    blocks = []
+    for index, thumbprint in enumerate(thumbprints):
+        copy = body.replace(MASTER.lower(), thumbprint.lower()).replace("Issuer: CN=SSISMASTER01", f"Issuer: {issuer}")
+        blocks.append(f"================ Certificate {index} ================" + copy)
+    return header + "".join(blocks) + "CertUtil:" + footer
+
+
+def gathered(subsets, root=ROOT, my="store_my_csp_en-US.txt", acl="key_file_en-US.txt", schannel=NOT_FOUND) -> dict:
+    runner = FakeRunner({
+        "-store Root": (0, root, ""), "-store My": (0, load("certutil", my), ""),
+        "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""), "SendTrustedIssuerList": schannel,
+        "icacls": (0, load("icacls", acl), ""),
+    })
+    facts, errors = _facts.gather(runner, subsets)
+    assert errors == {}
+    return facts
+
+
+def settings(**given):
+    return _checks.validate_settings(given)
+
+
+# --------------------------------------------------------------- scaleout-trust-relationship (worker)
+
+def test_worker_trusts_master_pass_fail_unknown():
+    check = _checks.scaleout_worker_trusts_master
+    facts = gathered(["cert_root"])
+    assert check(facts, settings(scaleout_master_thumbprint=MASTER.lower()))[0] == _checks.PASS
+    status, evidence = check(gathered(["cert_root"], root=_root_with(WORKER)), settings(scaleout_master_thumbprint=MASTER))
+    assert status == _checks.FAIL and MASTER in evidence and "not in LocalMachine\\Root" in evidence
+    status, evidence = check(facts, settings())
+    assert status == _checks.UNKNOWN and "settings.scaleout_master_thumbprint" in evidence
+
+
+@pytest.mark.parametrize("name", ["store_root_de-DE.txt"])
+def test_worker_trusts_master_in_german(name):
+    facts = {"cert_root": gathered(["cert_root"], root=load("certutil", name))["cert_root"]}
+    assert _checks.scaleout_worker_trusts_master(facts, settings(scaleout_master_thumbprint=MASTER))[0] == _checks.PASS
+
+
+# --------------------------------------------------------------- scaleout-http-request-forbidden (master)
+
+def test_master_trusts_workers_pass_with_root_evidence():
+    facts = gathered(["cert_root", "schannel"], root=_root_with(MASTER, WORKER))
+    status, evidence = _checks.scaleout_master_trusts_workers(facts, settings(scaleout_worker_thumbprints=[WORKER]))
+    assert status == _checks.PASS, evidence
+    assert "SendTrustedIssuerList is absent" in evidence and "Root holds 2 certificate(s)" in evidence
+    assert "(hygiene: 2 duplicate subject)" in evidence  # two blocks of one subject: reported, not a failure
+
+
+def test_master_trusts_workers_fails_on_a_missing_worker_certificate():
+    facts = gathered(["cert_root", "schannel"])
+    status, evidence = _checks.scaleout_master_trusts_workers(facts, settings(scaleout_worker_thumbprints=[WORKER]))
+    assert status == _checks.FAIL and f"not in LocalMachine\\Root: {WORKER}" in evidence
+
+
+def test_master_trusts_workers_fails_when_schannel_sends_the_issuer_list_even_without_settings():
+    sent = (0, load("reg", "query_send_trusted_issuer_list_1_en-US.txt"), "")
+    facts = gathered(["cert_root", "schannel"], root=_root_with(MASTER, WORKER), schannel=sent)
+    status, evidence = _checks.scaleout_master_trusts_workers(facts, settings())
+    assert status == _checks.FAIL and "SendTrustedIssuerList is 1" in evidence
+    assert "settings.scaleout_worker_thumbprints" not in evidence
+
+
+def test_master_trusts_workers_zero_passes_and_missing_setting_is_unknown():
+    zero = (0, load("reg", "query_dword_en-US.txt"), "")
+    facts = gathered(["cert_root", "schannel"], root=_root_with(MASTER, WORKER), schannel=zero)
+    assert _checks.scaleout_master_trusts_workers(facts, settings(scaleout_worker_thumbprints=WORKER))[0] == _checks.PASS
+    status, evidence = _checks.scaleout_master_trusts_workers(facts, settings())
+    assert status == _checks.UNKNOWN and "SendTrustedIssuerList is 0" in evidence
+    assert "set settings.scaleout_worker_thumbprints" in evidence
+
+
+def test_worker_thumbprints_are_normalised_and_a_bad_one_is_named():
+    assert settings(scaleout_worker_thumbprints=[WORKER.lower(), WORKER, "21 f5" + WORKER[4:]])[
+        "scaleout_worker_thumbprints"] == [WORKER]
+    with pytest.raises(InvalidValue, match=r"settings.scaleout_worker_thumbprints\[1\] 'nope'"):
+        settings(scaleout_worker_thumbprints=[WORKER, "nope"])
+    with pytest.raises(InvalidValue, match="settings.scaleout_worker_thumbprints"):
+        settings(scaleout_worker_thumbprints={"a": 1})
+
+
+# --------------------------------------------------------------- scaleout-secure-channel (worker key ACL)
+
+def test_worker_key_access_pass():
+    facts = gathered(["cert_my_key_acl"])
+    status, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))
+    assert status == _checks.PASS and "NT SERVICE\\SSISScaleOutWorker140 may read" in evidence
+
+
+def test_worker_key_access_fail_names_the_readers():
+    facts = gathered(["cert_my_key_acl"], acl="key_file_no_worker_en-US.txt")
+    status, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))
+    assert status == _checks.FAIL and KEY_FILE in evidence and "BUILTIN\\Administrators" in evidence
+
+
+def test_worker_key_access_other_account_and_by_sid():
+    facts = gathered(["cert_my_key_acl"])
+    other = settings(scaleout_worker_thumbprint=WORKER, scaleout_worker_account="NT SERVICE\\SSISScaleOutWorker150")
+    assert _checks.scaleout_worker_key_access(facts, other)[0] == _checks.FAIL
+    system = settings(scaleout_worker_thumbprint=WORKER, scaleout_worker_account="S-1-5-18")
+    assert _checks.scaleout_worker_key_access(facts, system)[0] == _checks.PASS
+    with pytest.raises(InvalidValue, match="settings.scaleout_worker_account"):
+        settings(scaleout_worker_account="a:b")
+
+
+def test_worker_key_access_unknown_and_missing_certificate():
+    facts = gathered(["cert_my_key_acl"])
+    status, evidence = _checks.scaleout_worker_key_access(facts, settings())
+    assert status == _checks.UNKNOWN and "settings.scaleout_worker_thumbprint" in evidence
+    status, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=MASTER))
+    assert status == _checks.FAIL and "not in LocalMachine\\My" in evidence
+    unreadable = dict(facts, cert_my_key_acl={KEY_FILE: {"readers": None, "acl": None, "error": "file not found"}})
+    status, evidence = _checks.scaleout_worker_key_access(unreadable, settings(scaleout_worker_thumbprint=WORKER))
+    assert status == _checks.UNKNOWN and "file not found" in evidence
+
+
+def test_worker_key_access_without_a_key_fails():
+    facts = gathered(["cert_my_key_acl"], my="store_my_csp_en-US.txt")
+    facts["cert_my"]["certificates"][0]["has_private_key"] = False
+    assert _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))[0] == _checks.FAIL
+
+
+# --------------------------------------------------------------- SHIR remote-access certificate
+
+@pytest.mark.parametrize("my, key_exchange, csp", [
+    ("store_my_csp_en-US.txt", _checks.PASS, _checks.PASS),
+    ("store_my_csp_fr-FR.txt", _checks.PASS, _checks.PASS),
+    ("store_my_signature_en-US.txt", _checks.FAIL, _checks.PASS),
+    ("store_my_cng_en-US.txt", _checks.PASS, _checks.FAIL),
+])
+def test_shir_certificate_checks(my, key_exchange, csp):
+    facts = gathered(["cert_my"], my=my)
+    thumbprint = facts["cert_my"]["certificates"][0]["thumbprint"]
+    given = settings(shir_certificate_thumbprint=thumbprint)
+    assert _checks.shir_certificate_key_exchange(facts, given)[0] == key_exchange
+    assert _checks.shir_certificate_csp(facts, given)[0] == csp
+
+
+def test_shir_certificate_evidence():
+    given = settings(shir_certificate_thumbprint=SHIR01)
+    status, evidence = _checks.shir_certificate_key_exchange(gathered(["cert_my"], my="store_my_signature_en-US.txt"), given)
+    assert status == _checks.FAIL and "AT_SIGNATURE" in evidence and "key exchange" in evidence
+    status, evidence = _checks.shir_certificate_csp(gathered(["cert_my"], my="store_my_cng_en-US.txt"), given)
+    assert status == _checks.FAIL and "Microsoft Software Key Storage Provider" in evidence and "CSP keys only" in evidence
+
+
+def test_shir_certificate_missing_no_key_and_unknown():
+    facts = gathered(["cert_my"])
+    for check in (_checks.shir_certificate_key_exchange, _checks.shir_certificate_csp):
+        status, evidence = check(facts, settings())
+        assert status == _checks.UNKNOWN and "settings.shir_certificate_thumbprint" in evidence
+        assert check(facts, settings(shir_certificate_thumbprint=SHIR01))[0] == _checks.FAIL  # not in My
+    facts["cert_my"]["certificates"][0]["has_private_key"] = False
+    for check in (_checks.shir_certificate_key_exchange, _checks.shir_certificate_csp):
+        status, evidence = check(facts, settings(shir_certificate_thumbprint=WORKER))
+        assert status == _checks.FAIL and "no private key" in evidence
+    with pytest.raises(InvalidValue, match="settings.shir_certificate_thumbprint"):
+        settings(shir_certificate_thumbprint="xyz")
+
+
+# --------------------------------------------------------------- shir-trust-relationship-adf-certificate
+
+def test_digicert_global_root_g2():
+    status, evidence = _checks.shir_trusts_digicert_root(gathered(["cert_root"]), settings())
+    assert status == _checks.FAIL and _checks.DIGICERT_GLOBAL_ROOT_G2 in evidence
+    root = _root_with(MASTER, _checks.DIGICERT_GLOBAL_ROOT_G2)
+    assert _checks.shir_trusts_digicert_root(gathered(["cert_root"], root=root), settings())[0] == _checks.PASS
+
+
+def test_every_check_reads_only_gathered_subsets():
+    for name, check in _checks.CHECKS.items():
+        assert set(check.needs) <= set(_facts.PROBES), name

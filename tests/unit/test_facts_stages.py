@@ -1,0 +1,109 @@
+"""Fact subsets for the certificate checks, and the two-stage gather: every first-stage command in one
+round trip, every follow-up (icacls on key files named by certutil -store My) in ONE second one."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures import load
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
+
+GUID = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\1f33be65a1c5fbcfff8a10147809592d_" + GUID
+NOT_FOUND = (1, "", load("reg", "query_not_found_en-US.txt"))
+
+
+class FakeRunner:
+    """Answers each command by its first matching key; counts round trips like CommandRunner."""
+
+    def __init__(self, answers: dict):
+        self.answers, self.batches = answers, []
+
+    def run(self, commands):
+        self.batches.append([command.line for command in commands])
+        results = []
+        for command in commands:
+            line = command.line
+            rc, stdout, stderr = next(value for key, value in self.answers.items() if key.lower() in line.lower())
+            results.append(CommandResult(line, rc, stdout, stderr))
+        return results
+
+    @property
+    def round_trips(self) -> int:
+        return len(self.batches)
+
+
+def worker(acl="key_file_en-US.txt", my="store_my_csp_en-US.txt"):
+    return FakeRunner({
+        "-store My": (0, load("certutil", my), ""),
+        "-store Root": (0, load("certutil", "store_root_en-US.txt"), ""),
+        "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""),
+        "SendTrustedIssuerList": NOT_FOUND,
+        "icacls": (0, load("icacls", acl), ""),
+    })
+
+
+def test_first_stage_subsets_are_one_round_trip():
+    runner = worker()
+    facts, errors = _facts.gather(runner, ["cert_root", "cert_my", "schannel"])
+    assert errors == {} and runner.round_trips == 1 and len(runner.batches[0]) == 4
+    assert [c["thumbprint"] for c in facts["cert_root"]] == ["AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"]
+    assert facts["cert_my"]["machine_guid"] == GUID
+    assert facts["cert_my"]["certificates"][0]["key_file"] == KEY_FILE
+    assert facts["schannel"] == {"send_trusted_issuer_list": None, "type": None}
+
+
+def test_key_acl_is_a_second_round_trip_batching_every_key_file():
+    runner = worker()
+    facts, errors = _facts.gather(runner, ["cert_root", "cert_my_key_acl"])
+    assert errors == {} and runner.round_trips == 2
+    assert "-store My" in " ".join(runner.batches[0]) and "icacls" not in " ".join(runner.batches[0])
+    assert len(runner.batches[1]) == 1 and runner.batches[1][0].startswith("icacls") and KEY_FILE in runner.batches[1][0]
+    assert facts["cert_my_key_acl"][KEY_FILE]["readers"][-1] == "NT SERVICE\\SSISScaleOutWorker140"
+    assert facts["cert_my_key_acl"][KEY_FILE]["error"] is None
+
+
+def test_no_key_file_no_second_round_trip():
+    runner = FakeRunner({"-store My": (0, load("certutil", "store_root_en-US.txt").replace("Root ", "My ", 1), ""),
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+    facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
+    assert errors == {} and runner.round_trips == 1 and facts["cert_my_key_acl"] == {}
+
+
+def test_an_unreadable_key_file_is_recorded_not_raised():
+    runner = worker(acl="key_file_missing_en-US.txt")
+    runner.answers["icacls"] = (2, "", load("icacls", "key_file_missing_en-US.txt"))
+    facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
+    acl = facts["cert_my_key_acl"][KEY_FILE]
+    assert errors == {} and acl["readers"] is None and "cannot find the file" in acl["error"]
+
+
+def test_a_failed_first_stage_fails_its_follow_up_without_a_round_trip():
+    runner = FakeRunner({"-store My": (5, "", "Access is denied."),
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+    facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
+    assert runner.round_trips == 1 and "cert_my" in errors and errors["cert_my_key_acl"].startswith("needs cert_my: ")
+
+
+def test_schannel_value_is_read_and_a_denied_read_is_an_error():
+    runner = FakeRunner({"SendTrustedIssuerList": (0, load("reg", "query_send_trusted_issuer_list_1_en-US.txt"), "")})
+    facts, _errors = _facts.gather(runner, ["schannel"])
+    assert facts["schannel"] == {"send_trusted_issuer_list": 1, "type": "dword"}
+    runner = FakeRunner({"SendTrustedIssuerList": (1, "", load("reg", "add_denied_en-US.txt"))})
+    facts, errors = _facts.gather(runner, ["schannel"])
+    assert "schannel" not in facts and "SendTrustedIssuerList" in errors["schannel"]
+
+
+def test_an_empty_root_store_is_no_error():
+    text = load("certutil", "store_not_found_fr-FR.txt")
+    runner = FakeRunner({"-store Root": (-2146885628, text, "")})
+    facts, errors = _facts.gather(runner, ["cert_root"])
+    assert errors == {} and facts["cert_root"] == []
+
+
+def test_subsets_are_validated_and_requirements_come_first():
+    assert _facts.validate_subsets(["cert_my_key_acl", "cert_root", "cert_my"]) == ["cert_my", "cert_my_key_acl", "cert_root"]
+    with pytest.raises(InvalidValue, match="cert_my_key_acl"):
+        _facts.validate_subsets(["nope"])
