@@ -44,7 +44,11 @@ options:
         C(scaleout_worker_account) (default C(NT SERVICE\SSISScaleOutWorker140)), the account that
         must be able to read its private key.
       - C(shir_certificate_thumbprint), the self-hosted IR remote-access certificate in C(My), whose key
-        must be a CSP key capable of key exchange.
+        must be a CSP key capable of key exchange, and C(shir_remote_access_host), the host name the nodes
+        use for remote access, which the certificate's last SAN DNS name must cover (WCF checks only that one).
+      - On a worker, the trust check also reads C(WorkerSettings.config) (SQL Server 2017, 2019 or 2022 path);
+        its C(MasterHttpsCertThumbprint) must be C(scaleout_master_thumbprint), and the host of its
+        C(MasterEndpoint) must be a name of that certificate in C(Root).
       - Thumbprints are normalised (case, spaces, colons); a bad one fails the task before anything runs,
         naming the setting and the value.
     type: dict

@@ -10,7 +10,7 @@ short_description: Gather the facts the remediation checks need from a Windows n
 version_added: 0.1.0
 description:
   - Runs read-only documented Windows commands on the node, all in one round trip (two with
-    V(cert_my_key_acl), whose commands depend on what the first one read), and returns what they
+    V(cert_my_key_acl) or V(scaleout_master_cert), whose commands depend on what the first one read), and returns what they
     report as the fact C(irops_node).
   - Use it instead of fact gathering (C(gather_facts=false)); it needs no PowerShell module on the node.
   - It only reads, so it runs in check mode too.
@@ -29,8 +29,14 @@ options:
       - V(cert_root) reads LocalMachine\Root (C(certutil -store Root)); V(cert_my) reads LocalMachine\My and
         the machine GUID that names CSP key files; V(schannel) reads C(SendTrustedIssuerList) under
         C(HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL) (null when absent).
+      - V(cert_my) also reads the subject alternative names (C(certutil -v -store My)).
+      - V(scaleout_worker_settings) reads the first C(WorkerSettings.config) found under
+        C(C:\Program Files\Microsoft SQL Server\140|150|160\DTS\Binn) (null when there is none).
       - V(cert_my_key_acl) reads the ACL of every private key file of LocalMachine\My (C(icacls)); it needs
         V(cert_my) (added when not asked for) and costs a second round trip when My holds a private key.
+      - V(scaleout_master_cert) reads the certificate that C(WorkerSettings.config) names as
+        C(MasterHttpsCertThumbprint) from LocalMachine\Root, with its subject alternative names; it needs
+        V(scaleout_worker_settings) and shares the second round trip.
     type: list
     elements: str
     default: [all]
@@ -55,7 +61,13 @@ ansible_facts:
   type: dict
   contains:
     irops_node:
-      description: Facts per subset, and C(gather_errors) naming any subset that could not be read and why.
+      description:
+        - Facts per subset, and C(gather_errors) naming any subset that could not be read and why.
+        - C(cert_root) is a list of certificates, C(cert_my) a dict with C(machine_guid) and C(certificates),
+          each certificate with the keys of the certificates that M(irops.remediation.certificate_info) returns;
+          C(cert_my_key_acl) is C(cert_my)'s certificates with C(key_access) and C(key_acl).
+        - C(scaleout_worker_settings) is C(path) and C(values) (the file's top-level keys), C(scaleout_master_cert)
+          one certificate; either is null when the node has none.
       type: dict
       sample:
         http_sslcert:
@@ -66,7 +78,7 @@ ansible_facts:
             fields: [["IP:port", "0.0.0.0:8391"]]
         gather_errors: {}
 round_trips:
-  description: How many times the task sent commands to the node (always 1).
+  description: How many times the task sent commands to the node (1, or 2 with a second-stage subset).
   returned: always
   type: int
   sample: 1

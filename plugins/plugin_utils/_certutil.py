@@ -34,7 +34,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _reg
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, Secret
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
@@ -156,6 +157,16 @@ def wcf_dns_name(dns_names: list, subject: str | None) -> str | None:
     """The name WCF compares with the endpoint host: the LAST SAN DNS name (the known issue of the
     self-hosted IR article), or the subject CN when the certificate has no SAN DNS name."""
     return dns_names[-1] if dns_names else common_name(subject)
+
+
+def dns_name_matches(host: str, name: str) -> bool:
+    """Whether a certificate DNS name covers a host name: equal ignoring case and a final dot, or a
+    wildcard ``*.`` standing for exactly one leftmost label."""
+    host, name = host.strip().rstrip(".").lower(), name.strip().rstrip(".").lower()
+    if name.startswith("*."):
+        label, sep, rest = host.partition(".")
+        return bool(label) and bool(sep) and rest == name[2:]
+    return host == name
 
 
 def provider_kind(provider: str | None) -> str | None:
@@ -443,23 +454,19 @@ def verify_command(path: str) -> Command:
 MACHINE_GUID_KEY = "HKLM\\SOFTWARE\\Microsoft\\Cryptography"
 
 
-def gather(runner, store: str, thumbprint: str | None = None, key_access: bool = True, now: datetime | None = None,
-           dns_names: bool = False):
-    """Every certificate of ``store`` (or one) with its key facts, when ``dns_names`` its SAN DNS
-    names, and when ``key_access`` the accounts allowed to read each key file.
-
-    Round trips: one (``certutil -store``, the machine GUID, which names CSP key files, and
-    ``certutil -v -store`` when ``dns_names``); a second one, batching ``icacls`` on every key
-    file, when ``key_access`` and a certificate has a private key.
-    """
-    from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _reg
-    from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
-
-    guid_key = _reg.parse_key_path(MACHINE_GUID_KEY)
-    commands = [store_command(store, thumbprint), _reg.query_command(guid_key, "MachineGuid")]
+def read_commands(store: str, thumbprint: str | None = None, dns_names: bool = False) -> list[Command]:
+    """The read-only commands of one batch: ``certutil -store``, the machine GUID (it names CSP key
+    files) and, when ``dns_names``, ``certutil -v -store`` for the subject alternative names."""
+    commands = [store_command(store, thumbprint), _reg.query_command(_reg.parse_key_path(MACHINE_GUID_KEY), "MachineGuid")]
     if dns_names:
         commands.append(verbose_store_command(store, thumbprint))
-    shown, guid, *verbose = runner.run(commands)
+    return commands
+
+
+def parse_read(results: list, now: datetime | None = None) -> tuple[list[dict], str | None]:
+    """``(certificates, machine GUID)`` from the results of :func:`read_commands`. An absent store or
+    certificate is an empty list; any other certutil failure raises."""
+    shown, guid, *verbose = results
     if not shown.ok and failure_code(shown) != CRYPT_E_NOT_FOUND:
         raise RemediationError(f"'{shown.command}' failed (exit code {shown.rc}): {shown.output.strip()[:500]}")
     value = _reg.parse_query(guid.stdout, "MachineGuid") if guid.ok else None
@@ -473,21 +480,44 @@ def gather(runner, store: str, thumbprint: str | None = None, key_access: bool =
         doc = cert.as_dict(machine_guid)
         doc["expired"] = cert.expired(now)
         facts.append(doc)
-    files = [doc["key_file"] for doc in facts if doc["key_file"]]
-    if key_access and files:
-        results = runner.run([_icacls.show_command(path) for path in files])
-        acls = dict(zip(files, results))
-        for doc in facts:
-            result = acls.get(doc["key_file"])
-            if result is None:
-                doc["key_access"], doc["key_acl"] = None, None
-            elif result.ok:
-                aces = _icacls.parse_acl(result.stdout, doc["key_file"])
-                doc["key_access"] = _icacls.readers(aces)
-                doc["key_acl"] = [ace.text for ace in aces]
-            else:
-                doc["key_access"], doc["key_acl"] = None, None
-                doc["key_file_error"] = _icacls.failure(result)
+    return facts, machine_guid
+
+
+def _key_files(facts: list[dict]) -> list[str]:
+    return list(dict.fromkeys(doc["key_file"] for doc in facts if doc["key_file"]))
+
+
+def key_acl_commands(facts: list[dict]) -> list[Command]:
+    """``icacls`` on every distinct key file the certificates name (none without a private key)."""
+    return [_icacls.show_command(path) for path in _key_files(facts)]
+
+
+def attach_key_access(facts: list[dict], results: list) -> None:
+    """Give each certificate ``key_access`` (who may read its key), ``key_acl`` and, when the key file
+    could not be read, ``key_file_error``, from the results of :func:`key_acl_commands`."""
+    acls = dict(zip(_key_files(facts), results))
+    for doc in facts:
+        result = acls.get(doc["key_file"])
+        doc["key_access"], doc["key_acl"] = None, None
+        if result is not None and result.ok:
+            aces = _icacls.parse_acl(result.stdout, doc["key_file"])
+            doc["key_access"], doc["key_acl"] = _icacls.readers(aces), [ace.text for ace in aces]
+        elif result is not None:
+            doc["key_file_error"] = _icacls.failure(result)
+
+
+def gather(runner, store: str, thumbprint: str | None = None, key_access: bool = True, now: datetime | None = None,
+           dns_names: bool = False):
+    """Every certificate of ``store`` (or one) with its key facts, when ``dns_names`` its SAN DNS
+    names, and when ``key_access`` the accounts allowed to read each key file.
+
+    Round trips: one (:func:`read_commands`); a second one, batching ``icacls`` on every key
+    file, when ``key_access`` and a certificate has a private key.
+    """
+    facts, machine_guid = parse_read(runner.run(read_commands(store, thumbprint, dns_names)), now)
+    commands = key_acl_commands(facts) if key_access else []
+    if commands:
+        attach_key_access(facts, runner.run(commands))
     return facts, machine_guid
 
 

@@ -13,8 +13,10 @@ evidence naming the setting to give, unless what was seen fails anyway.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
@@ -34,6 +36,7 @@ _THUMBPRINT_SETTINGS = ("scaleout_master_thumbprint", "scaleout_worker_thumbprin
 # shipped by certifi 2026.10.18 (cacert.pem, label "DigiCert Global Root G2", "SHA1 Fingerprint:
 # df:3c:24:f9:bf:d6:66:76:1b:26:80:73:fe:06:d1:cc:8d:4f:82:a4"), recomputed from its PEM here.
 DIGICERT_GLOBAL_ROOT_G2 = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4"
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ def validate_settings(settings: dict) -> dict:
         merged["scaleout_worker_thumbprints"] = list(dict.fromkeys(
             normalize_thumbprint(item, what=f"settings.scaleout_worker_thumbprints[{index}]")
             for index, item in enumerate(value)))
+    host = merged.get("shir_remote_access_host")
+    if host is not None and (not isinstance(host, str) or not _HOST_NAME.match(host)):
+        raise InvalidValue("settings.shir_remote_access_host", host,
+                           "give the host name the self-hosted IR nodes use for remote access, such as shir01.contoso.local")
     if "scaleout_worker_account" in merged:
         _icacls.resolve(merged["scaleout_worker_account"], what="settings.scaleout_worker_account")
     return merged
@@ -105,17 +112,58 @@ def scaleout_master_sslcert_binding(facts: dict, settings: dict) -> tuple:
 
 
 def scaleout_worker_trusts_master(facts: dict, settings: dict) -> tuple:
-    """The worker's LocalMachine\\Root holds the Scale Out Master certificate."""
+    """The three documented causes of "Could not establish trust relationship" on a worker: the
+    master certificate is not in LocalMachine\\Root; the host of MasterEndpoint is not among that
+    certificate's names; MasterHttpsCertThumbprint names another certificate."""
     root = facts["cert_root"]
     expected = settings.get("scaleout_master_thumbprint")
+    problems, unknowns, seen = [], [], []
     if expected is None:
-        return UNKNOWN, (f"LocalMachine\\Root holds {len(root)} certificate(s); "
-                         + _unset("scaleout_master_thumbprint", "the Scale Out Master certificate thumbprint"))
-    found = _find(root, expected)
-    if found is None:
-        return FAIL, (f"the Scale Out Master certificate {expected} is not in LocalMachine\\Root "
-                      f"({len(root)} certificate(s) there): the worker cannot trust the master")
-    return PASS, f"the Scale Out Master certificate {expected} ({found['subject']}) is in LocalMachine\\Root"
+        unknowns.append(_unset("scaleout_master_thumbprint", "the Scale Out Master certificate thumbprint"))
+    elif _find(root, expected) is None:
+        problems.append(f"the Scale Out Master certificate {expected} is not in LocalMachine\\Root "
+                        f"({len(root)} certificate(s) there): the worker cannot trust the master")
+    else:
+        seen.append(f"the Scale Out Master certificate {expected} is in LocalMachine\\Root")
+    config = facts["scaleout_worker_settings"]
+    if config is None:
+        unknowns.append("no WorkerSettings.config under ...\\Microsoft SQL Server\\140|150|160\\DTS\\Binn")
+    else:
+        values = {key.lower(): value for key, value in config["values"].items()}
+        configured = values.get("masterhttpscertthumbprint")
+        try:
+            configured = normalize_thumbprint(configured)
+        except InvalidValue:
+            problems.append(f"{config['path']} has no valid MasterHttpsCertThumbprint ({configured!r})")
+            configured = None
+        if configured and expected and configured != expected:
+            problems.append(f"{config['path']} names MasterHttpsCertThumbprint {configured}, not the Scale Out Master "
+                            f"certificate {expected}")
+        _endpoint_host_check(values.get("masterendpoint"), facts["scaleout_master_cert"], problems, unknowns, seen)
+    if problems:
+        return FAIL, "; ".join(problems + seen)
+    if unknowns:
+        return UNKNOWN, "; ".join(unknowns + seen)
+    return PASS, "; ".join(seen)
+
+
+def _endpoint_host_check(endpoint, cert: dict | None, problems: list, unknowns: list, seen: list) -> None:
+    """MasterEndpoint's host must be one of the master certificate's names (its SAN DNS names, else its CN)."""
+    host = urlsplit(endpoint).hostname if isinstance(endpoint, str) else None
+    if not host:
+        problems.append(f"MasterEndpoint {endpoint!r} names no host (setup writes https://<master host>:8391)")
+        return
+    if cert is None:
+        return  # the certificate the file names is not in Root: reported above
+    if cert["dns_names"] is None:
+        unknowns.append(f"the names of the master certificate {cert['thumbprint']} could not be read")
+        return
+    names = cert["dns_names"] or [name for name in [_certutil.common_name(cert["subject"])] if name]
+    if not any(_certutil.dns_name_matches(host, name) for name in names):
+        problems.append(f"the MasterEndpoint host {host} is not among the names of the master certificate "
+                        f"{cert['thumbprint']} ({', '.join(names) or 'none'}): reset MasterEndpoint to one of them")
+    else:
+        seen.append(f"the MasterEndpoint host {host} is a name of the master certificate")
 
 
 def scaleout_master_trusts_workers(facts: dict, settings: dict) -> tuple:
@@ -164,15 +212,14 @@ def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
     if not cert["has_private_key"]:
         return FAIL, f"the Scale Out Worker certificate {thumbprint} in LocalMachine\\My has no private key"
     account = settings["scaleout_worker_account"]
-    key_file = cert["key_file"]
-    acl = facts["cert_my_key_acl"].get(key_file) if key_file else None
-    if acl is None or acl["readers"] is None:
-        why = acl["error"] if acl else "certutil named no key file (machine GUID unknown)"
+    readers = _find(facts["cert_my_key_acl"], thumbprint)["key_access"]
+    if readers is None:
+        why = _find(facts["cert_my_key_acl"], thumbprint).get("key_file_error") or "certutil named no key file"
         return UNKNOWN, f"could not read the ACL of the key of {thumbprint}: {why}"
     principal = _icacls.resolve(account)
-    if not any(principal.matches(reader) for reader in acl["readers"]):
+    if not any(principal.matches(reader) for reader in readers):
         return FAIL, (f"{account} may not read the private key of the worker certificate {thumbprint} "
-                      f"({key_file}); readers: {', '.join(acl['readers']) or 'none'}")
+                      f"({cert['key_file']}); readers: {', '.join(readers) or 'none'}")
     return PASS, f"{account} may read the private key of the worker certificate {thumbprint}"
 
 
@@ -212,6 +259,28 @@ def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
     return PASS, f"the private key of {thumbprint} is in the CSP {cert['provider']}"
 
 
+def shir_remote_access_dns_identity(facts: dict, settings: dict) -> tuple:
+    """WCF compares only the LAST SAN DNS name of the remote-access certificate with the host name
+    (the self-hosted IR article's known issue); it must cover the name the nodes use."""
+    thumbprint, cert, unknown = _my_certificate(facts, settings, *_SHIR_CERTIFICATE)
+    if unknown:
+        return UNKNOWN, unknown
+    if cert is None:
+        return FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My"
+    if cert["dns_names"] is None:
+        return UNKNOWN, f"the subject alternative names of {thumbprint} could not be read (certutil -v -store My)"
+    checked = cert["wcf_dns_name"]
+    names = ", ".join(cert["dns_names"]) or "none"
+    host = settings.get("shir_remote_access_host")
+    if host is None:
+        return UNKNOWN, (f"WCF checks {checked} (SAN DNS names: {names}); "
+                         + _unset("shir_remote_access_host", "the host name of the self-hosted IR remote access"))
+    if checked is None or not _certutil.dns_name_matches(host, checked):
+        return FAIL, (f"WCF checks only the last SAN DNS name of {thumbprint}, {checked}, and it does not cover {host} "
+                      f"(SAN DNS names: {names}): the certificate's issuer must correct it")
+    return PASS, f"the last SAN DNS name of {thumbprint}, {checked}, covers {host}"
+
+
 def shir_trusts_digicert_root(facts: dict, settings: dict) -> tuple:
     """DigiCert Global Root G2, the root of the Data Factory service certificate, is in LocalMachine\\Root."""
     del settings
@@ -224,10 +293,12 @@ def shir_trusts_digicert_root(facts: dict, settings: dict) -> tuple:
 
 CHECKS: dict[str, Check] = {
     "scaleout_master_sslcert_binding": Check(scaleout_master_sslcert_binding, needs=("http_sslcert",)),
-    "scaleout_worker_trusts_master": Check(scaleout_worker_trusts_master, needs=("cert_root",)),
+    "scaleout_worker_trusts_master": Check(scaleout_worker_trusts_master,
+                                           needs=("cert_root", "scaleout_worker_settings", "scaleout_master_cert")),
     "scaleout_master_trusts_workers": Check(scaleout_master_trusts_workers, needs=("cert_root", "schannel")),
     "scaleout_worker_key_access": Check(scaleout_worker_key_access, needs=("cert_my", "cert_my_key_acl")),
     "shir_certificate_key_exchange": Check(shir_certificate_key_exchange, needs=("cert_my",)),
     "shir_certificate_csp": Check(shir_certificate_csp, needs=("cert_my",)),
+    "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs=("cert_my",)),
     "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs=("cert_root",)),
 }

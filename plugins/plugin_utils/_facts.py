@@ -17,18 +17,22 @@ requested subset has a ``follow_up`` that returns commands.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Callable
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _reg
-from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files, _reg, _settings
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult, CommandRunner
+from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
 # shared/reference/products.md "Registry fixes" and the Scale Out article, "HTTP request forbidden".
 SCHANNEL_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 SEND_TRUSTED_ISSUER_LIST = "SendTrustedIssuerList"
+# shared/reference/products.md: WorkerSettings.config under ...\\140\\DTS\\Binn; SQL Server 2019/2022 use 150/160.
+WORKER_SETTINGS_PATHS = tuple(f"C:\\Program Files\\Microsoft SQL Server\\{version}\\DTS\\Binn\\WorkerSettings.config"
+                              for version in (140, 150, 160))
 
 
 @dataclass(frozen=True)
@@ -56,34 +60,14 @@ def _parse_sslcert(results: list[CommandResult]) -> list[dict]:
     return [binding.as_dict() for binding in parse_show_sslcert(result.stdout)]
 
 
-def _store_docs(result: CommandResult, store: str, machine_guid: str | None = None) -> list[dict]:
-    """Every certificate of a ``certutil -store`` run (keys as in ``_certutil.StoreCert.as_dict``)."""
-    if not result.ok:
-        if _certutil.failure_code(result) == _certutil.CRYPT_E_NOT_FOUND:
-            return []  # an empty store
-        raise ValueError(f"certutil -store {store} exited {result.rc}: {result.output.strip()[:300]}")
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    docs = []
-    for cert in _certutil.parse_store(result.stdout):
-        doc = cert.as_dict(machine_guid)
-        doc["expired"] = cert.expired(now)
-        docs.append(doc)
-    return docs
-
-
 def _parse_root(results: list[CommandResult]) -> list[dict]:
-    return _store_docs(results[0], "Root")
-
-
-_GUID_KEY = _reg.parse_key_path(_certutil.MACHINE_GUID_KEY)
+    return _certutil.parse_read(results)[0]
 
 
 def _parse_my(results: list[CommandResult]) -> dict:
-    """LocalMachine\\My and the machine GUID, which names CSP key files."""
-    shown, guid = results
-    value = _reg.parse_query(guid.stdout, "MachineGuid") if guid.ok else None
-    machine_guid = value.data if value is not None and isinstance(value.data, str) else None
-    return {"machine_guid": machine_guid, "certificates": _store_docs(shown, "My", machine_guid)}
+    """LocalMachine\\My with the SAN DNS names, and the machine GUID, which names CSP key files."""
+    certificates, machine_guid = _certutil.parse_read(results)
+    return {"machine_guid": machine_guid, "certificates": certificates}
 
 
 def _parse_schannel(results: list[CommandResult]) -> dict:
@@ -100,36 +84,69 @@ def _parse_schannel(results: list[CommandResult]) -> dict:
     return {"send_trusted_issuer_list": value.data, "type": value.type_name}
 
 
-def _key_files(facts: dict) -> list[str]:
-    return list(dict.fromkeys(doc["key_file"] for doc in facts["cert_my"]["certificates"] if doc["key_file"]))
-
-
 def _key_acl_commands(facts: dict) -> list[Command]:
-    return [_icacls.show_command(path) for path in _key_files(facts)]
+    return _certutil.key_acl_commands(facts["cert_my"]["certificates"])
 
 
-def _parse_key_acl(facts: dict, results: list[CommandResult]) -> dict:
-    """Per key file of LocalMachine\\My: the accounts that may read it, its ACEs, or why it could not be read."""
-    acls = {}
-    for path, result in zip(_key_files(facts), results):
-        if result.ok:
-            aces = _icacls.parse_acl(result.stdout, path)
-            acls[path] = {"readers": _icacls.readers(aces), "acl": [ace.text for ace in aces], "error": None}
-        else:
-            acls[path] = {"readers": None, "acl": None, "error": _icacls.failure(result)}
-    return acls
+def _my_key_access(facts: dict, results: list[CommandResult]) -> list[dict]:
+    """LocalMachine\\My again, each certificate with who may read its key (``key_access``, ``key_acl``)."""
+    certificates = copy.deepcopy(facts["cert_my"]["certificates"])
+    _certutil.attach_key_access(certificates, results)
+    return certificates
+
+
+def _worker_settings_commands() -> list[Command]:
+    return [command for path in WORKER_SETTINGS_PATHS for command in _files.read_commands(path)]
+
+
+def _parse_worker_settings(results: list[CommandResult]) -> dict | None:
+    """The first WorkerSettings.config found (SQL Server 2017, 2019, 2022): its path and top-level
+    values, or None when the node has none."""
+    for index, path in enumerate(WORKER_SETTINGS_PATHS):
+        data = _files.parse_read(*results[2 * index:2 * index + 2])
+        if data is not None:
+            text, _encoding = _files.decode(data)
+            return {"path": path, "values": _settings.load(text).values()}
+    return None
+
+
+def _configured_master_thumbprint(facts: dict) -> str | None:
+    found = facts["scaleout_worker_settings"]
+    values = {k.lower(): v for k, v in (found or {}).get("values", {}).items()}
+    try:
+        return normalize_thumbprint(values.get("masterhttpscertthumbprint"))
+    except InvalidValue:
+        return None
+
+
+def _master_cert_commands(facts: dict) -> list[Command]:
+    thumbprint = _configured_master_thumbprint(facts)
+    return _certutil.read_commands("Root", thumbprint, dns_names=True) if thumbprint else []
+
+
+def _parse_master_cert(facts: dict, results: list[CommandResult]) -> dict | None:
+    """The Root certificate the worker's MasterHttpsCertThumbprint names, with its SAN DNS names; None
+    when the file names none or Root does not hold it."""
+    if not results:
+        return None
+    certificates = _certutil.parse_read(results)[0]
+    return certificates[0] if certificates else None
 
 
 PROBES: dict[str, Probe] = {
     "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
     # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
-    "cert_root": Probe(lambda: [_certutil.store_command("Root")], _parse_root),
-    # certutil -store My and the MachineGuid reg query, as _certutil.gather does.
-    "cert_my": Probe(lambda: [_certutil.store_command("My"), _reg.query_command(_GUID_KEY, "MachineGuid")], _parse_my),
+    "cert_root": Probe(lambda: _certutil.read_commands("Root"), _parse_root),
+    # certutil -store My (and -v -store My for the SAN DNS names) with the MachineGuid reg query.
+    "cert_my": Probe(lambda: _certutil.read_commands("My", dns_names=True), _parse_my),
     "schannel": Probe(lambda: [_reg.query_command(_reg.parse_key_path(SCHANNEL_KEY), SEND_TRUSTED_ISSUER_LIST)],
                       _parse_schannel),
-    # Second stage: icacls on every key file cert_my names (one more round trip, only when there is one).
-    "cert_my_key_acl": Probe(lambda: [], requires=("cert_my",), follow_up=_key_acl_commands, finish=_parse_key_acl),
+    "scaleout_worker_settings": Probe(_worker_settings_commands, _parse_worker_settings),
+    # Second stage (one more round trip, shared, only when there is something to read):
+    # icacls on every key file cert_my names; the master certificate the worker's file names, with its SAN.
+    "cert_my_key_acl": Probe(lambda: [], requires=("cert_my",), follow_up=_key_acl_commands, finish=_my_key_access),
+    "scaleout_master_cert": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_cert_commands,
+                                  finish=_parse_master_cert),
 }
 
 
@@ -167,7 +184,7 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
             continue
         try:
             facts[name] = probe.parse(part)
-        except ValueError as exc:
+        except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
 
     staged = []
@@ -188,6 +205,6 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
         offset += len(chunk)
         try:
             facts[name] = PROBES[name].finish(facts, part)
-        except ValueError as exc:
+        except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
     return facts, errors

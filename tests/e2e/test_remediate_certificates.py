@@ -101,6 +101,8 @@ WORKER_ENTRIES = ["scaleout-trust-relationship", "scaleout-secure-channel"]
 
 @pytest.mark.parametrize("scenario, failing", [
     ("scaleout_worker_master_cert_missing", "scaleout-trust-relationship"),
+    ("scaleout_endpoint_host_not_in_cert", "scaleout-trust-relationship"),  # MasterEndpoint host not a name of the cert
+    ("scaleout_worker_thumbprint_mismatch", "scaleout-trust-relationship"),  # MasterHttpsCertThumbprint: the old cert
     ("scaleout_worker_no_key_access", "scaleout-secure-channel"),
 ])
 def test_worker_trust_and_key_access_diagnosed_and_fixed(sim, playbook, tmp_path, scenario, failing):
@@ -113,7 +115,8 @@ def test_worker_trust_and_key_access_diagnosed_and_fixed(sim, playbook, tmp_path
     assert (MASTER if failing == "scaleout-trust-relationship" else "SSISScaleOutWorker140") in broken["evidence"]
     assert [finding(results[TWIN], e)["status"] for e in WORKER_ENTRIES] == ["pass", "pass"]
     for node in (NODE, TWIN):
-        # certutil -store Root/My and MachineGuid, then icacls on the worker key file: two round trips
+        # certutil -store Root/My, MachineGuid and WorkerSettings.config; then icacls on the worker key file and
+        # the master certificate the file names, with its SAN: two round trips
         assert results[node]["round_trips"] == 2 and len(sim.log(node)) == 2
         assert sim.digest(node) == digests[node]
     assert any(argv[0].lower() == "icacls" for argv in sim.commands(NODE))
@@ -246,3 +249,27 @@ def test_shir_digicert_root_diagnosed_and_fixed(sim, playbook, tmp_path):
     assert trips == [1, 2, 1], trips
     after = diagnose(playbook, NODE, ["shir_node"], {}, [entry])[NODE]
     assert finding(after, entry)["status"] == "pass"
+
+
+@pytest.mark.parametrize("locale", [None, "fr-FR"])
+def test_shir_remote_access_dns_identity_is_the_last_san_name(sim, playbook, locale):
+    """The SHIR article: WCF checks only the last SAN DNS name ("DNS Name= microsoft.com.com" is not valid)."""
+    from test_certificate_info import make_cert, with_stores
+
+    bad = make_cert("shir01.contoso.local", dns=("shir01.contoso.local", "microsoft.com.com"))
+    good = make_cert("shir01.contoso.local", dns=("microsoft.com.com", "*.contoso.local"))
+    entry = ["shir-remote-access-dns-identity"]
+    statuses, evidence = [], []
+    for made in (bad, good):
+        key = {"provider": "Microsoft Enhanced RSA and AES Cryptographic Provider"}
+        with_stores(sim, NODE, {"My": [{"pem": made.pem, "key": key}]}, locale=locale)
+        digest = sim.digest(NODE)
+        result = diagnose(playbook, NODE, ["shir_node"], {"shir_certificate_thumbprint": made.thumbprint,
+                                                          "shir_remote_access_host": "shir01.contoso.local"}, entry)[NODE]
+        found = finding(result, entry[0])
+        statuses.append(found["status"])
+        evidence.append(found["evidence"])
+        assert result["round_trips"] == 1 and sim.digest(NODE) == digest
+    assert statuses == ["fail", "pass"], evidence
+    assert "only the last SAN DNS name" in evidence[0] and "microsoft.com.com" in evidence[0]
+    assert "*.contoso.local" in evidence[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures import load
-from test_facts_stages import KEY_FILE, FakeRunner
+from test_facts_stages import FakeRunner, _worker_settings
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
@@ -28,8 +28,20 @@ def _root_with(*thumbprints: str, issuer: str = "CN=SSISMASTER01") -> str:
     return header + "".join(blocks) + "CertUtil:" + footer
 
 
-def gathered(subsets, root=ROOT, my="store_my_csp_en-US.txt", acl="key_file_en-US.txt", schannel=NOT_FOUND) -> dict:
+MASTER_V = load("certutil", "store_v_my_san_en-US.txt").replace("My ", "Root ", 1)  # SAN SSISMASTER01(.contoso.local)
+
+
+def worker_config(endpoint="https://SSISMASTER01:8391", thumbprint=MASTER.lower()) -> str:
+    """WorkerSettings.config as setup writes it (shared/reference/products.md keys), JSON."""
+    return ('{\r\n  "DisplayName": "SSISWORKER01",\r\n  "MasterEndpoint": "' + endpoint + '",\r\n'
+            '  "MasterHttpsCertThumbprint": "' + thumbprint + '",\r\n  "StoreLocation": "LocalMachine"\r\n}')
+
+
+def gathered(subsets, root=ROOT, my="store_my_csp_en-US.txt", acl="key_file_en-US.txt", schannel=NOT_FOUND,
+             config=None, verbose_root=MASTER_V) -> dict:
     runner = FakeRunner({
+        **_worker_settings(140, config if config is not None else worker_config()),
+        "-v -store Root": (0, verbose_root, ""), "-v -store My": (0, load("certutil", "store_v_my_csp_en-US.txt"), ""),
         "-store Root": (0, root, ""), "-store My": (0, load("certutil", my), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""), "SendTrustedIssuerList": schannel,
         "icacls": (0, load("icacls", acl), ""),
@@ -45,19 +57,47 @@ def settings(**given):
 
 # --------------------------------------------------------------- scaleout-trust-relationship (worker)
 
+TRUST = ["cert_root", "scaleout_master_cert"]
+
+
 def test_worker_trusts_master_pass_fail_unknown():
     check = _checks.scaleout_worker_trusts_master
-    facts = gathered(["cert_root"])
-    assert check(facts, settings(scaleout_master_thumbprint=MASTER.lower()))[0] == _checks.PASS
-    status, evidence = check(gathered(["cert_root"], root=_root_with(WORKER)), settings(scaleout_master_thumbprint=MASTER))
+    facts = gathered(TRUST)
+    status, evidence = check(facts, settings(scaleout_master_thumbprint=MASTER.lower()))
+    assert status == _checks.PASS and "MasterEndpoint host ssismaster01 is a name of the master certificate" in evidence
+    status, evidence = check(gathered(TRUST, root=_root_with(WORKER)), settings(scaleout_master_thumbprint=MASTER))
     assert status == _checks.FAIL and MASTER in evidence and "not in LocalMachine\\Root" in evidence
     status, evidence = check(facts, settings())
     assert status == _checks.UNKNOWN and "settings.scaleout_master_thumbprint" in evidence
 
 
+def test_worker_trusts_master_fails_on_an_endpoint_host_outside_the_certificate_names():
+    """Fix 2 of the article: the host name in the master endpoint must be among the certificate's names."""
+    facts = gathered(TRUST, config=worker_config(endpoint="https://ssis-master.contoso.local:8391"))
+    status, evidence = _checks.scaleout_worker_trusts_master(facts, settings(scaleout_master_thumbprint=MASTER))
+    assert status == _checks.FAIL
+    assert "host ssis-master.contoso.local is not among the names of the master certificate" in evidence
+    assert "SSISMASTER01, SSISMASTER01.contoso.local" in evidence
+
+
+def test_worker_trusts_master_fails_on_another_configured_thumbprint():
+    """Fix 3: MasterHttpsCertThumbprint must be the master certificate's thumbprint."""
+    other = "BD89" + "0" * 36
+    facts = gathered(TRUST, config=worker_config(thumbprint=other))
+    status, evidence = _checks.scaleout_worker_trusts_master(facts, settings(scaleout_master_thumbprint=MASTER))
+    assert status == _checks.FAIL and f"names MasterHttpsCertThumbprint {other}, not the Scale Out Master" in evidence
+
+
+def test_worker_trusts_master_without_a_settings_file_is_unknown():
+    facts = gathered(TRUST)
+    facts.update(scaleout_worker_settings=None, scaleout_master_cert=None)
+    status, evidence = _checks.scaleout_worker_trusts_master(facts, settings(scaleout_master_thumbprint=MASTER))
+    assert status == _checks.UNKNOWN and "no WorkerSettings.config" in evidence
+
+
 @pytest.mark.parametrize("name", ["store_root_de-DE.txt"])
 def test_worker_trusts_master_in_german(name):
-    facts = {"cert_root": gathered(["cert_root"], root=load("certutil", name))["cert_root"]}
+    facts = gathered(TRUST, root=load("certutil", name))
     assert _checks.scaleout_worker_trusts_master(facts, settings(scaleout_master_thumbprint=MASTER))[0] == _checks.PASS
 
 
@@ -114,7 +154,7 @@ def test_worker_key_access_pass():
 def test_worker_key_access_fail_names_the_readers():
     facts = gathered(["cert_my_key_acl"], acl="key_file_no_worker_en-US.txt")
     status, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))
-    assert status == _checks.FAIL and KEY_FILE in evidence and "BUILTIN\\Administrators" in evidence
+    assert status == _checks.FAIL and "MachineKeys" in evidence and "BUILTIN\\Administrators" in evidence
 
 
 def test_worker_key_access_other_account_and_by_sid():
@@ -133,7 +173,8 @@ def test_worker_key_access_unknown_and_missing_certificate():
     assert status == _checks.UNKNOWN and "settings.scaleout_worker_thumbprint" in evidence
     status, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=MASTER))
     assert status == _checks.FAIL and "not in LocalMachine\\My" in evidence
-    unreadable = dict(facts, cert_my_key_acl={KEY_FILE: {"readers": None, "acl": None, "error": "file not found"}})
+    unreadable = dict(facts, cert_my_key_acl=[dict(facts["cert_my_key_acl"][0], key_access=None,
+                                                   key_file_error="file not found")])
     status, evidence = _checks.scaleout_worker_key_access(unreadable, settings(scaleout_worker_thumbprint=WORKER))
     assert status == _checks.UNKNOWN and "file not found" in evidence
 
@@ -194,3 +235,53 @@ def test_digicert_global_root_g2():
 def test_every_check_reads_only_gathered_subsets():
     for name, check in _checks.CHECKS.items():
         assert set(check.needs) <= set(_facts.PROBES), name
+
+
+# --------------------------------------------------------------- shir-remote-access-dns-identity (WCF: last SAN name)
+
+WCF = "5F6E7D8C9BAAB9C8D7E6F504132231404F5E6D7C"  # SAN *.contoso.com, shir.contoso.com, then " microsoft.com.com"
+
+
+def wcf_facts() -> dict:
+    """My as certutil -store and -v -store print it for the certificate of the article's example."""
+    runner = FakeRunner({"-v -store My": (0, load("certutil", "store_v_wcf_last_dns_en-US.txt"), ""),
+                         "-store My": (0, load("certutil", "store_my_wcf_last_dns_en-US.txt"), ""),
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+    facts, errors = _facts.gather(runner, ["cert_my"])
+    assert errors == {}
+    return facts
+
+
+def test_shir_dns_identity_fails_when_the_last_san_name_does_not_cover_the_host():
+    facts = wcf_facts()
+    given = settings(shir_certificate_thumbprint=WCF, shir_remote_access_host="shir.contoso.com")
+    status, evidence = _checks.shir_remote_access_dns_identity(facts, given)
+    assert status == _checks.FAIL and "only the last SAN DNS name" in evidence and "microsoft.com.com" in evidence
+
+
+def test_shir_dns_identity_passes_with_a_wildcard_last_name_and_is_unknown_without_the_host():
+    facts = wcf_facts()
+    cert = facts["cert_my"]["certificates"][0]
+    cert.update(dns_names=["shir.contoso.com", "*.contoso.com"], wcf_dns_name="*.contoso.com")
+    given = settings(shir_certificate_thumbprint=WCF, shir_remote_access_host="SHIR.contoso.com")
+    assert _checks.shir_remote_access_dns_identity(facts, given)[0] == _checks.PASS
+    status, evidence = _checks.shir_remote_access_dns_identity(facts, settings(shir_certificate_thumbprint=WCF))
+    assert status == _checks.UNKNOWN and "WCF checks *.contoso.com" in evidence and "shir_remote_access_host" in evidence
+    cert["dns_names"] = None  # the verbose listing did not show it
+    assert _checks.shir_remote_access_dns_identity(facts, given)[0] == _checks.UNKNOWN
+
+
+@pytest.mark.parametrize("host", ["shir contoso", "-shir.contoso.com", "a" * 64 + ".com", 42])
+def test_shir_remote_access_host_is_validated(host):
+    with pytest.raises(InvalidValue, match="settings.shir_remote_access_host"):
+        settings(shir_remote_access_host=host)
+
+
+@pytest.mark.parametrize("host, name, matches", [
+    ("shir.contoso.com", "SHIR.contoso.com.", True), ("shir.contoso.com", "*.contoso.com", True),
+    ("a.shir.contoso.com", "*.contoso.com", False), ("contoso.com", "*.contoso.com", False),
+    ("shir.contoso.com", "microsoft.com.com", False),
+])
+def test_dns_name_matches_one_wildcard_label(host, name, matches):
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil
+    assert _certutil.dns_name_matches(host, name) is matches

@@ -37,6 +37,7 @@ class FakeRunner:
 
 def worker(acl="key_file_en-US.txt", my="store_my_csp_en-US.txt"):
     return FakeRunner({
+        "-v -store My": (0, load("certutil", "store_v_my_csp_en-US.txt"), ""),
         "-store My": (0, load("certutil", my), ""),
         "-store Root": (0, load("certutil", "store_root_en-US.txt"), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""),
@@ -48,10 +49,13 @@ def worker(acl="key_file_en-US.txt", my="store_my_csp_en-US.txt"):
 def test_first_stage_subsets_are_one_round_trip():
     runner = worker()
     facts, errors = _facts.gather(runner, ["cert_root", "cert_my", "schannel"])
-    assert errors == {} and runner.round_trips == 1 and len(runner.batches[0]) == 4
+    # Root + MachineGuid, My + MachineGuid + -v My (the SAN), SendTrustedIssuerList: one batch
+    assert errors == {} and runner.round_trips == 1 and len(runner.batches[0]) == 6
     assert [c["thumbprint"] for c in facts["cert_root"]] == ["AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"]
     assert facts["cert_my"]["machine_guid"] == GUID
-    assert facts["cert_my"]["certificates"][0]["key_file"] == KEY_FILE
+    [worker_cert] = facts["cert_my"]["certificates"]
+    assert worker_cert["key_file"] == KEY_FILE
+    assert worker_cert["dns_names"] == ["SSISWORKER01", "SSISWORKER01.contoso.local"]
     assert facts["schannel"] == {"send_trusted_issuer_list": None, "type": None}
 
 
@@ -61,23 +65,25 @@ def test_key_acl_is_a_second_round_trip_batching_every_key_file():
     assert errors == {} and runner.round_trips == 2
     assert "-store My" in " ".join(runner.batches[0]) and "icacls" not in " ".join(runner.batches[0])
     assert len(runner.batches[1]) == 1 and runner.batches[1][0].startswith("icacls") and KEY_FILE in runner.batches[1][0]
-    assert facts["cert_my_key_acl"][KEY_FILE]["readers"][-1] == "NT SERVICE\\SSISScaleOutWorker140"
-    assert facts["cert_my_key_acl"][KEY_FILE]["error"] is None
+    [cert] = facts["cert_my_key_acl"]
+    assert cert["key_access"][-1] == "NT SERVICE\\SSISScaleOutWorker140" and "key_file_error" not in cert
+    assert "key_access" not in facts["cert_my"]["certificates"][0]  # the first stage's facts stay as read
 
 
 def test_no_key_file_no_second_round_trip():
     runner = FakeRunner({"-store My": (0, load("certutil", "store_root_en-US.txt").replace("Root ", "My ", 1), ""),
                          "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
-    assert errors == {} and runner.round_trips == 1 and facts["cert_my_key_acl"] == {}
+    assert errors == {} and runner.round_trips == 1
+    assert [c["key_access"] for c in facts["cert_my_key_acl"]] == [None]
 
 
 def test_an_unreadable_key_file_is_recorded_not_raised():
     runner = worker(acl="key_file_missing_en-US.txt")
     runner.answers["icacls"] = (2, "", load("icacls", "key_file_missing_en-US.txt"))
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
-    acl = facts["cert_my_key_acl"][KEY_FILE]
-    assert errors == {} and acl["readers"] is None and "cannot find the file" in acl["error"]
+    [cert] = facts["cert_my_key_acl"]
+    assert errors == {} and cert["key_access"] is None and "cannot find the file" in cert["key_file_error"]
 
 
 def test_a_failed_first_stage_fails_its_follow_up_without_a_round_trip():
@@ -98,7 +104,8 @@ def test_schannel_value_is_read_and_a_denied_read_is_an_error():
 
 def test_an_empty_root_store_is_no_error():
     text = load("certutil", "store_not_found_fr-FR.txt")
-    runner = FakeRunner({"-store Root": (-2146885628, text, "")})
+    runner = FakeRunner({"-store Root": (-2146885628, text, ""),
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_root"])
     assert errors == {} and facts["cert_root"] == []
 
@@ -107,3 +114,40 @@ def test_subsets_are_validated_and_requirements_come_first():
     assert _facts.validate_subsets(["cert_my_key_acl", "cert_root", "cert_my"]) == ["cert_my", "cert_my_key_acl", "cert_root"]
     with pytest.raises(InvalidValue, match="cert_my_key_acl"):
         _facts.validate_subsets(["nope"])
+
+
+SETTINGS_PATH = "C:\\Program Files\\Microsoft SQL Server\\{}\\DTS\\Binn\\WorkerSettings.config"
+
+
+def _worker_settings(version: int, text: str | None) -> dict:
+    """Answers for the Test-Path / ReadAllBytes pairs of the three WorkerSettings.config paths."""
+    import base64
+    answers = {}
+    for candidate in (140, 150, 160):
+        path = SETTINGS_PATH.format(candidate)
+        found = candidate == version and text is not None
+        answers["Test-Path -LiteralPath '" + path] = (0, "True" if found else "False", "")
+        answers["ReadAllBytes('" + path] = (0, base64.b64encode(text.encode()).decode() if found else "", "")
+    return answers
+
+
+def test_the_worker_settings_file_is_found_under_any_documented_version_and_names_the_master_certificate():
+    text = '{\r\n  "MasterEndpoint": "https://SSISMASTER01:8391",\r\n  "MasterHttpsCertThumbprint": "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"\r\n}'
+    runner = FakeRunner(dict(_worker_settings(150, text), **{
+        "-v -store Root": (0, load("certutil", "store_v_my_san_en-US.txt").replace("My ", "Root ", 1), ""),
+        "-store Root": (0, load("certutil", "store_root_en-US.txt"), ""),
+        "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")}))
+    facts, errors = _facts.gather(runner, ["scaleout_master_cert"])
+    assert errors == {} and runner.round_trips == 2 and len(runner.batches[0]) == 6
+    assert facts["scaleout_worker_settings"]["path"] == SETTINGS_PATH.format(150)
+    assert facts["scaleout_worker_settings"]["values"]["MasterEndpoint"] == "https://SSISMASTER01:8391"
+    # the second round trip reads only the certificate the file names, with its SAN
+    assert all("ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b" in line for line in runner.batches[1] if "certutil" in line)
+    assert facts["scaleout_master_cert"]["dns_names"] == ["SSISMASTER01", "SSISMASTER01.contoso.local"]
+
+
+def test_no_worker_settings_file_no_second_round_trip():
+    runner = FakeRunner(_worker_settings(140, None))
+    facts, errors = _facts.gather(runner, ["scaleout_master_cert"])
+    assert errors == {} and runner.round_trips == 1
+    assert facts["scaleout_worker_settings"] is None and facts["scaleout_master_cert"] is None
