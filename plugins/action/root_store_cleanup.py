@@ -34,6 +34,8 @@ class ActionModule(NodeAction):
         result = {"store": f"LocalMachine\\{store}", "findings": _certutil.hygiene(facts),
                   "removed": doomed, "not_present": [t for t in wanted if t not in present],
                   "changed": bool(doomed)}
+        if doomed:
+            result["documented_symptoms"] = self.documented_symptoms()
         header = f"LocalMachine\\{store}"
         result["diff"] = {"before": "".join(f"{t} {present[t]['subject']}\n" for t in doomed), "after": "",
                           "before_header": header, "after_header": header}

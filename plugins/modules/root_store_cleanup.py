@@ -81,6 +81,12 @@ not_present:
   returned: always
   type: list
   elements: str
+documented_symptoms:
+  description: The catalog entries whose documented fix this removal is part of (a crowded Root store on the
+    Scale Out Master is one cause of "HTTP request forbidden").
+  returned: when a listed certificate is (or would be) removed
+  type: list
+  elements: dict
 round_trips:
   description: How many times the task sent commands to the node.
   returned: always

@@ -31,12 +31,13 @@ def test_removes_only_listed_present_thumbprints_check_then_apply_then_again(sim
     check = playbook([task], NODE, "--check", "--diff").result(NODE)
     assert check["changed"] is True and check["removed"] == [LEAF.thumbprint] and check["not_present"] == ["00" * 20]
     assert sim.digest(NODE) == digest and LEAF.thumbprint in check["diff"]["before"]
+    assert [e["id"] for e in check["documented_symptoms"]] == ["scaleout-http-request-forbidden"]
     run = playbook([task], NODE)
     result = run.result(NODE)
     assert result["changed"] is True and result["round_trips"] == 2, run.output
     assert roots(sim) == {ROOT.thumbprint, EXPIRED.thumbprint}
     again = playbook([task], NODE).result(NODE)
-    assert again["changed"] is False and again["round_trips"] == 1
+    assert again["changed"] is False and again["round_trips"] == 1 and "documented_symptoms" not in again
 
 
 def test_bad_thumbprint_fails_before_any_command(sim, playbook):

@@ -121,7 +121,8 @@ def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
     """documented_symptoms of a module come from every task of the fix, not only fix.module."""
     forbidden = _catalog.by_id("scaleout-http-request-forbidden")
     assert forbidden.fix["module"] == "irops.remediation.certificate"
-    assert forbidden.fix_modules == ("irops.remediation.certificate", "irops.remediation.registry_value")
+    assert forbidden.fix_modules == ("irops.remediation.certificate", "irops.remediation.root_store_cleanup",
+                                     "irops.remediation.registry_value")
     assert forbidden in _catalog.fixed_by("irops.remediation.certificate")
     assert [e.id for e in _catalog.fixed_by("irops.remediation.registry_value")] == ["scaleout-http-request-forbidden"]
     assert {e.id for e in _catalog.fixed_by("irops.remediation.private_key_access")} == {"scaleout-secure-channel"}
@@ -135,6 +136,8 @@ def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
                                        "shir-certificate-private-key-missing", "shir-certificate-ksp-not-supported",
                                        "shir-trust-relationship-adf-certificate"}),
     ("irops.remediation.private_key_access", {"scaleout-secure-channel"}),
+    ("irops.remediation.root_store_cleanup", {"scaleout-http-request-forbidden"}),
+    ("irops.remediation.settings_file", {"scaleout-trust-relationship"}),
     ("irops.remediation.http_sslcert", {"scaleout-http-request-error"}),
 ])
 def test_every_certificate_module_names_its_documented_symptoms(module, ids):
