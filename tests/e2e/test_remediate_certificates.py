@@ -229,22 +229,18 @@ def test_shir_pfx_password_is_not_logged(sim, tmp_path):
 
 
 def test_shir_digicert_root_diagnosed_and_fixed(sim, playbook, tmp_path):
-    """shir_healthy has no DigiCert Global Root G2 in Root: the documented failure of the ADF trust entry."""
-    import certifi  # the Mozilla CA bundle: the operator-supplied DigiCertGlobalRootG2.crt of the test
-
-    bundle = Path(certifi.where()).read_text()
-    start = bundle.index('# Label: "DigiCert Global Root G2"')
-    pem = bundle[bundle.index("-----BEGIN CERTIFICATE-----", start):bundle.index("-----END CERTIFICATE-----", start) + 25]
-    root_file = tmp_path / "DigiCertGlobalRootG2.crt"
-    root_file.write_text(pem + "\n")
+    """shir_adf_root_missing lacks DigiCert Global Root G2 in Root, which its healthy twin holds."""
     entry = "shir-trust-relationship-adf-certificate"
-    sim.load_scenario(NODE, "shir_healthy:shir01")
-    before = diagnose(playbook, NODE, ["shir_node"], {}, [entry])[NODE]
-    assert finding(before, entry)["status"] == "fail" and DIGICERT_G2 in finding(before, entry)["evidence"]
-    assert before["round_trips"] == 1
+    sim.load_scenario(NODE, "shir_adf_root_missing:shir01")
+    sim.load_scenario(TWIN, "shir_healthy:shir01")
+    before = diagnose(playbook, f"{NODE}:{TWIN}", ["shir_node"], {}, [entry])
+    assert finding(before[NODE], entry)["status"] == "fail" and DIGICERT_G2 in finding(before[NODE], entry)["evidence"]
+    assert finding(before[TWIN], entry)["status"] == "pass"
+    assert before[NODE]["round_trips"] == 1
 
+    root_file = cer(tmp_path, "digicert_global_root_g2")  # the operator's DigiCertGlobalRootG2.crt
     trips = remediate_cycle(sim, lambda *flags: run_playbook(
-        sim, tmp_path, "playbooks/remediate_shir_node.yml", "shir_nodes", {"shir_node_digicert_root_src": str(root_file)},
+        sim, tmp_path, "playbooks/remediate_shir_node.yml", "shir_nodes", {"shir_node_digicert_root_src": root_file},
         *flags))
     assert trips == [1, 2, 1], trips
     after = diagnose(playbook, NODE, ["shir_node"], {}, [entry])[NODE]

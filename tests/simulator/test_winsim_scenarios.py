@@ -67,6 +67,8 @@ EXPECTED = {
         "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
     "shir_localhost_unresolvable": ("shir_healthy", {
         "shir01": ["network.localhost_resolves"]}),
+    "shir_adf_root_missing": ("shir_healthy", {
+        "shir01": ["cert_stores.LocalMachine.Root[df3c24f9bfd666761b268073fe06d1cc8d4f82a4]"]}),
     "shir_ha_port_8060_closed": ("shir_healthy", {
         "shir01": ["firewall.rules[Integration Runtime HA]"]}),
 }
