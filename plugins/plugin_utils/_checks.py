@@ -223,16 +223,23 @@ def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
     return PASS, f"{account} may read the private key of the worker certificate {thumbprint}"
 
 
-_SHIR_CERTIFICATE = ("shir_certificate_thumbprint", "the remote-access certificate thumbprint of the self-hosted IR")
+def _shir_certificate(facts: dict, settings: dict) -> tuple:
+    """``(thumbprint, certificate, verdict)``: the SHIR remote-access certificate of LocalMachine\\My, and the
+    verdict when there is nothing more to check (its setting not given, or the certificate not in My)."""
+    thumbprint, cert, unknown = _my_certificate(facts, settings, "shir_certificate_thumbprint",
+                                                "the remote-access certificate thumbprint of the self-hosted IR")
+    if unknown:
+        return thumbprint, cert, (UNKNOWN, unknown)
+    if cert is None:
+        return thumbprint, cert, (FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My")
+    return thumbprint, cert, None
 
 
 def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
     """The SHIR remote-access certificate has a private key capable of key exchange (not AT_SIGNATURE)."""
-    thumbprint, cert, unknown = _my_certificate(facts, settings, *_SHIR_CERTIFICATE)
-    if unknown:
-        return UNKNOWN, unknown
-    if cert is None:
-        return FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My"
+    thumbprint, cert, verdict = _shir_certificate(facts, settings)
+    if verdict:
+        return verdict
     if not cert["has_private_key"]:
         return FAIL, f"the certificate {thumbprint} ({cert['subject']}) in LocalMachine\\My has no private key"
     if cert["provider_type"] == "CNG":
@@ -246,11 +253,9 @@ def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
 
 def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
     """The SHIR remote-access certificate's key is in a CSP, not in a CNG key storage provider."""
-    thumbprint, cert, unknown = _my_certificate(facts, settings, *_SHIR_CERTIFICATE)
-    if unknown:
-        return UNKNOWN, unknown
-    if cert is None:
-        return FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My"
+    thumbprint, cert, verdict = _shir_certificate(facts, settings)
+    if verdict:
+        return verdict
     if not cert["has_private_key"]:
         return FAIL, f"the certificate {thumbprint} in LocalMachine\\My has no private key, so no key in a CSP"
     if cert["provider_type"] != "CSP":
@@ -262,11 +267,9 @@ def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
 def shir_remote_access_dns_identity(facts: dict, settings: dict) -> tuple:
     """WCF compares only the LAST SAN DNS name of the remote-access certificate with the host name
     (the self-hosted IR article's known issue); it must cover the name the nodes use."""
-    thumbprint, cert, unknown = _my_certificate(facts, settings, *_SHIR_CERTIFICATE)
-    if unknown:
-        return UNKNOWN, unknown
-    if cert is None:
-        return FAIL, f"the certificate {thumbprint} is not in LocalMachine\\My"
+    thumbprint, cert, verdict = _shir_certificate(facts, settings)
+    if verdict:
+        return verdict
     if cert["dns_names"] is None:
         return UNKNOWN, f"the subject alternative names of {thumbprint} could not be read (certutil -v -store My)"
     checked = cert["wcf_dns_name"]
