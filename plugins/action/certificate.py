@@ -64,8 +64,7 @@ class ActionModule(NodeAction):
         data = self._source_bytes(args)
         path = validate_node_path(args["path"]) if args["path"] else None
 
-        commands = [_certutil.store_command(store), _reg_guid()] + (_files.read_commands(path) if path else [])
-        results = runner.run(commands)
+        results = runner.run(_certutil.read_commands(store) + (_files.read_commands(path) if path else []))
         if path:
             data = _files.parse_read(*results[2:4])
             if data is None:
@@ -76,8 +75,8 @@ class ActionModule(NodeAction):
                                    f"{source['thumbprint']} ({source['subject']}); nothing was changed")
         if source["pfx"] and password is None:
             raise InvalidValue("password", None, "a PFX file needs its password")
-        machine_guid = _guid(results[1])
-        before = _find(results[0], source["thumbprint"], machine_guid)
+        certificates, machine_guid = _certutil.parse_read(results[:2])
+        before = next((doc for doc in certificates if doc["thumbprint"] == source["thumbprint"]), None)
         want = {"key_spec": KEY_SPECS[args["key_spec"]], "provider": provider, "exportable": args["exportable"]}
         problems = _problems(before, source, want)
         result = {"thumbprint": source["thumbprint"], "subject": source["subject"], "dns_names": source["dns_names"],
@@ -162,17 +161,6 @@ class ActionModule(NodeAction):
 
 def validate_node_path(value) -> str:
     return _files.validate_path(value, what="path")
-
-
-def _reg_guid():
-    from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
-    return _reg.query_command(_reg.parse_key_path(_certutil.MACHINE_GUID_KEY), "MachineGuid")
-
-
-def _guid(result):
-    from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
-    value = _reg.parse_query(result.stdout, "MachineGuid") if result.ok else None
-    return value.data if value is not None and isinstance(value.data, str) else None
 
 
 def _provider(value):

@@ -410,13 +410,9 @@ def _verify_self_signed(text: str) -> bool:
 
 # --------------------------------------------------------------------------- commands
 
-def store_command(store: str, thumbprint: str | None = None) -> Command:
-    args = (Param("-store"), validate_store(store))
-    return Command("certutil", args + ((normalize_thumbprint(thumbprint).lower(),) if thumbprint else ()))
-
-
-def verbose_store_command(store: str, thumbprint: str | None = None) -> Command:
-    args = (Param("-v"), Param("-store"), validate_store(store))
+def store_command(store: str, thumbprint: str | None = None, verbose: bool = False) -> Command:
+    """``certutil [-v] -store <store> [<thumbprint>]``; ``verbose`` adds the X509 dump with the SAN."""
+    args = ((Param("-v"),) if verbose else ()) + (Param("-store"), validate_store(store))
     return Command("certutil", args + ((normalize_thumbprint(thumbprint).lower(),) if thumbprint else ()))
 
 
@@ -459,7 +455,7 @@ def read_commands(store: str, thumbprint: str | None = None, dns_names: bool = F
     files) and, when ``dns_names``, ``certutil -v -store`` for the subject alternative names."""
     commands = [store_command(store, thumbprint), _reg.query_command(_reg.parse_key_path(MACHINE_GUID_KEY), "MachineGuid")]
     if dns_names:
-        commands.append(verbose_store_command(store, thumbprint))
+        commands.append(store_command(store, thumbprint, verbose=True))
     return commands
 
 

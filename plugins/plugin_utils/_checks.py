@@ -129,8 +129,7 @@ def scaleout_worker_trusts_master(facts: dict, settings: dict) -> tuple:
     if config is None:
         unknowns.append("no WorkerSettings.config under ...\\Microsoft SQL Server\\140|150|160\\DTS\\Binn")
     else:
-        values = {key.lower(): value for key, value in config["values"].items()}
-        configured = values.get("masterhttpscertthumbprint")
+        configured = config["master_thumbprint"]
         try:
             configured = normalize_thumbprint(configured)
         except InvalidValue:
@@ -139,7 +138,7 @@ def scaleout_worker_trusts_master(facts: dict, settings: dict) -> tuple:
         if configured and expected and configured != expected:
             problems.append(f"{config['path']} names MasterHttpsCertThumbprint {configured}, not the Scale Out Master "
                             f"certificate {expected}")
-        _endpoint_host_check(values.get("masterendpoint"), facts["scaleout_master_cert"], problems, unknowns, seen)
+        _endpoint_host_check(config["master_endpoint"], facts["scaleout_master_cert"], problems, unknowns, seen)
     if problems:
         return FAIL, "; ".join(problems + seen)
     if unknowns:

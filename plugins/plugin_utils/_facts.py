@@ -100,21 +100,24 @@ def _worker_settings_commands() -> list[Command]:
 
 
 def _parse_worker_settings(results: list[CommandResult]) -> dict | None:
-    """The first WorkerSettings.config found (SQL Server 2017, 2019, 2022): its path and top-level
-    values, or None when the node has none."""
+    """The first WorkerSettings.config found (SQL Server 2017, 2019, 2022): its path, top-level values
+    and the two the trust check reads (keys matched case-insensitively, values as written), or None
+    when the node has none."""
     for index, path in enumerate(WORKER_SETTINGS_PATHS):
         data = _files.parse_read(*results[2 * index:2 * index + 2])
         if data is not None:
             text, _encoding = _files.decode(data)
-            return {"path": path, "values": _settings.load(text).values()}
+            values = _settings.load(text).values()
+            lowered = {key.lower(): value for key, value in values.items()}
+            return {"path": path, "values": values, "master_endpoint": lowered.get("masterendpoint"),
+                    "master_thumbprint": lowered.get("masterhttpscertthumbprint")}
     return None
 
 
 def _configured_master_thumbprint(facts: dict) -> str | None:
     found = facts["scaleout_worker_settings"]
-    values = {k.lower(): v for k, v in (found or {}).get("values", {}).items()}
     try:
-        return normalize_thumbprint(values.get("masterhttpscertthumbprint"))
+        return normalize_thumbprint(found["master_thumbprint"]) if found else None
     except InvalidValue:
         return None
 
@@ -163,6 +166,18 @@ def validate_subsets(subsets: list[str]) -> list[str]:
     return ordered
 
 
+def _run_once_each(runner: CommandRunner, commands: list[Command]) -> list[CommandResult]:
+    """One round trip (none for no command) in which a command several subsets share, such as the
+    MachineGuid query of cert_root and cert_my, runs once; every subset still gets its result."""
+    distinct: dict = {}
+    for command in commands:
+        distinct.setdefault(command.line, command)
+    if not distinct:
+        return []
+    by_line = dict(zip(distinct, runner.run(list(distinct.values()))))
+    return [by_line[command.line] for command in commands]
+
+
 def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
     """Return ``(facts, errors)``: facts per subset, and why a subset could not be read.
 
@@ -171,8 +186,7 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
     """
     names = validate_subsets(subsets)
     plan = [(name, PROBES[name].commands()) for name in names]
-    commands = [command for _name, chunk in plan for command in chunk]
-    results = runner.run(commands) if commands else []
+    results = _run_once_each(runner, [command for _name, chunk in plan for command in chunk])
     facts: dict = {}
     errors: dict = {}
     offset = 0
@@ -197,8 +211,7 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
             errors[name] = "needs " + "; ".join(f"{need}: {errors.get(need, 'not gathered')}" for need in missing)
             continue
         staged.append((name, probe.follow_up(facts)))
-    follow = [command for _name, chunk in staged for command in chunk]
-    results = runner.run(follow) if follow else []
+    results = _run_once_each(runner, [command for _name, chunk in staged for command in chunk])
     offset = 0
     for name, chunk in staged:
         part = results[offset:offset + len(chunk)]

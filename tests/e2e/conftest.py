@@ -3,6 +3,7 @@ the simulated Windows node (tests/simulator), started once per test session."""
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import urllib.request
@@ -67,6 +68,20 @@ class Simulator:
     def network(self, section: dict) -> dict:
         """Merge a scenario ``network:`` section (dns, hosts, revoked) into the process-wide fabric."""
         return self._call("/_sim/network", section)
+
+    def put_files(self, node: str, files: dict) -> None:
+        """Add or replace files on the node: Windows path -> bytes."""
+        state = self.state(node)
+        state["files"] = dict(state.get("files", {}), **{path: {"base64": base64.b64encode(data).decode()}
+                                                         for path, data in files.items()})
+        self.load_state(node, state)
+
+    def file_bytes(self, node: str, path: str) -> bytes | None:
+        """A file's bytes on the node (the path compared case-insensitively, as Windows does), or None."""
+        for name, spec in self.state(node)["files"].items():
+            if name.lower() == path.lower():
+                return base64.b64decode(spec["base64"])
+        return None
 
     def clear_log(self, node: str) -> None:
         self._call(f"/_sim/nodes/{node}/log/clear", {})

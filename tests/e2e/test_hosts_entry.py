@@ -7,7 +7,6 @@ any command runs.
 
 from __future__ import annotations
 
-import base64
 import codecs
 
 import pytest
@@ -20,25 +19,12 @@ ORIGINAL = "# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n10.0.0.99   
 ADD = {"name": "Hosts entry", "irops.remediation.hosts_entry": {"ip": "10.0.0.12", "names": ["shir-node-02", "SHIR-NODE-02.contoso.com"]}}
 
 
-def set_files(sim, node: str, files: dict) -> None:
-    state = sim.state(node)
-    state["files"] = dict(state.get("files", {}), **files)
-    sim.load_state(node, state)
-
-
-def file_bytes(sim, node: str, path: str) -> bytes | None:
-    for name, spec in sim.state(node)["files"].items():
-        if name.lower() == path.lower():
-            return base64.b64decode(spec["base64"])
-    return None
-
-
 def scripts(sim, node: str) -> str:
     return "\n".join(entry.get("script", "") for entry in sim.log(node))
 
 
 def test_check_mode_reports_drift_and_changes_nothing(sim, playbook):
-    set_files(sim, NODE, {HOSTS: {"text": ORIGINAL}})
+    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
     digest = sim.digest(NODE)
     run = playbook([ADD], NODE, "--check", "--diff")
     result = run.result(NODE)
@@ -49,15 +35,15 @@ def test_check_mode_reports_drift_and_changes_nothing(sim, playbook):
 
 
 def test_apply_converges_keeps_every_line_and_a_backup_then_changes_nothing(sim, playbook):
-    set_files(sim, NODE, {HOSTS: {"text": ORIGINAL}})
+    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
     first = playbook([ADD], NODE, "--diff").result(NODE)
     assert first["changed"] is True and not first.get("failed"), first
     assert first["round_trips"] == 2 and first["resolves"]["shir-node-02"] == ["10.0.0.12"]
-    after = file_bytes(sim, NODE, HOSTS).decode()
+    after = sim.file_bytes(NODE, HOSTS).decode()
     assert after == ("# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n# old address\r\n"
                      "10.0.0.12\tshir-node-02 SHIR-NODE-02.contoso.com\r\n")
-    assert file_bytes(sim, NODE, first["backup_file"]).decode() == ORIGINAL
-    assert file_bytes(sim, NODE, HOSTS + ".irops-new") is None
+    assert sim.file_bytes(NODE, first["backup_file"]).decode() == ORIGINAL
+    assert sim.file_bytes(NODE, HOSTS + ".irops-new") is None
     digest = sim.digest(NODE)
 
     second = playbook([ADD], NODE).result(NODE)
@@ -66,24 +52,24 @@ def test_apply_converges_keeps_every_line_and_a_backup_then_changes_nothing(sim,
 
 
 def test_the_default_windows_file_gets_one_line_more(sim, playbook):
-    before = file_bytes(sim, NODE, HOSTS)
+    before = sim.file_bytes(NODE, HOSTS)
     result = playbook([{"name": "localhost", "irops.remediation.hosts_entry": {"ip": "127.0.0.1", "names": ["localhost"]}}],
                       NODE).result(NODE)
     assert result["changed"] is True, result
-    assert file_bytes(sim, NODE, HOSTS) == before + b"127.0.0.1\tlocalhost\r\n"
+    assert sim.file_bytes(NODE, HOSTS) == before + b"127.0.0.1\tlocalhost\r\n"
 
 
 def test_a_utf16_file_stays_utf16_with_its_bom(sim, playbook):
     data = codecs.BOM_UTF16_LE + ORIGINAL.encode("utf-16-le")
-    set_files(sim, NODE, {HOSTS: {"base64": base64.b64encode(data).decode()}})
+    sim.put_files(NODE, {HOSTS: data})
     result = playbook([ADD], NODE).result(NODE)
     assert result["encoding"] == "utf-16-le with BOM", result
-    written = file_bytes(sim, NODE, HOSTS)
+    written = sim.file_bytes(NODE, HOSTS)
     assert written.startswith(codecs.BOM_UTF16_LE) and "10.0.0.12\tshir-node-02" in written[2:].decode("utf-16-le")
 
 
 def test_the_node_resolves_the_new_entry(sim, playbook):
-    set_files(sim, NODE, {HOSTS: {"text": ORIGINAL}})
+    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
     probe = {"name": "Probe", "irops.remediation.tcp_probe": {"host": "shir-node-02", "port": 8060}}
     assert playbook([probe], NODE).result(NODE)["addresses"] == ["10.0.0.99"]
     playbook([ADD], NODE)
@@ -91,11 +77,11 @@ def test_the_node_resolves_the_new_entry(sim, playbook):
 
 
 def test_absent_removes_the_names_once_and_keeps_comments(sim, playbook):
-    set_files(sim, NODE, {HOSTS: {"text": ORIGINAL}})
+    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
     remove = {"name": "Remove", "irops.remediation.hosts_entry": {"names": ["shir-node-02"], "state": "absent"}}
     first = playbook([remove], NODE).result(NODE)
     assert first["changed"] is True and first["resolves"] == {"shir-node-02": []}, first
-    assert file_bytes(sim, NODE, HOSTS).decode() == "# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n# old address\r\n"
+    assert sim.file_bytes(NODE, HOSTS).decode() == "# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n# old address\r\n"
     assert playbook([remove], NODE).result(NODE)["changed"] is False
 
 

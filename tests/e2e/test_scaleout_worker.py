@@ -3,7 +3,6 @@ through its handler; a run that changes nothing restarts nothing; check mode cha
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import subprocess
@@ -28,8 +27,8 @@ ROLE_VARS = {"scaleout_worker_master_endpoint": ENDPOINT,
 
 @pytest.fixture
 def worker_node(sim):
+    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
     state = sim.state(NODE)
-    state["files"] = dict(state.get("files", {}), **{CONFIG: {"base64": base64.b64encode(ORIGINAL.encode()).decode()}})
     state["services"] = dict(state.get("services", {}), SSISScaleOutWorker140={
         "display_name": "SQL Server Integration Services Scale Out Worker 14.0", "start_type": "auto",
         "state": "running", "account": "NT Service\\SSISScaleOutWorker140", "start_seconds": 1, "stop_seconds": 1})
@@ -53,10 +52,9 @@ def sc_controls(sim) -> list[str]:
 
 
 def config_json(sim) -> dict:
-    for name, spec in sim.state(NODE)["files"].items():
-        if name.lower() == CONFIG.lower():
-            return json.loads(base64.b64decode(spec["base64"]))
-    raise AssertionError("the settings file is gone")
+    data = sim.file_bytes(NODE, CONFIG)
+    assert data is not None, "the settings file is gone"
+    return json.loads(data)
 
 
 def recap(output: str) -> dict:

@@ -35,19 +35,6 @@ SETTINGS = {"MasterEndpoint": "https://ssis-master-01.contoso.com:8391",
 EDIT = {"name": "Worker settings", "irops.remediation.settings_file": {"path": CONFIG, "settings": SETTINGS, "aliases": ALIASES}}
 
 
-def set_file(sim, node: str, path: str, data: bytes) -> None:
-    state = sim.state(node)
-    state["files"] = dict(state.get("files", {}), **{path: {"base64": base64.b64encode(data).decode()}})
-    sim.load_state(node, state)
-
-
-def file_bytes(sim, node: str, path: str) -> bytes | None:
-    for name, spec in sim.state(node)["files"].items():
-        if name.lower() == path.lower():
-            return base64.b64decode(spec["base64"])
-    return None
-
-
 def expected(text: str) -> str:
     return (text.replace("https://ssis-master-old:8391", SETTINGS["MasterEndpoint"])
             .replace("59358a03ae8a040fd272086cc24fade3db60a987", SETTINGS["MasterHttpsCertThumbprint"])
@@ -55,7 +42,7 @@ def expected(text: str) -> str:
 
 
 def test_check_mode_shows_the_key_level_change_and_changes_nothing(sim, playbook):
-    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
     digest = sim.digest(NODE)
     run = playbook([EDIT], NODE, "--check", "--diff")
     result = run.result(NODE)
@@ -71,12 +58,12 @@ def test_check_mode_shows_the_key_level_change_and_changes_nothing(sim, playbook
 
 
 def test_apply_converges_keeps_every_other_byte_and_a_backup_then_changes_nothing(sim, playbook):
-    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
     first = playbook([EDIT], NODE, "--diff").result(NODE)
     assert first["changed"] is True and not first.get("failed"), first
     assert first["round_trips"] == 2
-    assert file_bytes(sim, NODE, CONFIG).decode() == expected(ORIGINAL)
-    assert file_bytes(sim, NODE, first["backup_file"]) == ORIGINAL.encode()
+    assert sim.file_bytes(NODE, CONFIG).decode() == expected(ORIGINAL)
+    assert sim.file_bytes(NODE, first["backup_file"]) == ORIGINAL.encode()
     assert base64.b64decode(first["previous_content_base64"]) == ORIGINAL.encode()
     assert first["values"]["HeartbeatErrorTolerance"] == "00:15:00" and first["values"]["maxtaskcount"] == 10
     digest = sim.digest(NODE)
@@ -87,19 +74,19 @@ def test_apply_converges_keeps_every_other_byte_and_a_backup_then_changes_nothin
 
 
 def test_a_utf8_bom_file_keeps_its_bom(sim, playbook):
-    set_file(sim, NODE, CONFIG, codecs.BOM_UTF8 + ORIGINAL.encode())
+    sim.put_files(NODE, {CONFIG: codecs.BOM_UTF8 + ORIGINAL.encode()})
     result = playbook([EDIT], NODE).result(NODE)
     assert result["encoding"] == "utf-8 with BOM", result
-    assert file_bytes(sim, NODE, CONFIG) == codecs.BOM_UTF8 + expected(ORIGINAL).encode()
+    assert sim.file_bytes(NODE, CONFIG) == codecs.BOM_UTF8 + expected(ORIGINAL).encode()
 
 
 def test_add_and_remove_keys(sim, playbook):
-    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
     task = {"name": "Edit", "irops.remediation.settings_file": {
         "path": CONFIG, "settings": {"TasksRootFolder": "D:\\SSIS\\Tasks"}, "remove": ["LeaseInterval"], "aliases": ALIASES}}
     first = playbook([task], NODE).result(NODE)
     assert [(c["file_key"], c["action"]) for c in first["changes"]] == [("TasksRootFolder", "add"), ("LeaseInternval", "remove")]
-    written = file_bytes(sim, NODE, CONFIG).decode()
+    written = sim.file_bytes(NODE, CONFIG).decode()
     assert json.loads(written)["TasksRootFolder"] == "D:\\SSIS\\Tasks" and "LeaseInternval" not in written
     assert '    "TaskLogEnabled": true,\r\n    "TasksRootFolder": "D:\\\\SSIS\\\\Tasks"\r\n}' in written
     assert playbook([task], NODE).result(NODE)["changed"] is False
@@ -108,11 +95,11 @@ def test_add_and_remove_keys(sim, playbook):
 def test_an_xml_file_is_edited_in_place(sim, playbook):
     xml = ('<?xml version="1.0" encoding="utf-8"?>\r\n<configuration>\r\n  <appSettings>\r\n'
            '    <add key="MasterEndpoint" value="https://ssis-master-old:8391" />\r\n  </appSettings>\r\n</configuration>\r\n')
-    set_file(sim, NODE, CONFIG, xml.encode())
+    sim.put_files(NODE, {CONFIG: xml.encode()})
     task = {"name": "Edit", "irops.remediation.settings_file": {"path": CONFIG, "settings": {"MasterEndpoint": SETTINGS["MasterEndpoint"]}}}
     result = playbook([task], NODE).result(NODE)
     assert result["format"] == "xml" and result["changed"] is True, result
-    assert file_bytes(sim, NODE, CONFIG).decode() == xml.replace("https://ssis-master-old:8391", SETTINGS["MasterEndpoint"])
+    assert sim.file_bytes(NODE, CONFIG).decode() == xml.replace("https://ssis-master-old:8391", SETTINGS["MasterEndpoint"])
 
 
 def test_a_missing_file_is_an_error_that_names_it(sim, playbook):
@@ -130,7 +117,7 @@ def test_a_missing_file_is_an_error_that_names_it(sim, playbook):
     ({"remove": ["masterendpoint"]}, "both set and removed", "masterendpoint"),
 ])
 def test_bad_input_fails_before_any_change(sim, playbook, args, fragment, shown):
-    set_file(sim, NODE, CONFIG, ORIGINAL.encode())
+    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
     digest = sim.digest(NODE)
     task = {"name": "Bad", "irops.remediation.settings_file": dict(EDIT["irops.remediation.settings_file"], **args)}
     result = playbook([task], NODE).result(NODE)

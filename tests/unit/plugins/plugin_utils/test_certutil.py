@@ -178,6 +178,6 @@ def test_wcf_name_falls_back_to_the_subject_cn_without_san_dns_names():
 
 
 def test_verbose_store_command():
-    command = _certutil.verbose_store_command("My", MASTER)
+    command = _certutil.store_command("My", MASTER, verbose=True)
     assert command.executable == "certutil" and command.read_only
     assert [str(a) for a in command.args] == ["-v", "-store", "My", MASTER.lower()]
