@@ -154,7 +154,9 @@ def test_codepage_437_shell_encodes_output_in_cp437(sim):
     assert rc == 0 and "Verwendungsprüfung" in out.decode("cp437")
 
 
-def test_drop_connection_fault_closes_the_socket_and_changes_nothing(sim):
+def test_drop_connection_fault_closes_the_socket_but_the_script_runs_on(sim):
+    """Windows keeps a WinRS shell's process running when its client goes away: the client
+    sees a dropped connection, the node finishes the script (here: the binding is added)."""
     handle = sim({"master01": "scaleout_master_binding_missing"})
     status, reply = control(handle, "POST", "nodes/master01/faults",
                             {"faults": [{"match": ["netsh", "http", "add", "sslcert"], "action": "drop_connection"}]})
@@ -162,17 +164,31 @@ def test_drop_connection_fault_closes_the_socket_and_changes_nothing(sim):
     before = handle.node("master01").digest()
     proto = protocol(handle, "master01")
     shell_id = proto.open_shell(codepage=65001)
-    command_id = proto.run_command(shell_id, "PowerShell", encoded_arguments(batch(ADD)))
+    command_id = proto.run_command(shell_id, "PowerShell", encoded_arguments(batch(ADD, "netsh http show sslcert")))
     with pytest.raises(requests.exceptions.ConnectionError):
         proto.get_command_output(shell_id, command_id)
-    assert handle.node("master01").digest() == before
-    assert handle.node("master01").log_snapshot()[-1]["dropped"] is True
+    assert handle.node("master01").digest() != before
+    entry = handle.node("master01").log_snapshot()[-1]
+    assert entry["dropped"] is True
+    assert [n["argv"][:4] for n in entry["native"]] == [["netsh", "http", "add", "sslcert"],
+                                                          ["netsh", "http", "show", "sslcert"]]
 
     retry = protocol(handle, "master01")
     shell_id = retry.open_shell(codepage=65001)
-    out, _err, rc = run_script(retry, shell_id, batch(ADD))
+    out, _err, rc = run_script(retry, shell_id, batch("netsh http show sslcert"))
     assert rc == 0 and parse_batch(out.split("\r\n")[:-1])[0]["rc"] == 0
-    assert handle.node("master01").digest() != before
+
+
+def test_a_command_line_over_8191_characters_does_not_run(sim):
+    handle = sim({"master01": "scaleout_master_binding_missing"})
+    before = handle.node("master01").digest()
+    proto = protocol(handle, "master01")
+    shell_id = proto.open_shell(codepage=65001)
+    script = batch(ADD) + "\n" + "'" + "x" * 3000 + "'"
+    out, err, rc = run_script(proto, shell_id, script)
+    assert (out, err, rc) == ("", "The command line is too long.\r\n", 1)
+    assert handle.node("master01").digest() == before
+    assert handle.node("master01").log_snapshot()[-1]["command_line_length"] > 8191
 
 
 def test_control_api(sim, allow_refusals):

@@ -489,15 +489,22 @@ def select_items(bound: dict, items: list) -> list:
 # --------------------------------------------------------------------------- .NET
 STATIC_TYPES = {"convert": "Convert", "system.convert": "Convert", "io.file": "IO.File", "system.io.file": "IO.File",
                 "environment": "Environment", "system.environment": "Environment", "console": "Console",
-                "system.console": "Console", "net.dns": "Net.Dns", "system.net.dns": "Net.Dns"}
+                "system.console": "Console", "net.dns": "Net.Dns", "system.net.dns": "Net.Dns",
+                "scriptblock": "ScriptBlock", "system.management.automation.scriptblock": "ScriptBlock",
+                "text.encoding": "Text.Encoding", "system.text.encoding": "Text.Encoding"}
 STATIC_METHODS = {("Convert", "tobase64string"): 1, ("Convert", "frombase64string"): 1,
                   ("IO.File", "readallbytes"): 1, ("IO.File", "writeallbytes"): 2, ("IO.File", "exists"): 1,
                   ("Environment", "expandenvironmentvariables"): 1, ("Console", "in.readline"): 0,
-                  ("Net.Dns", "gethostaddresses"): 1}
+                  ("Net.Dns", "gethostaddresses"): 1, ("ScriptBlock", "create"): 1,
+                  ("Text.Encoding", "utf8.getstring"): 1}
 
 
 class Secret(str):
     """A string read from standard input: passed to programs, never written to the node log."""
+
+
+class ScriptBlockText(str):
+    """What ``[ScriptBlock]::Create(text)`` returns: the text, parsed when it is invoked."""
 
 
 def _method_error(method: str, count: int, message: str) -> TerminatingError:
@@ -521,8 +528,16 @@ def call_static(type_name: str, method: str, args: list, host) -> object:
     display = {"tobase64string": "ToBase64String", "frombase64string": "FromBase64String",
                "readallbytes": "ReadAllBytes", "writeallbytes": "WriteAllBytes", "exists": "Exists",
                "expandenvironmentvariables": "ExpandEnvironmentVariables", "in.readline": "ReadLine",
-               "gethostaddresses": "GetHostAddresses"}[method.lower()]
+               "gethostaddresses": "GetHostAddresses", "create": "Create", "utf8.getstring": "GetString"}[method.lower()]
     count = len(args)
+    if key == ("ScriptBlock", "create"):
+        if args[0] is None:
+            raise _method_error(display, count, MESSAGES["null_argument"].format(name="script"))
+        return ScriptBlockText(str(args[0]))
+    if key == ("Text.Encoding", "utf8.getstring"):
+        if not isinstance(args[0], (bytes, bytearray)):
+            raise CmdletRefused("[Text.Encoding]::UTF8.GetString is emulated on byte arrays only")
+        return bytes(args[0]).decode("utf-8", "replace")  # invalid sequences become U+FFFD, as in .NET
     if key == ("Convert", "tobase64string"):
         if not isinstance(args[0], (bytes, bytearray)):
             raise CmdletRefused("[Convert]::ToBase64String is emulated on byte arrays only")

@@ -8,25 +8,30 @@ else loudly.  Nothing here knows about the collection: only generic PowerShell.
 Grammar (keywords, cmdlet and parameter names case-insensitive)::
 
     script     := { separator } { statement { separator } }      separator: newline ; # comment
-    statement  := assignment | if | try | exit | pipeline
+    statement  := assignment | if | while | try | exit | invoke | pipeline
     assignment := ( $ErrorActionPreference | $LASTEXITCODE ) = expression
-                | $name = [Console]::In.ReadLine()
+                | $name = expression | $name = command { | stage }
     if         := if ( condition ) block { elseif ( condition ) block } [ else block ]
-    try        := try block catch block
+    while      := while ( condition ) block
+    try        := try block [ catch block ] [ finally block ]     (at least one of them)
+    invoke     := ( . | & ) ( [ScriptBlock]::Create( expression ) )
     exit       := exit [ expression ]
     pipeline   := expression | call [2>&1] { | stage } | command { | stage }
     stage      := ForEach-Object block | Sort-Object ... | Select-Object ...
     block      := { statements }
     condition  := expression | Get-Variable NAME [-ErrorAction SilentlyContinue|Ignore]
-    expression := unary { + unary } [ -is [System.Management.Automation.ErrorRecord] ]
+    expression := comparison { ( -and | -or ) comparison }
+    comparison := additive { ( -eq | -ne | -lt | -le | -gt | -ge ) additive
+                           | -is [System.Management.Automation.ErrorRecord] }
+    additive   := unary { + unary }
     unary      := -not unary | ! unary | 'single' | "double" | integer | -integer | call
                 | $LASTEXITCODE | $_ | $PSItem | $? | $ErrorActionPreference | $true | $false | $null
-                | $name (assigned from stdin)
+                | $name (assigned earlier)
     call       := [Type]::Method( expression {, expression} )   (the whitelist in cmdlets.py)
     command    := NAME { argument | $name | -Parameter | 2>&1 }
 
 Cmdlets: ``Remove-Item '<path>' -Force [-Recurse]`` (Ansible's temp-directory cleanup),
-``Set-StrictMode -Version <v>`` / ``-Off``, ``Get-Variable NAME -ErrorAction
+``Set-StrictMode -Version <v>`` / ``-Off``, ``Start-Sleep [-Seconds] N`` (the simulated clock), ``Get-Variable NAME -ErrorAction
 SilentlyContinue`` (only as an if condition), ``ForEach-Object { ... }`` (only after ``|``)
 and the cmdlets of ``winsim/cmdlets.py`` (Test-Path, Get-ChildItem, Get-Content, Copy-Item,
 Move-Item, Test-NetConnection, Sort-Object, Select-Object).  Any other command name is an
@@ -80,10 +85,13 @@ NEWLINES = "\r\n"
 BACKTICK_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 OTHER_KEYWORDS = {
     "begin", "break", "class", "configuration", "continue", "data", "define", "do",
-    "dynamicparam", "end", "enum", "filter", "finally", "for", "foreach", "from", "function",
+    "dynamicparam", "end", "enum", "filter", "for", "foreach", "from", "function",
     "hidden", "in", "inlinescript", "parallel", "param", "process", "return", "sequence",
-    "switch", "throw", "trap", "until", "using", "var", "while", "workflow",
+    "switch", "throw", "trap", "until", "using", "var", "workflow",
 }
+COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+# a loop that runs this often is a script bug on the simulator's side of the test: refuse it
+MAX_LOOP_ITERATIONS = 10_000
 READABLE_VARIABLES = {"lastexitcode", "_", "psitem", "?", "erroractionpreference", "true", "false", "null"}
 ASSIGNABLE_VARIABLES = {"lastexitcode", "erroractionpreference"}
 ERROR_RECORD_TYPES = {"system.management.automation.errorrecord", "management.automation.errorrecord"}
@@ -165,6 +173,24 @@ class IsType:
 
 
 @dataclass
+class Compare:
+    """``-eq -ne -lt -le -gt -ge`` (PowerShell's default, case-insensitive forms)."""
+
+    operator: str
+    left: object
+    right: object
+
+
+@dataclass
+class Logical:
+    """``-and`` / ``-or`` (short-circuit, one precedence level, left to right)."""
+
+    operator: str
+    left: object
+    right: object
+
+
+@dataclass
 class Word:
     """An argument in argument mode."""
 
@@ -206,6 +232,7 @@ class Statement:
 class Assignment(Statement):
     variable: str = ""
     expression: object = None
+    commands: list = field(default_factory=list)  # ``$x = Command ... | Stage``: the pipeline's output
 
 
 @dataclass
@@ -222,7 +249,22 @@ class If(Statement):
 @dataclass
 class Try(Statement):
     body: list = field(default_factory=list)
-    handler: list = field(default_factory=list)  # the catch block (untyped catch only)
+    handler: list | None = None  # the catch block (untyped catch only)
+    final: list | None = None  # the finally block
+
+
+@dataclass
+class While(Statement):
+    condition: object = None
+    body: list = field(default_factory=list)
+
+
+@dataclass
+class Invoke(Statement):
+    """``. ([ScriptBlock]::Create(text))`` (dot-sourced: same scope) or ``& (...)`` (child scope)."""
+
+    operator: str = "."
+    expression: object = None
 
 
 @dataclass
@@ -236,14 +278,16 @@ class Pipeline(Statement):
 class Parser:
     """Recursive-descent parser over the script text, switching expression/argument mode."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, known_variables: set | None = None) -> None:
         self.s = text
         self.n = len(text)
         self.i = 0
         self.stmt_start = 0
         self.block_depth = 0
         self.call_depth = 0
-        self.user_vars: set[str] = set()  # variables assigned from [Console]::In.ReadLine()
+        # user variables assigned earlier in the text (or, for a script block created at run
+        # time, already set in the running script): reading any other one is refused
+        self.user_vars: set[str] = set(known_variables or ())
 
     # ---- helpers
     def peek(self, offset: int = 0) -> str:
@@ -351,10 +395,12 @@ class Parser:
                 if self.peek() == "=" and self.peek(1) != "=":
                     self.i += 1
                     self.skip_ws()
-                    expression = self.parse_expression()
-                    if not (isinstance(expression, StaticCall) and expression.method == "In.ReadLine"):
-                        self.refuse(f"assignment to ${name} is not supported (only $<name> = [Console]::In.ReadLine())")
                     self.user_vars.add(name.lower())
+                    c = self.peek()
+                    if c and (c.isalpha() or c == "_"):  # $x = Command ... : the command's output
+                        commands = self.parse_pipeline_commands()
+                        return Assignment(self.text(start), line, column, variable=name.lower(), commands=commands)
+                    expression = self.parse_expression()
                     return Assignment(self.text(start), line, column, variable=name.lower(), expression=expression)
                 self.i = save
             variable = self.parse_variable()
@@ -370,6 +416,8 @@ class Parser:
             return self.parse_expression_statement(start, line, column)
         if c == "[":
             return self.parse_expression_statement(start, line, column)
+        if c in ".&" and (is_whitespace(self.peek(1)) or self.peek(1) == "("):
+            return self.parse_invoke(start, line, column)
         if c in SINGLE_QUOTES or c in DOUBLE_QUOTES or c.isdigit() or c == "!" or (
                 c in DASHES and (self.peek(1).isdigit() or self.peek(1).isalpha())):
             return self.parse_expression_statement(start, line, column)
@@ -382,10 +430,12 @@ class Parser:
                 return self.parse_exit(start, line, column)
             if word == "try" and (follow == "" or is_whitespace(follow) or follow in NEWLINES + "{"):
                 return self.parse_try(start, line, column)
+            if word == "while" and (follow == "" or is_whitespace(follow) or follow == "("):
+                return self.parse_while(start, line, column)
             if word in ("else", "elseif"):
                 self.refuse(f"'{word}' without a preceding if")
-            if word == "catch":
-                self.refuse("'catch' without a preceding try")
+            if word in ("catch", "finally"):
+                self.refuse(f"'{word}' without a preceding try")
             if word in OTHER_KEYWORDS and (follow == "" or not (follow.isalnum() or follow in "_-.")):
                 self.refuse(f"the '{word}' keyword is not supported")
             commands = self.parse_pipeline_commands()
@@ -453,20 +503,59 @@ class Parser:
         self.i += 3
         self.skip_ws_newlines()
         body = self.parse_block()
-        self.skip_ws_newlines()
-        if self.peek_word().lower() != "catch":
-            self.refuse("try is supported only with one untyped catch block (no finally)")
-        self.i += 5
-        self.skip_ws_newlines()
-        if self.peek() == "[":
-            self.refuse("typed catch blocks are not supported")
-        handler = self.parse_block()
+        handler = final = None
         save = self.i
         self.skip_ws_newlines()
+        if self.peek_word().lower() == "catch":
+            self.i += 5
+            self.skip_ws_newlines()
+            if self.peek() == "[":
+                self.refuse("typed catch blocks are not supported")
+            handler = self.parse_block()
+            save = self.i
+            self.skip_ws_newlines()
+        if self.peek_word().lower() == "finally":
+            self.i += 7
+            self.skip_ws_newlines()
+            final = self.parse_block()
+            save = self.i
+            self.skip_ws_newlines()
         if self.peek_word().lower() in ("catch", "finally"):
-            self.refuse("try is supported only with one untyped catch block (no finally)")
+            self.refuse("try is supported with one untyped catch block and/or one finally block, in that order")
         self.i = save
-        return Try(self.text(start), line, column, body=body, handler=handler)
+        if handler is None and final is None:
+            self.refuse("try needs a catch or a finally block")
+        return Try(self.text(start), line, column, body=body, handler=handler, final=final)
+
+    def parse_while(self, start: int, line: int, column: int) -> While:
+        self.i += 5
+        self.skip_ws_newlines()
+        if self.peek() != "(":
+            self.refuse("expected '(' after while")
+        self.i += 1
+        self.skip_ws_newlines()
+        condition = self.parse_condition()
+        self.skip_ws_newlines()
+        if self.peek() != ")":
+            self.refuse("expected ')' after the while condition")
+        self.i += 1
+        self.skip_ws_newlines()
+        return While(self.text(start), line, column, condition=condition, body=self.parse_block())
+
+    def parse_invoke(self, start: int, line: int, column: int) -> Invoke:
+        operator = self.peek()
+        self.i += 1
+        self.skip_ws()
+        if self.peek() != "(":
+            self.refuse(f"'{operator}' is supported only before ([ScriptBlock]::Create(...))")
+        self.i += 1
+        self.skip_ws()
+        expression = self.parse_expression()
+        self.skip_ws()
+        if self.peek() != ")" or not (isinstance(expression, StaticCall) and expression.type_name == "ScriptBlock"):
+            self.refuse(f"'{operator}' is supported only before ([ScriptBlock]::Create(...))")
+        self.i += 1
+        return Invoke(self.text(start), line, column, operator=operator, expression=expression)
 
     def parse_clause(self) -> tuple:
         self.skip_ws_newlines()
@@ -509,7 +598,35 @@ class Parser:
         return Exit(self.text(start), line, column, expression=expression)
 
     # ---- expressions
+    # PowerShell's precedence, lowest first: -and -or; comparisons and -is; +; unary.
     def parse_expression(self):
+        left = self.parse_comparison()
+        while True:
+            self.skip_ws()
+            operator = self.peek_operator()
+            if operator not in ("and", "or"):
+                return left
+            self.read_operator()
+            self.skip_ws_newlines()
+            left = Logical(operator, left, self.parse_comparison())
+
+    def parse_comparison(self):
+        left = self.parse_additive()
+        while True:
+            self.skip_ws()
+            operator = self.peek_operator()
+            if operator in COMPARISONS:
+                self.read_operator()
+                self.skip_ws_newlines()
+                left = Compare(operator, left, self.parse_additive())
+            elif operator == "is":
+                self.read_operator()
+                self.skip_ws()
+                left = IsType(left, self.parse_type_literal())
+            else:
+                return left
+
+    def parse_additive(self):
         left = self.parse_unary()
         while True:
             self.skip_ws()
@@ -521,17 +638,26 @@ class Parser:
                 self.skip_ws_newlines()
                 left = Add(left, self.parse_unary())
             elif c in DASHES and self.peek(1).isalpha():
-                operator = self.read_operator()
-                if operator != "is":
-                    self.refuse(f"operator -{operator} is not supported")
-                self.skip_ws()
-                left = IsType(left, self.parse_type_literal())
+                operator = self.peek_operator()
+                if operator in COMPARISONS or operator in ("is", "and", "or"):
+                    return left
+                self.read_operator()
+                self.refuse(f"operator -{operator} is not supported")
             elif c == "," and self.call_depth > 0:
                 return left
             elif c and c in "-*/%=<>.[,&":
                 self.refuse(f"operator or token {c!r} is not supported in an expression")
             else:
                 return left
+
+    def peek_operator(self) -> str:
+        """The name of a ``-operator`` at the current position (lower case), or ''."""
+        if not (self.peek() and self.peek() in DASHES and self.peek(1).isalpha()):
+            return ""
+        j = self.i + 1
+        while j < self.n and self.s[j].isalpha():
+            j += 1
+        return self.s[self.i + 1:j].lower()
 
     def read_operator(self) -> str:
         j = self.i + 1
@@ -657,7 +783,7 @@ class Parser:
         self.i += 1
         if len(args) != STATIC_METHODS[(type_name, method.lower())]:
             self.refuse(f"[{type_text}]::{method} takes {STATIC_METHODS[(type_name, method.lower())]} argument(s)")
-        canonical = "In.ReadLine" if method.lower() == "in.readline" else method
+        canonical = {"in.readline": "In.ReadLine", "utf8.getstring": "UTF8.GetString"}.get(method.lower(), method)
         return StaticCall(type_name, canonical, args)
 
     def parse_type_literal(self) -> str:
@@ -972,12 +1098,30 @@ class Interpreter:
     def exec_statement(self, statement: Statement, sink: list | None) -> None:
         try:
             if isinstance(statement, Assignment):
+                if statement.commands:
+                    collected: list = []
+                    self.run_pipeline(Pipeline(statement.text, statement.line, statement.column,
+                                               commands=statement.commands), collected)
+                    ok = self.success
+                    # PowerShell assigns nothing as $null, one object as itself, several as an array
+                    value = None if not collected else collected[0] if len(collected) == 1 else collected
+                    self.assign(statement.variable, value)
+                    self.success = ok
+                    return
                 try:
                     value = self.evaluate(statement.expression)
                 except cmdlets.TerminatingError as exc:
                     raise StatementError(str(exc)) from None
                 self.assign(statement.variable, value)
                 self.success = True
+            elif isinstance(statement, While):
+                for _unused in range(MAX_LOOP_ITERATIONS):
+                    if not is_true(self.evaluate_condition(statement.condition, statement)):
+                        return
+                    self.exec_block(statement.body, sink)
+                self.refuse(statement, f"the loop ran {MAX_LOOP_ITERATIONS} times without ending")
+            elif isinstance(statement, Invoke):
+                self.run_invoke(statement, sink)
             elif isinstance(statement, Exit):
                 value = None if statement.expression is None else self.evaluate(statement.expression)
                 raise ExitScript(to_exit_code(value))
@@ -1017,6 +1161,22 @@ class Interpreter:
         raise StatementRefused(self.host.refuse(statement.text, reason))
 
     def run_try(self, statement: Try, sink: list | None) -> None:
+        if statement.final is None:
+            self.run_try_catch(statement, sink)
+            return
+        # finally runs however the try block ends - normally, by an error, by exit - but not
+        # when the process is killed (Aborted from the host propagates past it, as on Windows)
+        try:
+            self.run_try_catch(statement, sink)
+        except (ExitScript, TerminatingError, Caught, StatementError):
+            self.exec_block(statement.final, sink)
+            raise
+        self.exec_block(statement.final, sink)
+
+    def run_try_catch(self, statement: Try, sink: list | None) -> None:
+        if statement.handler is None:
+            self.exec_block(statement.body, sink)
+            return
         self.try_depth += 1
         try:
             self.exec_block(statement.body, sink)
@@ -1034,6 +1194,26 @@ class Interpreter:
             self.exec_block(statement.handler, sink)
         finally:
             self.items = saved
+
+    def run_invoke(self, statement: Invoke, sink: list | None) -> None:
+        try:
+            block = self.evaluate(statement.expression)
+        except cmdlets.TerminatingError as exc:
+            raise StatementError(str(exc)) from None
+        if not isinstance(block, cmdlets.ScriptBlockText):
+            self.refuse(statement, f"'{statement.operator}' of something other than a script block")
+        try:
+            statements = Parser(str(block), known_variables=set(self.variables)).parse_script()
+        except ScriptRefused as exc:
+            raise StatementRefused(self.host.refuse(exc.statement, exc.reason)) from None
+        if statement.operator == ".":
+            self.exec_block(statements, sink)
+            return
+        saved = dict(self.variables)  # '&' runs the block in a child scope
+        try:
+            self.exec_block(statements, sink)
+        finally:
+            self.variables = saved
 
     def run_pipeline(self, statement: Pipeline, sink: list | None) -> None:
         if statement.expression is not None:
@@ -1131,6 +1311,9 @@ class Interpreter:
             return True
         if name == "set-strictmode":
             self.set_strict_mode(command, statement)
+            return True
+        if name == "start-sleep":
+            self.start_sleep(command, statement)
             return True
         if name in ("foreach-object", "get-variable"):
             self.refuse(statement, f"{command.name} is only supported "
@@ -1260,6 +1443,27 @@ class Interpreter:
                 raise StatementError(MESSAGES["path_not_found"].format(cmdlet="Remove-Item", path=raw)) from None
             raise StatementError(MESSAGES["non_interactive"].format(cmdlet="Remove-Item")) from None
 
+    def start_sleep(self, command: Command, statement: Statement) -> None:
+        """``Start-Sleep [-Seconds] N`` / ``-Milliseconds N``: the node's simulated clock moves on
+        (services finish pending states), no real time passes."""
+        words = [a for a in command.args if isinstance(a, Word)]
+        if len(words) != len(command.args) or len(words) not in (1, 2):
+            self.refuse(statement, "Start-Sleep is supported as: Start-Sleep [-Seconds] N | -Milliseconds N")
+        unit = 1.0
+        if len(words) == 2:
+            name = words[0].value.lower() if words[0].parameter else ""
+            if name not in ("-seconds", "-s", "-milliseconds", "-m"):
+                self.refuse(statement, "Start-Sleep is supported as: Start-Sleep [-Seconds] N | -Milliseconds N")
+            unit = 0.001 if name.startswith("-m") else 1.0
+        try:
+            amount = float(words[-1].value)
+        except ValueError:
+            self.refuse(statement, f"Start-Sleep needs a number, not {words[-1].value!r}")
+        if not 0 <= amount * unit <= 3600:
+            self.refuse(statement, "Start-Sleep longer than an hour is not emulated")
+        self.host.state.advance(amount * unit)
+        self.host.log_cmdlet("Start-Sleep", [f"{amount * unit:g}s"], True)
+
     def set_strict_mode(self, command: Command, statement: Statement) -> None:
         words = [a.value.lower() if isinstance(a, Word) else None for a in command.args]
         if words == ["-off"]:
@@ -1331,6 +1535,13 @@ class Interpreter:
             return ps_add(self.evaluate(node.left), self.evaluate(node.right))
         if isinstance(node, IsType):
             return isinstance(self.evaluate(node.operand), ErrorRecord)
+        if isinstance(node, Logical):
+            left = is_true(self.evaluate(node.left))
+            if node.operator == "and":
+                return left and is_true(self.evaluate(node.right))
+            return left or is_true(self.evaluate(node.right))
+        if isinstance(node, Compare):
+            return ps_compare(node.operator, self.evaluate(node.left), self.evaluate(node.right))
         if isinstance(node, StaticCall):
             args = [self.evaluate(a) for a in node.args]
             logged = ["***" if isinstance(a, cmdlets.Secret) else
@@ -1444,6 +1655,34 @@ def ps_add(left: object, right: object) -> object:
     if isinstance(left, ErrorRecord):
         raise StatementError(MESSAGES["no_op_addition"].format(type="System.Management.Automation.ErrorRecord"))
     raise StatementError(MESSAGES["no_op_addition"].format(type=type(left).__name__))
+
+
+def ps_compare(operator: str, left: object, right: object) -> bool:
+    """PowerShell's scalar comparison: the left operand's type decides, strings compare
+    case-insensitively; ``$null -eq x`` is true only for $null."""
+    if isinstance(left, (list, tuple)):
+        raise StatementError("comparing an array (a filter in PowerShell) is not emulated")
+    if left is None or right is None:
+        if operator in ("eq", "ne"):
+            return (left is None and right is None) == (operator == "eq")
+        left = "" if left is None else left
+        right = "" if right is None else right
+    if isinstance(left, bool):
+        right = is_true(right)
+    elif isinstance(left, int):
+        if isinstance(right, bool):
+            right = int(right)
+        elif not isinstance(right, int):
+            try:
+                right = int(to_ps_string(right).strip())
+            except ValueError:
+                if operator in ("eq", "ne"):
+                    return operator == "ne"
+                raise StatementError(MESSAGES["convert_int"].format(value=to_ps_string(right))) from None
+    else:
+        left, right = to_ps_string(left).casefold(), to_ps_string(right).casefold()
+    return {"eq": left == right, "ne": left != right, "lt": left < right, "le": left <= right,
+            "gt": left > right, "ge": left >= right}[operator]
 
 
 def to_exit_code(value: object) -> int:

@@ -10,8 +10,16 @@ on stdin and the node.  This module:
    the PowerShell subset in ``powershell.py``;
 3. applies injected faults to native commands and records every native command, its
    argv and exit code, and every refusal in the node's log;
-4. runs against a copy of the node state and commits it only when the command
-   completes, so a dropped connection leaves no trace.
+4. runs against a copy of the node state and commits it when the script ends, also when
+   the client's connection dropped meanwhile (Windows keeps a WinRS shell's process running
+   when its client goes away; the output is lost); only a process killed on the client's
+   request (Signal or Delete shell during a hang) stops the script where it was.
+5. refuses a command line longer than cmd.exe's 8191 characters as Windows does: WinRS starts
+   the command through cmd.exe, which prints ``The command line is too long.`` on stderr and
+   exits 1 without running anything (transcript in hashicorp/vagrant#3816; the figure 8191 in
+   Microsoft's "Command prompt line string limitation" and Raymond Chen's "What is the command
+   line length limit?"; WinRb/WinRM#41 measured about 3,040 characters of script, which is
+   8191 once encoded with -EncodedCommand).
 
 The outcome's stdout/stderr are lists of lines; the caller joins them with CRLF.
 """
@@ -30,10 +38,8 @@ POWERSHELL_NAMES = ("powershell", "powershell.exe")
 SWITCH_OPTIONS = ("-noprofile", "-noninteractive")
 EXECUTION_POLICIES = ("unrestricted", "bypass", "remotesigned", "allsigned", "restricted", "default", "undefined")
 LOGGED_COMMAND_LINE = 160
-
-
-class DropConnection(Exception):
-    """A drop_connection fault fired: the HTTP connection is closed without a reply."""
+COMMAND_LINE_LIMIT = 8191  # characters, cmd.exe's limit (see the module docstring)
+TOO_LONG = "The command line is too long."
 
 
 class Aborted(Exception):
@@ -72,6 +78,7 @@ class NodeHost:
         if self._stdin_lines and self._stdin_lines[-1] == "":
             self._stdin_lines.pop()
         self._cancel = cancel  # threading.Event set when the client aborts the command
+        self.dropped = False  # a drop_connection fault fired: the client will not see the output
 
     @property
     def state(self) -> NodeState:
@@ -96,7 +103,8 @@ class NodeHost:
             self._hang(fired.seconds)
             return None
         if fired.action == "drop_connection":
-            raise DropConnection()
+            self.drop_connection()
+            return None
         return fired
 
     def log_cmdlet(self, name: str, argv: list[str], ok: bool) -> None:
@@ -131,10 +139,12 @@ class NodeHost:
             record["fault"] = "hang"
             self._hang(fired.seconds)
             fired = None
+        if fired is not None and fired.action == "drop_connection":
+            record["fault"] = fired.action
+            self.drop_connection()
+            fired = None
         if fired is not None:
             record["fault"] = fired.action
-            if fired.action == "drop_connection":
-                raise DropConnection()
             result = ToolResult(exit_code=fired.exit_code).out(fired.stdout).err(fired.stderr)
         else:
             try:
@@ -144,6 +154,11 @@ class NodeHost:
                 raise powershell.StatementRefused(self.refuse(statement, exc.reason)) from None
         record["exit_code"] = result.exit_code
         return powershell.NativeOutcome(result.exit_code, list(result.events))
+
+    def drop_connection(self) -> None:
+        """The client's connection is lost from here on: the script runs on to its end on the
+        node, and the client never sees its output (the server closes the connection)."""
+        self.dropped = True
 
     def _hang(self, seconds: float) -> None:
         """Block this command for ``seconds`` without holding the node lock; Aborted if the client gives up."""
@@ -204,6 +219,13 @@ def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: st
         state.advance(SECONDS_PER_COMMAND)
         host = NodeHost(node, state, entry, stdin, cancel)
         try:
+            command_line = f"{command or ''} {arguments or ''}".strip()
+            if len(command_line) > COMMAND_LINE_LIMIT:
+                entry["command_line_length"] = len(command_line)
+                node.state = state
+                entry["exit_code"] = 1
+                node.add_log(entry)
+                return ProcessOutcome([], [TOO_LONG], 1)
             try:
                 script = decode_command_line(command, arguments)
             except CommandLineRefused as exc:
@@ -219,10 +241,6 @@ def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: st
                     entry["script"] = script
                     result = powershell.run_script(script, host)
                 outcome = ProcessOutcome(result.stdout, result.stderr, result.exit_code)
-        except DropConnection:
-            entry["dropped"] = True
-            node.add_log(entry)
-            return ProcessOutcome([], [], -1, dropped=True)
         except Aborted:
             entry["aborted"] = True
             node.state = state
@@ -230,5 +248,8 @@ def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: st
             return ProcessOutcome([], [], -1, dropped=True)
         node.state = state
         entry["exit_code"] = outcome.exit_code
+        if host.dropped:
+            entry["dropped"] = True
+            outcome.dropped = True
         node.add_log(entry)
         return outcome
