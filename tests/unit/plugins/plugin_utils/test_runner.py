@@ -19,7 +19,7 @@ def test_script_shape():
                           "netsh http show sslcert 2>&1 | ForEach-Object { if ($_ -is "
                           "[System.Management.Automation.ErrorRecord]) { 'E ' + $_ } else { 'O ' + $_ } }"]
     assert lines[4] == "'##irops end 1 ' + $LASTEXITCODE"
-    assert lines[-1] == "exit 0" and len(lines) == 10
+    assert lines[-2:] == ["'##irops complete'", "exit 0"] and len(lines) == 11
     # Ansible's WinRM shell strips lines and drops blank ones: the script must survive that.
     assert all(line == line.strip() and line for line in lines)
 
@@ -113,3 +113,49 @@ def test_expressions_are_caught_and_quote_their_values():
                          " | ForEach-Object { 'O ' + $_ } } catch { 'E ' + $_; $LASTEXITCODE = 1 }")
     results, _stray = parse_script_output([read], "##irops begin 1\nE Could not find file\n##irops end 1 1\n")
     assert results[0].rc == 1
+
+
+def test_the_script_travels_on_stdin_behind_a_constant_short_command_line():
+    import base64
+
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
+    from ansible_collections.irops.remediation.plugins.plugin_utils._runner import (
+        BOOTSTRAP, COMMAND_LINE_LIMIT, transport,
+    )
+
+    big = [Command("reg", ("query", "HKLM\\SOFTWARE\\" + "x" * 200 + str(i))) for i in range(100)]
+    config = Command("sc.exe", ("config", "svc", "password=", Secret("p w")), read_only=False)
+    script, secrets = build_script(big + [config])
+    line, stdin = transport(script, secrets)
+    assert line == BOOTSTRAP and len(script) > COMMAND_LINE_LIMIT
+    first, rest = stdin.split(b"\n", 1)
+    assert base64.b64decode(first).decode("utf-8") == script
+    assert rest == b"p w\n" and b"p w" not in first
+
+
+def test_a_change_guards_each_step_and_undoes_in_finally():
+    from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Change, Condition
+
+    test = Condition("[IO.File]::Exists({0})", ("C:\\a b.txt",))
+    step = Command("netsh", ("advfirewall", "firewall", "set", "rule", "name=x", "new", "localport=1"), read_only=False)
+    undo = Command("netsh", ("advfirewall", "firewall", "add", "rule", "name=x"), read_only=False)
+    script, _stdin = build_script(Change((test, step), undo=(undo,), verify=(SHOW,)))
+    lines = script.splitlines()
+    assert "try {" in lines and "} finally {" in lines
+    # the second step runs only if the first succeeded; the undo only if the steps did not all succeed
+    assert lines[lines.index("'##irops begin 2'") - 1] == "if ($irops_ok) {"
+    assert lines[lines.index("'##irops begin 3'") - 1] == "if (-not $irops_done) {"
+    assert "$irops_test = [IO.File]::Exists('C:\\a b.txt')" in script
+    # the verifying read comes after the finally block
+    assert lines.index("'##irops begin 4'") > lines.index("} finally {")
+
+
+def test_a_change_outcome_names_steps_that_did_not_run():
+    from ansible_collections.irops.remediation.plugins.plugin_utils._runner import parse_markers
+
+    commands = [SHOW, DELETE, SHOW]
+    found, _stray, complete = parse_markers(commands, "##irops begin 1\nO x\n##irops end 1 1\n##irops begin 3\n"
+                                                      "##irops end 3 0\n##irops complete\n")
+    assert sorted(found) == [1, 3] and complete
+    _found, _stray, complete = parse_markers(commands, "##irops begin 1\n##irops end 1 0\n")
+    assert not complete
