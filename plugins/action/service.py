@@ -17,10 +17,14 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _sc
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Change, Retry
 
 _SETTLED = {"START_PENDING": "RUNNING", "CONTINUE_PENDING": "RUNNING", "STOP_PENDING": "STOPPED",
             "PAUSE_PENDING": "PAUSED"}
 _ALREADY = {"start": 1056, "stop": 1062}
+# ERROR_SERVICE_CANNOT_ACCEPT_CTRL: what a start returns while the service is still stopping
+# (the simulator's rule; assumed, see tests/simulator/README.md)
+_STILL_STOPPING = 1061
 
 
 class ActionModule(NodeAction):
@@ -85,11 +89,8 @@ class ActionModule(NodeAction):
         commands = [plan.config_command] if plan.config_command else []
         actions = list(plan.actions)
         changed = False
-        if actions[:1] == ["stop"] and len(actions) == 2:  # restart: stop and wait, then start
-            results = runner.run(commands + [_sc.stop_command(name), _sc.query_command(name)])
-            changed = _check_changes(results[:-1], changed)
-            status = waiter.wait(_parse_status(results[-1], name), "STOPPED")
-            commands, actions = [], ["start"]
+        if actions[:1] == ["stop"] and len(actions) == 2:
+            return self._restart(runner, plan, commands, waiter)
         control = {"start": _sc.start_command, "stop": _sc.stop_command}
         batch = commands + [control[action](name) for action in actions] + [_sc.qc_command(name), _sc.query_command(name)]
         results = runner.run(batch)
@@ -102,6 +103,43 @@ class ActionModule(NodeAction):
             raise RemediationError(f"service {name}: after the change it is {_describe(_view(config.start_mode, config.account, status.state))}, "
                                    f"not {_describe(_view(plan.start_mode, plan.account_shown, plan.final_state or status.state))}",
                                    result={"after": _view(config.start_mode, config.account, status.state), "changed": True})
+        return config, status
+
+
+    @staticmethod
+    def _restart(runner, plan, commands, waiter):
+        """Stop, wait on the node until the service accepts a start, start - one script. If a
+        step fails, the service is started again in the script's finally block: a failed or
+        dropped round trip never leaves a service that was running stopped."""
+        name = plan.name
+        start = Retry(_sc.start_command(name), _STILL_STOPPING, max(1, int(waiter.remaining())))
+        change = Change(steps=(*commands, _sc.stop_command(name), start), undo=(start,),
+                        verify=(_sc.qc_command(name), _sc.query_command(name)))
+        outcome = runner.run_change(change)
+        config, status = _parse_config(outcome.verify, name)
+        try:
+            _check_changes([r for r in outcome.steps if r is not None], False)
+        except RemediationError as exc:
+            if outcome.undo is None:
+                undone = "no undo was needed"
+            elif all(r.ok or _sc.error_code(r.output) == _ALREADY["start"] for r in outcome.undo):
+                undone = "the service was started again by the undo"
+                if status.pending:
+                    try:
+                        status = waiter.wait(status, "RUNNING")
+                    except RemediationError:
+                        pass  # the state below says where it stands
+            else:
+                undone = f"the undo could not start it again either ({outcome.undo[-1].output.strip()[:300]})"
+            after = _view(config.start_mode, config.account, status.state)
+            raise RemediationError(f"{exc.message} The restart did not complete; {undone}; the service is now "
+                                   f"{_describe(after)}.", result={"changed": True, "after": after}) from None
+        status = waiter.wait(status, "RUNNING")
+        if not plan.satisfied_by(config, status):
+            raise RemediationError(f"service {name}: after the restart it is "
+                                   f"{_describe(_view(config.start_mode, config.account, status.state))}",
+                                   result={"after": _view(config.start_mode, config.account, status.state),
+                                           "changed": True})
         return config, status
 
 
@@ -174,6 +212,9 @@ class _Waiter:
     def __init__(self, runner, name, deadline, timeout):
         self.runner, self.name, self.deadline, self.timeout = runner, name, deadline, timeout
         self.polls = 0
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
 
     def wait(self, status, target):
         while status.state != target:

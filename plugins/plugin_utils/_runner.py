@@ -128,6 +128,35 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Retry:
+    """A command run again, ``pause`` seconds apart and at most ``attempts`` times, while it
+    exits with ``code`` (a service still stopping refuses to start): the wait happens on the
+    node, inside the script, so no status read between two round trips can break it."""
+
+    command: Command
+    code: int
+    attempts: int
+    pause: int = 1
+    read_only = False
+    is_cmdlet = False
+
+    @property
+    def secrets(self) -> list:
+        return self.command.secrets
+
+    @property
+    def line(self) -> str:
+        return f"{self.command.line} (again while it exits {self.code}, up to {self.attempts} times)"
+
+    def statement(self, secret_names: tuple) -> list[str]:
+        _reset, run = self.command.statement(secret_names)
+        return ["$irops_try = 0", f"$LASTEXITCODE = {int(self.code)}",
+                f"while ($irops_try -lt {int(self.attempts)} -and $LASTEXITCODE -eq {int(self.code)}) {{",
+                f"if ($irops_try -gt 0) {{ Start-Sleep -Seconds {int(self.pause)} }}",
+                "$irops_try = $irops_try + 1", "$LASTEXITCODE = -1", run, "}"]
+
+
+@dataclass(frozen=True)
 class Change:
     """Steps that change the node, run in order, each only if every earlier one succeeded;
     ``undo`` runs in a ``finally`` block of the same script when a step failed or an error cut

@@ -46,6 +46,12 @@ def sc_verbs(sim, node: str) -> list[str]:
     return [argv[1].lower() for argv in sim.commands(node) if argv[0].lower() in ("sc.exe", "sc")]
 
 
+def sc_successes(sim, node: str) -> list[str]:
+    """The sc.exe verbs that succeeded (a start refused while the service is still stopping is not one)."""
+    return [native["argv"][1].lower() for entry in sim.log(node) for native in entry.get("native", [])
+            if native["argv"][0].lower() in ("sc.exe", "sc") and native.get("exit_code") == 0]
+
+
 START = task(name=WORKER, state="started", start_mode="auto")
 
 
@@ -83,9 +89,10 @@ def test_restarted_restarts_exactly_once_and_says_so(sim, playbook):
     result = playbook([task(name=WORKER, state="restarted")], NODE).result(NODE)
     assert result["changed"] is True and result["actions"] == ["stop", "start"], result
     assert "restarted once" in result["msg"] and result["after"]["state"] == "RUNNING"
-    verbs = sc_verbs(sim, NODE)
+    verbs = sc_successes(sim, NODE)
     assert verbs.count("stop") == 1 and verbs.count("start") == 1 and verbs.index("stop") < verbs.index("start")
-    assert result["round_trips"] == 3 + result["polls"]  # read; stop + query; start + qc + query; polls between
+    # read; stop, wait on the node, start, qc + query in one script; polls while it starts
+    assert result["round_trips"] == 2 + result["polls"]
 
 
 def test_restarted_on_a_stopped_service_starts_it(sim, playbook):
@@ -151,3 +158,42 @@ def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown
     result = playbook([task(**dict(START["irops.remediation.service"], **args))], NODE).result(NODE)
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
     assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+
+
+# ---------------------------------------------------------------- a restart never strands the service
+RESTART = task(name=WORKER, state="restarted")
+
+
+def test_restart_waits_on_the_node_and_a_failed_start_is_undone_in_the_same_script(sim, playbook):
+    """The start after the stop fails once: the script's finally block starts the service again,
+    and the task says so, naming the state the node is in."""
+    set_services(sim, NODE, worker(state="running", start_type="auto"))
+    sim.fault(NODE, {"match": ["sc.exe", "start"], "action": "fail", "exit_code": 1053,
+                     "stdout": "[SC] StartService FAILED 1053:\r\n\r\nThe service did not respond to the start "
+                               "or control request in a timely fashion.\r\n"})
+    run = playbook([RESTART], NODE)
+    result = run.result(NODE)
+    assert result.get("failed") and result["round_trips"] == 2 + result["polls"], run.output
+    assert "started again by the undo" in result["msg"] and "now RUNNING" in result["msg"], result["msg"]
+    assert result["after"]["state"] == "RUNNING" and service_state(sim, NODE)["state"] == "running"
+    assert sc_verbs(sim, NODE)[:4] == ["qc", "query", "stop", "start"] and sc_successes(sim, NODE).count("start") == 1
+
+
+def test_a_dropped_connection_during_a_restart_leaves_the_service_running(sim, playbook):
+    set_services(sim, NODE, worker(state="running", start_type="auto"))
+    sim.fault(NODE, {"match": ["sc.exe", "stop"], "action": "drop_connection"})
+    run = playbook([RESTART], NODE)
+    assert "UNREACHABLE" in run.output and "keeps running on the node" in run.output, run.output
+    assert service_state(sim, NODE)["state"] in ("running", "start_pending")
+    verbs = sc_verbs(sim, NODE)
+    assert verbs[verbs.index("stop"):][:2] == ["stop", "start"], verbs
+
+
+def test_a_restart_is_one_script_whatever_the_stop_takes(sim, playbook):
+    set_services(sim, NODE, worker(state="running", start_type="auto", stop_seconds=5))
+    run = playbook([RESTART], NODE)
+    result = run.result(NODE)
+    assert result["changed"] is True and not result.get("failed"), run.output
+    assert result["actions"] == ["stop", "start"] and result["round_trips"] >= 2
+    assert service_state(sim, NODE)["state"] in ("running", "start_pending")
+    assert sc_verbs(sim, NODE).count("stop") == 1
