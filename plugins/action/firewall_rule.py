@@ -3,9 +3,11 @@
 """Ensure a Windows Firewall port rule with ``netsh advfirewall firewall``.
 
 Round trips: one read (``show rule name=X``) when nothing needs to change or in check mode;
-one more for a change, which batches ``delete rule name=X`` (when rules of that name exist),
-``add rule`` and a verifying ``show rule``. If the add fails after the delete, the previous
-rules are added back in a third round trip.
+one more for a change, with a verifying ``show rule`` in the same script. One existing rule
+is changed in place with ``set rule ... new ...`` (one call: it keeps the settings this module
+does not manage, and there is no moment without the rule); no rule is one ``add``; several
+rules of that name are replaced by one (``delete`` then ``add``), and if the add fails the
+script's undo adds the previous rules back on the node, before the output comes back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _hosts
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Change
 
 
 class ActionModule(NodeAction):
@@ -51,39 +54,53 @@ class ActionModule(NodeAction):
             result["after"] = [r.result() for r in planned]
             return result
 
-        commands = [_advfirewall.delete_command(name)] if before else []
-        if want:
-            commands.append(_advfirewall.add_command(want))
-        results = runner.run(commands + [_advfirewall.show_command(name)])
-        after = _parse_show(results[-1], name)
+        change = _change(name, before, want)
+        outcome = runner.run_change(change)
+        after = _parse_show(outcome.verify[-1], name)
         result["after"] = [r.result() for r in after]
         if _satisfied(after, want):
             return result
 
-        failed = next((r for r in results[:-1] if not r.ok), results[-1])
-        restored = self._restore(runner, name, before, after)
-        fate = ("Nothing existed before, so nothing needed restoring." if not before else
-                "The previous rules were added back." if restored else
-                "The previous rules could NOT be added back; they are in 'before'.")
+        failed = outcome.failed or outcome.verify[-1]
+        if outcome.undo is None:
+            fate = ("The change did not apply, so nothing needed undoing." if failed is not None and
+                    _describe(after) == _describe(before) else "")
+        elif all(r.ok for r in outcome.undo):
+            fate = "The previous rules were added back on the node by the change's undo."
+        else:
+            fate = "The previous rules could NOT all be added back; they are in 'before'."
+        state = f"The node now has: {_describe(after)}."
         raise RemediationError(
             f"'{failed.command}' did not leave firewall rule {name!r} as wanted (exit code {failed.rc}): "
             f"{failed.output.strip()[:500] or '(no output)'} -> check the values against "
-            f"'netsh advfirewall firewall add rule help'; the connection user must be a local administrator. {fate}",
-            result=dict(result, restored=restored, changed=not restored),
+            f"'netsh advfirewall firewall add rule help'; the connection user must be a local administrator. "
+            f"{fate} {state}".strip(),
+            result=dict(result, undone=bool(outcome.undo), changed=_describe(after) != _describe(before)),
         )
 
     @staticmethod
     def _read(runner, name):
         return _parse_show(runner.run_one(_advfirewall.show_command(name)), name)
 
-    @staticmethod
-    def _restore(runner, name, before, current):
-        if not before or not all(_advfirewall.restorable(r) for r in before):
-            return False
-        commands = [_advfirewall.delete_command(name)] if current else []
-        commands += [_advfirewall.add_command(rule) for rule in before] + [_advfirewall.show_command(name)]
-        again = _parse_show(runner.run(commands)[-1], name)
-        return sorted(map(_advfirewall.Rule.display, again)) == sorted(map(_advfirewall.Rule.display, before))
+
+
+def _change(name, before, want) -> Change:
+    """The smallest change that turns ``before`` into ``want``, with a verifying read."""
+    verify = (_advfirewall.show_command(name),)
+    if want is None:
+        return Change(steps=(_advfirewall.delete_command(name),), verify=verify)
+    if not before:
+        return Change(steps=(_advfirewall.add_command(want),), verify=verify)
+    if len(before) == 1:
+        return Change(steps=(_advfirewall.set_command(name, want),), verify=verify)
+    unrestorable = [r.display() for r in before if not _advfirewall.restorable(r)]
+    if unrestorable:
+        raise RemediationError(
+            f"firewall rule {name!r}: {len(before)} rules have this name and these could not be put back exactly "
+            f"if replacing them failed: {'; '.join(unrestorable)}. Nothing was changed; delete the duplicates by "
+            "hand (netsh advfirewall firewall delete rule name=... dir=... protocol=...) and run the task again")
+    return Change(steps=(_advfirewall.delete_command(name), _advfirewall.add_command(want)),
+                  undo=tuple(_advfirewall.add_command(rule) for rule in before), verify=verify)
 
 
 def _parse_show(shown, name):

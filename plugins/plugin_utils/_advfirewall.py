@@ -183,6 +183,16 @@ def add_command(rule: Rule) -> Command:
     return Command("netsh", args, read_only=False)
 
 
+def set_command(name: str, rule: Rule) -> Command:
+    """``set rule name=X new ...``: changes every rule of that name in place, in one call, and
+    keeps what it does not name (remote addresses and ports, program, description...)."""
+    profiles = "any" if rule.profiles == PROFILES else ",".join(rule.profiles)
+    args = ("advfirewall", "firewall", "set", "rule", f"name={name}", "new", f"dir={rule.direction}",
+            f"action={rule.action}", f"protocol={rule.protocol}", f"localport={rule.localport}",
+            f"profile={profiles}", f"enable={'yes' if rule.enabled else 'no'}")
+    return Command("netsh", args, read_only=False)
+
+
 def restorable(rule: Rule) -> bool:
     """Whether ``add_command`` can put this rule back as it was (a readable port rule)."""
     return not rule.unreadable() and rule.protocol in ("TCP", "UDP")

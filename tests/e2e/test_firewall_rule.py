@@ -100,13 +100,47 @@ def test_the_rule_opens_the_port_for_another_node(sim, playbook):
     assert playbook([probe], "missing").result("missing")["reachable"] is True
 
 
-def test_a_failed_add_puts_the_previous_rule_back(sim, playbook):
+def test_one_rule_is_changed_in_place_and_keeps_what_the_module_does_not_manage(sim, playbook):
+    set_rules(sim, NODE, [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8392",
+                           "remoteport": "50000"}])
+    result = playbook([OPEN], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed") and result["round_trips"] == 2, result
+    [rule] = rules_named(sim, NODE)
+    assert rule["localport"] == "8391" and rule["remoteport"] == "50000"  # delete + add would have lost it
+    assert [argv[3] for argv in sim.commands(NODE) if argv[3] != "show"] == ["set"]
+
+
+def test_a_failed_set_leaves_the_rule_as_it_was_and_says_what_the_node_has(sim, playbook):
     set_rules(sim, NODE, [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8392"}])
+    digest = sim.digest(NODE)
+    sim.fault(NODE, {"match": "netsh advfirewall firewall set", "exit_code": 1,
+                     "stdout": "\r\nThe requested operation requires elevation (Run as administrator).\r\n\r\n"})
+    result = playbook([OPEN], NODE).result(NODE)
+    assert result.get("failed") is True and result["changed"] is False, result
+    assert "The node now has" in result["msg"] and "8392" in result["msg"], result["msg"]
+    assert sim.digest(NODE) == digest
+
+
+def test_a_failed_replace_of_duplicates_is_undone_on_the_node_in_the_same_script(sim, playbook):
+    duplicates = [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": port}
+                  for port in ("8392", "8393")]
+    set_rules(sim, NODE, duplicates)
     sim.fault(NODE, {"match": "netsh advfirewall firewall add", "occurrence": 1, "exit_code": 1,
                      "stdout": "\r\nThe requested operation requires elevation (Run as administrator).\r\n\r\n"})
     result = playbook([OPEN], NODE).result(NODE)
-    assert result.get("failed") is True and result["restored"] is True, result
-    assert "added back" in result["msg"] and [r["localport"] for r in rules_named(sim, NODE)] == ["8392"]
+    assert result.get("failed") is True and result["undone"] is True and result["round_trips"] == 2, result
+    assert "added back on the node" in result["msg"], result["msg"]
+    assert sorted(r["localport"] for r in rules_named(sim, NODE)) == ["8392", "8393"]
+
+
+def test_a_dropped_connection_during_a_replace_still_leaves_rules_on_the_node(sim, playbook):
+    duplicates = [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": port}
+                  for port in ("8392", "8393")]
+    set_rules(sim, NODE, duplicates)
+    sim.fault(NODE, {"match": "netsh advfirewall firewall delete", "action": "drop_connection"})
+    run = playbook([OPEN], NODE)
+    assert "UNREACHABLE" in run.output, run.output
+    assert [r["localport"] for r in rules_named(sim, NODE)] == ["8391"]  # the script ran on to its end
 
 
 @pytest.mark.parametrize("args, fragment, shown", [

@@ -48,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
                                                         "sp\u00e9cifi\u00e9s.",
                                                "de-DE": "Keine Regeln entsprechen den angegebenen Kriterien."},
     "Deleted {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) supprim\u00e9e(s).", "de-DE": "{n} Regel(n) gel\u00f6scht."},
+    "Updated {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) mise(s) \u00e0 jour.", "de-DE": "{n} Regel(n) aktualisiert."},  # assumed
 }
 LABEL_WIDTH = 38
 RULE = "-" * 70
@@ -158,12 +159,56 @@ def _delete(args: list[str], ctx: ToolContext) -> ToolResult:
     return ToolResult().out("\r\n" + text + "\r\n" + _t("Ok.", locale) + "\r\n\r\n")
 
 
-_VERBS = {"show": _show, "add": _add, "delete": _delete}
+def _set(args: list[str], ctx: ToolContext) -> ToolResult:
+    """``set rule name=X [dir=] [protocol=] [localport=] new key=value...``: every matching rule
+    is changed in place, the settings not named after ``new`` are kept (TechNet dd734783).
+    Assumed: ``Updated N rule(s).`` + ``Ok.``, as ``delete`` prints ``Deleted N rule(s).``."""
+    lowered = [a.lower() for a in args]
+    if "new" not in lowered:
+        raise ToolRefused("netsh advfirewall firewall set rule needs `new` followed by the settings to change")
+    split = lowered.index("new")
+    where = _keywords(args[:split], {"name", "dir", "protocol", "localport"})
+    changes = _keywords(args[split + 1:], {"dir", "action", "protocol", "localport", "remoteport", "enable", "profile"})
+    if "name" not in where or not changes:
+        raise ToolRefused("netsh advfirewall firewall set rule needs name= and at least one setting after `new`")
+    locale = ctx.locale
+    fw = ctx.state.firewall
+    updated = 0
+    rules = []
+    for rule in fw.rules:
+        if not _matches(rule, where):
+            rules.append(rule)
+            continue
+        spec = rule.to_json()
+        for key, value in changes.items():
+            if key == "dir":
+                spec["direction"] = value
+            elif key == "enable":
+                spec["enabled"] = value.lower() == "yes"
+            elif key == "profile":
+                spec["profiles"] = list(firewall.PROFILES) if value.lower() == "any" else value.lower().split(",")
+            elif key == "protocol":
+                spec["protocol"] = value.upper() if value.lower() in ("tcp", "udp") else value
+            else:
+                spec[key] = value
+        try:
+            rules.append(firewall.Firewall.from_json({"rules": [spec]}).rules[0])
+        except ValueError as exc:
+            raise ToolRefused(f"netsh advfirewall firewall set rule: {exc} (netsh's error text is not emulated)") from None
+        updated += 1
+    if not updated:
+        return _no_match(locale)
+    fw.rules = rules
+    text = _t("Updated {n} rule(s).", locale).format(n=updated)
+    return ToolResult().out("\r\n" + text + "\r\n" + _t("Ok.", locale) + "\r\n\r\n")
+
+
+_VERBS = {"show": _show, "add": _add, "delete": _delete, "set": _set}
 
 
 def run(args: list[str], ctx: ToolContext) -> ToolResult:
     words = [a.lower() for a in args[:3]]
     if len(words) < 3 or words[0] != "firewall" or words[2] != "rule" or words[1] not in _VERBS:
-        raise ToolRefused("only `netsh advfirewall firewall show|add|delete rule ...` is emulated, got "
+        raise ToolRefused("only `netsh advfirewall firewall show|add|delete|set rule ...` is emulated, got "
                           f"`netsh advfirewall {' '.join(args)}`")
     return _VERBS[words[1]](args[3:], ctx)
