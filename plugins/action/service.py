@@ -69,7 +69,8 @@ class ActionModule(NodeAction):
             result["after"] = predicted
             return result
 
-        waiter = _Waiter(runner, name, time.monotonic() + args["timeout"], args["timeout"])
+        wait = min(args["timeout"], getattr(self._task, "timeout", None) or args["timeout"])  # within the task's timeout
+        waiter = _Waiter(runner, name, time.monotonic() + wait, wait)
         try:
             config, status = self._apply(runner, plan, status, waiter)
         except RemediationError as exc:

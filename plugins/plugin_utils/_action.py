@@ -15,8 +15,13 @@ from abc import abstractmethod
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog
-from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandRunner
+
+
+# Every action takes it (plugins/doc_fragments/attributes.py documents it): seconds one round
+# trip may take before the runner closes the connection, which stops the script on the node.
+COMMAND_TIMEOUT = {"type": "int", "default": 300}
 
 
 class NodeAction(ActionBase):
@@ -31,8 +36,16 @@ class NodeAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(argument_spec=self.argument_spec, **self.constraints)
-        runner = CommandRunner(self, check_mode=bool(self._task.check_mode))
+        spec = dict(self.argument_spec, command_timeout=COMMAND_TIMEOUT)
+        _validation, args = self.validate_argument_spec(argument_spec=spec, **self.constraints)
+        timeout = args.pop("command_timeout")
+        if not 1 <= timeout <= 86400:
+            raise InvalidValue("command_timeout", timeout, "give the seconds one round trip to the node may take, "
+                               "from 1 to 86400")
+        task_timeout = getattr(self._task, "timeout", None) or 0
+        if task_timeout:  # end a second before the task's timeout, so the message about the node is ours
+            timeout = min(timeout, max(1, task_timeout - 1))
+        runner = CommandRunner(self, check_mode=bool(self._task.check_mode), timeout=timeout)
         try:
             result.update(self.execute(args, runner, task_vars or {}))
         except RemediationError as exc:
