@@ -159,9 +159,9 @@ class Retry:
 @dataclass(frozen=True)
 class Change:
     """Steps that change the node, run in order, each only if every earlier one succeeded;
-    ``undo`` runs in a ``finally`` block of the same script when a step failed or an error cut
-    the steps short, so the node is put back even if nobody reads the output; ``verify``
-    (read-only) always runs last."""
+    ``undo`` runs in a ``finally`` block of the same script when some step succeeded but not
+    all of them (a failed step or an error cut the steps short), so the node is put back even
+    if nobody reads the output; ``verify`` (read-only) always runs last."""
 
     steps: tuple
     undo: tuple = ()
@@ -244,13 +244,13 @@ def _change_body(change: Change, blocks) -> list[str]:
     steps = blocks(change.steps, 1)
     undo = blocks(change.undo, len(change.steps) + 1)
     verify = blocks(change.verify, len(change.steps) + len(change.undo) + 1)
-    lines = ["$irops_ok = $true", "$irops_done = $false", "try {"]
+    lines = ["$irops_ok = $true", "$irops_done = $false", "$irops_some = $false", "try {"]
     for index, block in enumerate(steps):
-        guarded = [*block, "if ($LASTEXITCODE -ne 0) { $irops_ok = $false }"]
+        guarded = [*block, "if ($LASTEXITCODE -eq 0) { $irops_some = $true } else { $irops_ok = $false }"]
         lines += guarded if index == 0 else ["if ($irops_ok) {", *guarded, "}"]
     lines += ["if ($irops_ok) { $irops_done = $true }", "} finally {"]
-    if undo:
-        lines += ["if (-not $irops_done) {", *[line for block in undo for line in block], "}"]
+    if undo:  # only when some step changed the node and not every step did
+        lines += ["if ($irops_some -and -not $irops_done) {", *[line for block in undo for line in block], "}"]
     lines += ["}"]
     return lines + [line for block in verify for line in block]
 

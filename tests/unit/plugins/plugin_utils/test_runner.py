@@ -144,7 +144,7 @@ def test_a_change_guards_each_step_and_undoes_in_finally():
     assert "try {" in lines and "} finally {" in lines
     # the second step runs only if the first succeeded; the undo only if the steps did not all succeed
     assert lines[lines.index("'##irops begin 2'") - 1] == "if ($irops_ok) {"
-    assert lines[lines.index("'##irops begin 3'") - 1] == "if (-not $irops_done) {"
+    assert lines[lines.index("'##irops begin 3'") - 1] == "if ($irops_some -and -not $irops_done) {"
     assert "$irops_test = [IO.File]::Exists('C:\\a b.txt')" in script
     # the verifying read comes after the finally block
     assert lines.index("'##irops begin 4'") > lines.index("} finally {")
