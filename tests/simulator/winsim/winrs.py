@@ -220,6 +220,7 @@ def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: st
         host = NodeHost(node, state, entry, stdin, cancel)
         try:
             command_line = f"{command or ''} {arguments or ''}".strip()
+            entry["command_line_chars"] = len(command_line)
             if len(command_line) > COMMAND_LINE_LIMIT:
                 entry["command_line_length"] = len(command_line)
                 node.state = state
