@@ -149,6 +149,12 @@ def test_bare_sc_is_set_content(allow_refusals):
 
 
 # --------------------------------------------------------------------------- firewall
+def test_firewall_no_match_on_a_german_node_is_the_published_text():
+    published = [line for line in load("advfirewall", "show_rule_none_de-DE.txt", crlf=False).splitlines() if line.strip()]
+    shown = run_one(make_node({"node": {"locale": "de-DE"}}), "netsh advfirewall firewall show rule name=winnfsd.exe")
+    assert shown["rc"] == 1 and [line for line in shown["out"] if line.strip()] == published
+
+
 def test_firewall_rule_show_add_delete():
     node = make_node(PAIR)
     show = run_one(node, "netsh advfirewall firewall show rule 'name=SSIS Scale Out Master'")
