@@ -76,6 +76,8 @@ class ActionModule(NodeAction):
         changed, shown = runner.run(commands)
         failure = _winhttpcertcfg.error(changed) if method == "winhttpcertcfg" else (
             None if changed.ok else _icacls.failure(changed))
+        if not failure and not shown.ok:
+            failure = f"the ACL of the key file could not be read back to verify it: {_icacls.failure(shown)}"
         if method == "winhttpcertcfg":
             result["winhttpcertcfg_matched"] = _winhttpcertcfg.matched_subject(changed.stdout)
         after = _icacls.parse_acl(shown.stdout, path) if shown.ok else []
@@ -84,7 +86,7 @@ class ActionModule(NodeAction):
                       diff=_diff(path, cert["key_acl"], [ace.text for ace in after]), method=method,
                       principal_shown=next((ace.account for ace in after if principal.matches(ace.account)), None))
         if failure or not _satisfied(now, wanted):
-            result["changed"] = now != held
+            result["changed"] = now != held if shown.ok else changed.ok
             matched = result.get("winhttpcertcfg_matched")
             other = matched and _certutil.dn_key(matched) != _certutil.dn_key(cert["subject"])
             raise RemediationError(

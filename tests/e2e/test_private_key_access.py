@@ -147,3 +147,19 @@ def test_winhttpcertcfg_with_a_subject_only_its_certificate_has(sim, playbook):
     assert f"*{WORKER_SID}:(R)" in key_acl(sim, OLD.thumbprint)
     assert not any(WORKER_SID in ace for ace in key_acl(sim, SERVER.thumbprint))
 
+
+def test_a_change_that_cannot_be_read_back_is_not_reported_as_done(sim, playbook):
+    """The removal runs, but the verifying 'icacls <key file>' fails (a fault; icacls' access
+    denied text and exit code 5 as the simulator's icacls table has them): the task fails
+    instead of reporting an unverified removal. (The message on stderr, the summary on stdout.)"""
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {
+        "provider": CSP, "key_spec": "AT_KEYEXCHANGE", "grant": [f"NT SERVICE\\{WORKER_SERVICE}:(R)"]}}]})
+    entry = sim.state(NODE)["cert_stores"]["LocalMachine"]["My"][0]
+    path = entry["key"]["file"]
+    # occurrence 1: the read; 2: 'icacls <file> /remove ...' (same first words); 3: the verifying read
+    sim.fault(NODE, {"match": ["icacls", path], "occurrence": 3, "exit_code": 5, "stderr": f"{path}: Access is denied.\r\n",
+                     "stdout": "\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n"})
+    result = playbook([task(state="absent")], NODE).result(NODE)
+    assert result.get("failed") is True and "could not be read back" in result["msg"], result
+    assert result["changed"] is True  # the removal itself ran
+    assert not any(WORKER_SID in ace for ace in key_acl(sim, SERVER.thumbprint))
