@@ -104,10 +104,8 @@ def _change(name, before, want) -> Change:
 
 
 def _parse_show(shown, name):
-    rules = [r for r in _advfirewall.parse_show_rule(shown.stdout) if r.name.lower() == name.lower()]
-    if shown.ok or _advfirewall.no_rule(shown.output, shown.rc):
-        return rules
-    raise RemediationError(f"'{shown.command}' failed (exit code {shown.rc}): {shown.output.strip()[:500] or '(no output)'}")
+    # never "absent" from output that is not recognisably the no-match message (_advfirewall.read_show)
+    return _advfirewall.read_show(shown, name)
 
 
 def _satisfied(rules, want) -> bool:

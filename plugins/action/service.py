@@ -238,15 +238,18 @@ class _Waiter:
 
 def _check_changes(results, changed: bool) -> bool:
     """Fail on a config or control command that failed (an 'already done' code is fine);
-    return whether the node has been changed so far."""
+    return whether the node has been changed so far. The code is sc.exe's exit code: its
+    words are localised (FAILED, FEHLER, échec(s), ...), so a failure without a known code
+    is a failure, never 'already done'."""
     for result in results:
-        code = _sc.error_code(result.output)
+        code = _sc.failure_code(result)
         verb = result.command.split()[1]
-        if result.ok or _ALREADY.get(verb) == code:
+        if result.ok or (code is not None and _ALREADY.get(verb) == code):
             changed = changed or result.ok
             continue
         raise RemediationError(
-            f"'{result.command}' failed (error {code}): {result.output.strip() or '(no output)'} -> {_sc.hint(code)}",
+            f"'{result.command}' failed (exit code {result.rc}, error {code}): "
+            f"{result.output.strip() or '(no output)'} -> {_sc.hint(code)}",
             result={"changed": changed},
         )
     return changed
@@ -255,12 +258,12 @@ def _check_changes(results, changed: bool) -> bool:
 def _parse_config(results, name):
     qc, query = results
     for result in (qc, query):
-        if not result.ok and _sc.error_code(result.output) == 1060:
+        if not result.ok and _sc.failure_code(result) == 1060:
             raise RemediationError(f"service {name!r} does not exist on the node: '{result.command}' failed with error "
                                    f"1060 ({result.output.strip()}) -> {_sc.hint(1060)}")
     config = _sc.parse_qc(qc.stdout) if qc.ok else None
     if config is None:
-        code = _sc.error_code(qc.output)
+        code = _sc.failure_code(qc)
         raise RemediationError(f"'{qc.command}' failed (exit code {qc.rc}, error {code}): {qc.output.strip()[:500]} -> {_sc.hint(code)}")
     return config, _parse_status(query, name)
 
@@ -268,7 +271,7 @@ def _parse_config(results, name):
 def _parse_status(query, name):
     status = _sc.parse_query(query.stdout) if query.ok else None
     if status is None:
-        code = _sc.error_code(query.output)
+        code = _sc.failure_code(query)
         raise RemediationError(f"'{query.command}' for {name} failed (exit code {query.rc}, error {code}): "
                                f"{query.output.strip()[:500]} -> {_sc.hint(code)}")
     return status

@@ -19,6 +19,11 @@ description:
   - O(method=acl) (and V(auto)) uses C(icacls) on the key file, which needs no extra tool. O(method=winhttpcertcfg)
     uses C(winhttpcertcfg -g) / C(-r) as the troubleshooting article does; that tool is not part of Windows, grants
     Read only, and cannot handle CNG keys, so the task refuses it for a CNG key before changing anything.
+  - C(winhttpcertcfg -s) finds the certificate by a piece of its subject (the subject CN is given), not by thumbprint,
+    so any certificate of the store whose subject contains that string can be the one changed. With
+    O(method=winhttpcertcfg) the task reads the whole store and refuses, before changing anything, when the CN is
+    also in another certificate's subject (C(CN=SSISWORKER01) and C(CN=SSISWORKER01-OLD)), naming those
+    certificates; use O(method=acl) then. Whatever the method, the key file's ACL is read back to verify the change.
   - Accounts are given by name or SID. Well-known accounts and C(NT SERVICE\<service>) virtual accounts are sent to
     C(icacls) as their SID, so a localised node (C(AUTORITE NT\Système)) needs no translated names.
   - In check mode only the reads run; the result and the diff show the ACL before and the ACL that would result.
@@ -63,7 +68,8 @@ options:
   method:
     description:
       - How the ACL is changed. V(auto) and V(acl) use C(icacls) on the key file; V(winhttpcertcfg) uses that tool,
-        which must be installed on the node, handles CSP keys only and grants Read only.
+        which must be installed on the node, handles CSP keys only, grants Read only, and is refused when the
+        certificate's CN is also part of another certificate's subject in the store.
     type: str
     choices: [auto, acl, winhttpcertcfg]
     default: auto
@@ -153,6 +159,11 @@ method:
   description: The tool that made the change (V(acl) or V(winhttpcertcfg)).
   returned: when changed and not in check mode
   type: str
+winhttpcertcfg_matched:
+  description: The subject winhttpcertcfg printed under C(Matching certificate:), the certificate it acted on.
+  returned: when O(method=winhttpcertcfg) made a change
+  type: str
+  sample: CN=SSISWORKER01
 documented_symptoms:
   description: The catalog entries whose documented symptom this drift causes.
   returned: when a change is needed

@@ -16,6 +16,11 @@ Allow/Block and the profile names are printed in the system language (a German s
 ``Aktiviert: Ja``, ``Richtung: Eingehend``, ``Profile: Domäne,Privat,Öffentlich``,
 ``Aktion: Zulassen``). So fields are taken by position, never by label, and the localised
 values are read through the tables below; protocol names and port numbers are not localised.
+
+The no-match message is localised too, so "no rule of that name" is read only from output
+that is recognisably that message in a language of ``NO_MATCH`` (or no output at all, with
+exit code 1); anything else that holds no readable rule block is an error naming the text,
+never "absent" (which would add a duplicate rule, or report "already absent").
 """
 
 from __future__ import annotations
@@ -31,15 +36,28 @@ _RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,()\[\]/+:@#-]{0,254}$")
 _DASHES = re.compile(r"^-{20,}\s*$")
 
 # Localised values: en-US from public transcripts; de-DE "Ja", "Eingehend", "Zulassen",
-# "Domäne", "Privat", "Öffentlich", "Beliebig" from a public German sample (third-party);
-# every other German word and all the French ones are ASSUMED.
+# "Domäne", "Privat", "Öffentlich", "Beliebig" from a public German sample (third-party), and
+# "Aus" for an outbound rule from another published German output
+# (tests/unit/test_data/advfirewall/show_rule_two_de-DE.txt); every other German word and all
+# the French ones are ASSUMED.
 _ENABLED = {"yes": True, "ja": True, "oui": True, "no": False, "nein": False, "non": False}
-_DIRECTION = {"in": "in", "eingehend": "in", "entrant": "in", "out": "out", "ausgehend": "out", "sortant": "out"}
+_DIRECTION = {"in": "in", "eingehend": "in", "entrant": "in", "out": "out", "aus": "out", "ausgehend": "out",
+              "sortant": "out"}
 _ACTION = {"allow": "allow", "zulassen": "allow", "autoriser": "allow", "block": "block", "blockieren": "block",
            "bloquer": "block", "bypass": "bypass", "umgehen": "bypass", "contourner": "bypass"}
 _PROFILE = {"domain": "domain", "domäne": "domain", "domaine": "domain", "private": "private", "privat": "private",
             "privé": "private", "public": "public", "öffentlich": "public"}
 _ANY = ("any", "beliebig", "tout")
+# What ``show rule name=X`` prints, alone, when no rule has that name (exit code 1).
+# en-US: public transcripts, and netbirdio/netbird#1249 (its check of this English text failed
+# on German Windows); de-DE: a published German output ("Keine Regeln stimmen mit den
+# angegebenen Kriterien überein.", tests/unit/test_data/advfirewall/show_rule_none_de-DE.txt);
+# fr-FR: ASSUMED (no published French output found).
+NO_MATCH = {
+    "en-US": "No rules match the specified criteria.",
+    "de-DE": "Keine Regeln stimmen mit den angegebenen Kriterien überein.",
+    "fr-FR": "Aucune règle ne correspond aux critères spécifiés.",
+}
 
 
 def validate_rule_name(value, what: str = "name") -> str:
@@ -95,9 +113,20 @@ class Rule:
 
 
 def parse_show_rule(text: str) -> list[Rule]:
-    """Parse ``netsh advfirewall firewall show rule name=X`` in any display language."""
+    """Parse ``netsh advfirewall firewall show rule name=X`` in any display language (the
+    blocks with the fields of a rule; see :func:`read_show` for output that must be read whole)."""
+    return [_rule(name, fields) for name, fields in _blocks(text) if len(fields) >= _MIN_FIELDS]
+
+
+# Enabled, Direction, Profiles, Grouping, LocalIP, RemoteIP, Protocol, [LocalPort, RemotePort,]
+# Edge traversal, Action: a rule block has at least these less two.
+_MIN_FIELDS = 8
+
+
+def _blocks(text: str) -> list[tuple[str, list]]:
+    """Every rule block: the value of the line above a rule of dashes, and the label/value lines under it."""
     lines = text.splitlines()
-    rules = []
+    blocks = []
     for index, line in enumerate(lines):
         if not _DASHES.match(line.strip()) or index == 0 or ":" not in lines[index - 1]:
             continue
@@ -111,14 +140,13 @@ def parse_show_rule(text: str) -> list[Rule]:
             if ":" in body:
                 label, value = body.split(":", 1)
                 fields.append((label.strip(), value.strip()))
-        if len(fields) >= 8:
-            rules.append(_rule(name, fields))
-    return rules
+        blocks.append((name, fields))
+    return blocks
 
 
 def _rule(name: str, fields: list) -> Rule:
     values = [value for _label, value in fields]
-    protocol = values[6].upper()
+    protocol = "ANY" if values[6].lower() in _ANY else values[6].upper()
     localport = values[7] if protocol in ("TCP", "UDP") and len(values) > 9 else "Any"
     return Rule(name, _ENABLED.get(values[0].lower()), _DIRECTION.get(values[1].lower()), _profiles(values[2]),
                 protocol, _ports(localport), _ACTION.get(values[-1].lower()), tuple(fields))
@@ -140,10 +168,45 @@ def _ports(text: str) -> str:
     return ",".join(part.strip() for part in text.split(",")) if text.lower() not in _ANY else "Any"
 
 
+def _is_no_match(output: str) -> bool:
+    lines = [" ".join(line.split()).casefold() for line in output.splitlines() if line.strip()]
+    return len(lines) == 1 and lines[0] in {text.casefold() for text in NO_MATCH.values()}
+
+
 def no_rule(output: str, rc: int) -> bool:
-    """``show rule`` found no rule of that name: exit code 1 and no rule block (the message,
-    ``No rules match the specified criteria.``, is localised)."""
-    return rc == 1 and not parse_show_rule(output)
+    """``show rule`` found no rule of that name: exit code 1 and, as the whole output, the
+    no-match message in a language of ``NO_MATCH``, or nothing at all. Any other text (an
+    error, a message in another language, a block this module cannot read) is not "no rule"."""
+    return rc == 1 and (not output.strip() or _is_no_match(output))
+
+
+def read_show(result, name: str) -> list[Rule]:
+    """The rules named ``name`` from the result of :func:`show_command`, or [] when the output
+    says there is none (:func:`no_rule`). Raises, naming the first 500 characters of the
+    output, on anything else: an error or unknown text without rule block, a rule block of
+    another name or with fewer fields than a rule has, or rule blocks with a failing exit code."""
+    blocks = _blocks(result.stdout)
+    if not blocks:
+        if no_rule(result.output, result.rc) or (result.rc == 0 and _is_no_match(result.output)):
+            return []
+        raise _unreadable(result, name, "neither a rule block nor the message that no rule matches")
+    if result.rc != 0:
+        raise _unreadable(result, name, "rule blocks with a failing exit code")
+    for block_name, fields in blocks:
+        if block_name.lower() != name.lower():
+            raise _unreadable(result, name, f"a rule block whose name reads {block_name!r}")
+        if len(fields) < _MIN_FIELDS:
+            raise _unreadable(result, name, f"a rule block with {len(fields)} readable fields, fewer than a rule has")
+    return [_rule(block_name, fields) for block_name, fields in blocks]
+
+
+def _unreadable(result, name: str, what: str) -> RemediationError:
+    text = result.output.strip()[:500] or "(no output)"
+    return RemediationError(
+        f"'{result.command}' (exit code {result.rc}) printed {what}: {text!r}. Whether firewall rule {name!r} "
+        "exists is unknown, so it is not taken as absent. If this is an error, correct its cause (the connection "
+        "user must be a local administrator); if it is the firewall's answer in a language this module does not "
+        "know, report the text so it can be added to plugins/plugin_utils/_advfirewall.py")
 
 
 def wanted_rule(name: str, direction: str, protocol: str, port: int, action: str, profiles: tuple, enabled: bool) -> Rule:

@@ -12,8 +12,12 @@ windows-tools.md says sc.exe labels stay English; a public regression test shows
 translated on an Italian Windows (``NOME_SERVIZIO``, ``TIPO_AVVIO``, ``CONTROLLO_ERRORE``)
 while the values (``2   AUTO_START``, ``4  RUNNING``) stay English. So this parser never
 reads a label: it finds each field by the shape of its value and by field order.
-Error sentences are localised too; the ``[SC] <Function> FAILED <code>:`` prefix is not,
-so failures are told apart by their Win32 code.
+Error sentences are localised too, and so is the word before the code: ``[SC] OpenService
+FAILED 1060:`` in English, ``FEHLER 1060:`` in German, ``échec(s) 1060 :`` in French,
+``OPERAZIONI NON RIUSCITE 5:`` in Italian (windows-tools.md "sc.exe"; the outputs under
+tests/unit/test_data/sc/ name the public projects that published them). So a failure is
+known by sc.exe's exit code, which is the Win32 error, and only when there is none by the
+number in the ``[SC]`` line, never by its words.
 """
 
 from __future__ import annotations
@@ -40,7 +44,10 @@ _STATE_VALUE = re.compile(r"^(\d+)\s+(" + "|".join(STATES) + r")\b")
 _START_VALUE = re.compile(r"^(\d+)\s+(" + "|".join(_START_TYPES) + r")\b(\s+\(DELAYED\))?")
 _EXIT_VALUE = re.compile(r"^(\d+)\s+\(0x[0-9A-Fa-f]+\)$")
 _HEX_VALUE = re.compile(r"^0x([0-9A-Fa-f]+)$")
-_FAILED = re.compile(r"FAILED\s+(\d+)\s*:?")
+# "[SC] <Function> <word(s)> <code>:" whatever the words' language: "FAILED", "FEHLER",
+# "échec(s)" (then " :"), "OPERAZIONI NON RIUSCITE", "失败", "ошибка:", "ERROR" (the outputs
+# in tests/unit/test_data/sc/). The function part may hold a colon ("EnumQueryServicesStatus:OpenService").
+_FAILED = re.compile(r"^\s*\[SC\]\s*\S+\s+[^\d\r\n]*?(\d+)\s*:", re.MULTILINE)
 _SERVICE_NAME = re.compile(r"^[A-Za-z0-9_.$@#{}()+][A-Za-z0-9 _.$@#{}()+-]{0,255}$")
 # SAM account names cannot hold these (plus control characters); "DOMAIN\user" has one backslash.
 _ACCOUNT_FORBIDDEN = set('"/[]:;|=,+*?<>')
@@ -176,9 +183,23 @@ def parse_qc(text: str) -> Config | None:
 
 
 def error_code(text: str) -> int | None:
-    """The Win32 code of ``[SC] <Function> FAILED <code>:``."""
+    """The Win32 code in sc.exe's failure line ``[SC] <Function> <word(s)> <code>:``, in any
+    display language; None when no such line is in the text."""
     match = _FAILED.search(text)
     return int(match.group(1)) if match else None
+
+
+def failure_code(result) -> int | None:
+    """The Win32 error of one sc.exe call (a ``CommandResult``), None when it succeeded.
+
+    sc.exe exits with the Win32 error, and the runner reports that exit code, so it comes
+    first; the number in the ``[SC]`` line is read only when there is no exit code to go by
+    (-1: the command did not report one)."""
+    if result.rc > 0:
+        return result.rc
+    if result.rc == 0:
+        return None
+    return error_code(result.output)
 
 
 def hint(code: int | None) -> str:

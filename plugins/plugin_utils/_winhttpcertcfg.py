@@ -11,10 +11,19 @@ Errors start with ``Error:``. The tool is a resource-kit tool printing English; 
 installed by default and opens keys through CryptoAPI only, so it cannot handle CNG keys.
 
 Assumed: the account lines are the indented lines after the last line ending in ``:``.
+
+Which certificate ``-s`` picks: the first of the store whose subject *contains* the string,
+compared without regard to case (the CryptoAPI search ``CertFindCertificateInStore`` with
+``CERT_FIND_SUBJECT_STR``, "a certificate that contains the specified subject name string";
+the simulator's winhttpcertcfg does the same). The tool has no option to name a certificate
+by thumbprint, so with ``-s SSISWORKER01`` a store that also holds ``CN=SSISWORKER01-OLD``
+may have the old certificate's key changed. :func:`also_matched` finds such certificates in
+what ``certutil -store`` printed, so the action can refuse before running the tool.
 """
 
 from __future__ import annotations
 
+from ansible_collections.irops.remediation.plugins.plugin_utils._certutil import common_name
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 
@@ -37,6 +46,33 @@ def grant_command(store: str, subject: str, account: str) -> Command:
 def remove_command(store: str, subject: str, account: str) -> Command:
     return Command(TOOL, (Param("-r"), Param("-c"), _location(store), Param("-s"), subject, Param("-a"), account),
                    read_only=False)
+
+
+def subject_argument(subject: str) -> str:
+    """What ``-s`` is given for a certificate of this subject: its CN (the documented use,
+    ``-s <subject CN>``), or the whole subject when it has no CN."""
+    return common_name(subject) or subject
+
+
+def matches(argument: str, subject: str | None) -> bool:
+    """Whether ``-s <argument>`` matches a certificate of this subject: a case-insensitive substring."""
+    return bool(subject) and argument.casefold() in subject.casefold()
+
+
+def also_matched(argument: str, certificates: list, thumbprint: str) -> list:
+    """The certificates (``certutil`` facts of the whole store) other than ``thumbprint`` that
+    ``-s <argument>`` matches too: when there is any, the tool may act on one of them."""
+    return [doc for doc in certificates
+            if doc["thumbprint"].upper() != thumbprint.upper() and matches(argument, doc["subject"])]
+
+
+def matched_subject(text: str) -> str | None:
+    """The subject printed under ``Matching certificate:``: the certificate the tool acted on."""
+    lines = [line.strip() for line in text.splitlines()]
+    for index, line in enumerate(lines[:-1]):
+        if line == "Matching certificate:" and lines[index + 1]:
+            return lines[index + 1]
+    return None
 
 
 def parse_accounts(text: str) -> list[str]:

@@ -143,6 +143,30 @@ def test_a_dropped_connection_during_a_replace_still_leaves_rules_on_the_node(si
     assert [r["localport"] for r in rules_named(sim, NODE)] == ["8391"]  # the script ran on to its end
 
 
+def test_a_german_node_without_the_rule_adds_it(sim, playbook):
+    """'Keine Regeln stimmen mit den angegebenen Kriterien überein.' (the published German
+    no-match message, which the simulator prints) reads as no rule."""
+    set_rules(sim, NODE, [], locale="de-DE")
+    result = playbook([OPEN], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed") and result["before"] == [], result
+    assert netsh_verbs(sim, NODE) == ["show", "add", "show"] and len(rules_named(sim, NODE)) == 1
+
+
+def test_a_show_that_answers_with_an_error_is_not_an_absent_rule(sim, playbook):
+    """'show rule' answers with an error (fault: exit code 1 and netsh's elevation message, as
+    published for 'add rule' in LAB02-Research/HASS.Agent#48) while the rule exists: the task
+    fails naming the text; it neither adds a duplicate nor reports the rule absent."""
+    set_rules(sim, NODE, [{"name": RULE, "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8392"}])
+    digest = sim.digest(NODE)
+    sim.fault(NODE, {"match": "netsh advfirewall firewall show", "count": 2, "exit_code": 1,
+                     "stdout": "The requested operation requires elevation (Run as administrator).\r\n\r\n"})
+    for wanted in (OPEN, task(name=RULE, state="absent")):
+        result = playbook([wanted], NODE).result(NODE)
+        assert result.get("failed") is True and "requires elevation" in result["msg"], result
+        assert "not taken as absent" in result["msg"]
+    assert netsh_verbs(sim, NODE) == ["show", "show"] and sim.digest(NODE) == digest
+
+
 @pytest.mark.parametrize("args, fragment, shown", [
     ({"port": 0}, "1 to 65535", "0"),
     ({"port": 70000}, "1 to 65535", "70000"),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from test_certificate_info import CNG, CSP, KSP, NODE, SERVER, WORKER_SERVICE, with_stores
+from test_certificate_info import CNG, CSP, KSP, NODE, SERVER, WORKER_SERVICE, make_cert, with_stores
 
 pytestmark = pytest.mark.e2e
 
 WORKER_SID = "S-1-5-80-2381143654-2257828965-1688554798-2842969470-1205468836"
+OLD = make_cert("SSISWORKER01-OLD")  # a subject that contains the CN of SERVER (CN=SSISWORKER01)
 
 
 def stores():
@@ -107,3 +108,58 @@ def test_certificate_without_key(sim, playbook):
     with_stores(sim, NODE, {"My": [{"pem": SERVER.pem}]})
     result = playbook([task()], NODE).result(NODE)
     assert result.get("failed") is True and "has no private key" in result["msg"]
+
+
+def test_winhttpcertcfg_refuses_a_subject_that_matches_two_certificates(sim, playbook):
+    """winhttpcertcfg -s SSISWORKER01 matches CN=SSISWORKER01-OLD too (a substring of the subject),
+    and the old certificate comes first in the store: the tool would change the old key. The
+    module refuses before any change, naming the other certificate; method=acl grants on the
+    key of the thumbprint asked for, and on no other."""
+    state = with_stores(sim, NODE, {"My": [{"pem": OLD.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}},
+                                           {"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}}]})
+    state["tools"] = sorted(set(state.get("tools") or []) | {"winhttpcertcfg"})
+    sim.load_state(NODE, state)
+    digest = sim.digest(NODE)
+    for flags in ((), ("--check",)):
+        result = playbook([task(method="winhttpcertcfg")], NODE, *flags).result(NODE)
+        assert result.get("failed") is True, result
+        assert OLD.thumbprint in result["msg"] and "CN=SSISWORKER01-OLD" in result["msg"], result["msg"]
+        assert "method=acl" in result["msg"] and "Nothing was changed" in result["msg"]
+        assert writes(sim) == [] and not any(argv[0] == "winhttpcertcfg" for argv in sim.commands(NODE))
+        assert sim.digest(NODE) == digest
+
+    granted = playbook([task(method="acl")], NODE).result(NODE)
+    assert granted["changed"] is True and not granted.get("failed") and granted["after"] == "read", granted
+    assert f"*{WORKER_SID}:(R)" in key_acl(sim, SERVER.thumbprint)
+    assert not any(WORKER_SID in ace for ace in key_acl(sim, OLD.thumbprint))
+
+
+def test_winhttpcertcfg_with_a_subject_only_its_certificate_has(sim, playbook):
+    """CN=SSISWORKER01-OLD is looked up with -s SSISWORKER01-OLD, which CN=SSISWORKER01 does
+    not contain: one certificate, so the tool is used, and the grant is verified on its key."""
+    state = with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}},
+                                           {"pem": OLD.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}}]})
+    state["tools"] = sorted(set(state.get("tools") or []) | {"winhttpcertcfg"})
+    sim.load_state(NODE, state)
+    result = playbook([task(OLD.thumbprint, method="winhttpcertcfg")], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed") and result["method"] == "winhttpcertcfg", result
+    assert result["winhttpcertcfg_matched"] == "CN=SSISWORKER01-OLD" and result["round_trips"] == 3
+    assert f"*{WORKER_SID}:(R)" in key_acl(sim, OLD.thumbprint)
+    assert not any(WORKER_SID in ace for ace in key_acl(sim, SERVER.thumbprint))
+
+
+def test_a_change_that_cannot_be_read_back_is_not_reported_as_done(sim, playbook):
+    """The removal runs, but the verifying 'icacls <key file>' fails (a fault; icacls' access
+    denied text and exit code 5 as the simulator's icacls table has them): the task fails
+    instead of reporting an unverified removal. (The message on stderr, the summary on stdout.)"""
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {
+        "provider": CSP, "key_spec": "AT_KEYEXCHANGE", "grant": [f"NT SERVICE\\{WORKER_SERVICE}:(R)"]}}]})
+    entry = sim.state(NODE)["cert_stores"]["LocalMachine"]["My"][0]
+    path = entry["key"]["file"]
+    # occurrence 1: the read; 2: 'icacls <file> /remove ...' (same first words); 3: the verifying read
+    sim.fault(NODE, {"match": ["icacls", path], "occurrence": 3, "exit_code": 5, "stderr": f"{path}: Access is denied.\r\n",
+                     "stdout": "\r\nSuccessfully processed 0 files; Failed processing 1 files\r\n"})
+    result = playbook([task(state="absent")], NODE).result(NODE)
+    assert result.get("failed") is True and "could not be read back" in result["msg"], result
+    assert result["changed"] is True  # the removal itself ran
+    assert not any(WORKER_SID in ace for ace in key_acl(sim, SERVER.thumbprint))

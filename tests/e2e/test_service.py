@@ -197,3 +197,40 @@ def test_a_restart_is_one_script_whatever_the_stop_takes(sim, playbook):
     assert result["actions"] == ["stop", "start"] and result["round_trips"] >= 2
     assert service_state(sim, NODE)["state"] in ("running", "start_pending")
     assert sc_verbs(sim, NODE).count("stop") == 1
+
+
+def localised(sim, node: str, locale: str, services: dict) -> None:
+    set_services(sim, node, services)
+    state = sim.state(node)
+    state["locale"] = locale
+    sim.load_state(node, state)
+
+
+def test_a_failed_start_on_a_german_node_fails_with_its_code(sim, playbook):
+    """sc.exe start on a disabled service fails with 1058; German Windows prints
+    '[SC] StartService FEHLER 1058:' (the word is translated), so the code comes from the exit code."""
+    localised(sim, NODE, "de-DE", worker(start_type="disabled"))
+    run = playbook([task(name=WORKER, state="started")], NODE)
+    result = run.result(NODE)
+    assert result.get("failed") is True, result
+    assert "FEHLER 1058" in result["msg"] and "error 1058" in result["msg"], result["msg"]
+    assert "the service is disabled" in result["msg"]  # the hint of 1058, not "see sc.exe's message"
+    assert service_state(sim, NODE)["state"] == "stopped" and sc_verbs(sim, NODE).count("start") == 1
+
+
+def test_a_failed_password_change_on_a_french_node_is_not_reported_as_done(sim, playbook):
+    """A password-only change shows nothing in 'sc.exe qc', so only sc.exe's answer tells
+    whether it happened. The node refuses it (a simulator fault: exit code 1057 and the French
+    failure line, word and sentence as the simulator's fr-FR table has them); the task must fail,
+    not report the password as changed."""
+    localised(sim, NODE, "fr-FR", worker(state="running", start_type="auto", account="CONTOSO\\svc-ssis"))
+    sim.fault(NODE, {"match": "sc.exe config", "exit_code": 1057, "stdout": (
+        "[SC] ChangeServiceConfig \u00e9chec(s) 1057 :\r\n\r\nLe nom de compte n'est pas valide ou n'existe pas, "
+        "ou le mot de passe n'est pas valide pour le nom de compte sp\u00e9cifi\u00e9.\r\n\r\n")})
+    change = task(name=WORKER, username="CONTOSO\\svc-ssis", password=PASSWORD, update_password="always")
+    run = playbook([change], NODE)
+    result = run.result(NODE)
+    assert result.get("failed") is True and "error 1057" in result["msg"], result
+    assert "the password is wrong" in result["msg"]  # the hint of 1057
+    assert result["changed"] is False and PASSWORD not in run.output
+    assert sc_verbs(sim, NODE).count("config") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from fixtures import load
 from winsim_helpers import make_node, run_many, run_one
 
 import winsim
@@ -117,13 +118,29 @@ def test_sc_config_start_type_account_and_logon_rights():
     assert run_one(node, "sc.exe start DIAHostService")["rc"] == 0
 
 
-@pytest.mark.parametrize("locale", ["en-US", "fr-FR", "de-DE"])
-def test_sc_labels_stay_english_sentences_are_localised(locale):
+@pytest.mark.parametrize("locale, failed", [
+    ("en-US", "[SC] EnumQueryServicesStatus:OpenService FAILED 1060:"),
+    ("fr-FR", "[SC] EnumQueryServicesStatus:OpenService \u00e9chec(s) 1060 :"),
+    ("de-DE", "[SC] EnumQueryServicesStatus:OpenService FEHLER 1060:"),
+])
+def test_sc_labels_stay_english_failure_words_and_sentences_are_localised(locale, failed):
     node = make_node({"node": {"locale": locale}})
     missing = run_one(node, "sc.exe query Nope")
     assert missing["rc"] == 1060
-    assert missing["out"] == ["[SC] EnumQueryServicesStatus:OpenService FAILED 1060:", "", SC[1060][locale], ""]
+    assert missing["out"] == [failed, "", SC[1060][locale], ""]
     assert "        STATE              : 4  RUNNING" in run_one(node, "sc.exe query WinRM")["out"]
+
+
+@pytest.mark.parametrize("locale, fixture", [("de-DE", "query_missing_de-DE.txt"), ("fr-FR", "query_missing_fr-FR.txt")])
+def test_sc_failure_lines_are_the_published_ones(locale, fixture):
+    """The German and French failure line and 1060 sentence are those of outputs published in
+    public projects (tests/unit/test_data/sc/, sources in their headers)."""
+    published = [line for line in load("sc", fixture, crlf=False).splitlines() if line.strip()]
+    out = run_one(make_node({"node": {"locale": locale}}), "sc.exe query w32tm")["out"]
+    assert [line for line in out if line.strip()] == published
+    stopped = run_one(make_node({"node": {"locale": locale, "services": {"W": {"state": "stopped"}}}}), "sc.exe stop W")
+    assert stopped["rc"] == 1062 and stopped["out"][0] == published[0].replace(
+        "EnumQueryServicesStatus:OpenService", "ControlService").replace("1060", "1062")
 
 
 def test_bare_sc_is_set_content(allow_refusals):
@@ -132,6 +149,12 @@ def test_bare_sc_is_set_content(allow_refusals):
 
 
 # --------------------------------------------------------------------------- firewall
+def test_firewall_no_match_on_a_german_node_is_the_published_text():
+    published = [line for line in load("advfirewall", "show_rule_none_de-DE.txt", crlf=False).splitlines() if line.strip()]
+    shown = run_one(make_node({"node": {"locale": "de-DE"}}), "netsh advfirewall firewall show rule name=winnfsd.exe")
+    assert shown["rc"] == 1 and [line for line in shown["out"] if line.strip()] == published
+
+
 def test_firewall_rule_show_add_delete():
     node = make_node(PAIR)
     show = run_one(node, "netsh advfirewall firewall show rule 'name=SSIS Scale Out Master'")

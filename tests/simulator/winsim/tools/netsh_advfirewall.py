@@ -5,12 +5,15 @@ Sources:
                ``netsh advfirewall firewall add rule /?`` help it reproduces (keywords name, dir,
                action, protocol, localport, remoteport, enable, profile; dir=in|out,
                action=allow|block|bypass)
+  [NOMATCH-DE] a published German output (tests/unit/test_data/advfirewall/show_rule_none_de-DE.txt,
+               its header names the source): "Keine Regeln stimmen mit den angegebenen Kriterien überein."
   assumed      no public text showed it
 
 Assumed: the ``show rule`` layout (a blank line, ``Rule Name:`` padded to 38 columns, a rule
 of 70 dashes, one ``Label:`` line per field, ``Ok.`` and a blank line after the last rule),
 the messages ``Ok.``, ``Deleted N rule(s).``, ``No rules match the specified criteria.``,
-exit code 1 when no rule matches, and every fr-FR / de-DE text.
+exit code 1 when no rule matches, and every fr-FR / de-DE text except the German no-match
+message [NOMATCH-DE].
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 from winsim import firewall
 from winsim.tools import ToolContext, ToolRefused, ToolResult
 
-# label / word -> translations (en-US is the key); all assumed except the keywords' values
+# label / word -> translations (en-US is the key); all assumed except the keywords' values and
+# the German no-match message
 TEXT: dict[str, dict[str, str]] = {
     "Rule Name:": {"fr-FR": "Nom de la r\u00e8gle\u00a0:", "de-DE": "Regelname:"},
     "Enabled:": {"fr-FR": "Activ\u00e9\u00a0:", "de-DE": "Aktiviert:"},
@@ -46,7 +50,8 @@ TEXT: dict[str, dict[str, str]] = {
     "Ok.": {"fr-FR": "Ok.", "de-DE": "OK."},
     "No rules match the specified criteria.": {"fr-FR": "Aucune r\u00e8gle ne correspond aux crit\u00e8res "
                                                         "sp\u00e9cifi\u00e9s.",
-                                               "de-DE": "Keine Regeln entsprechen den angegebenen Kriterien."},
+                                               "de-DE": "Keine Regeln stimmen mit den angegebenen Kriterien "
+                                                        "\u00fcberein."},  # [NOMATCH-DE]
     "Deleted {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) supprim\u00e9e(s).", "de-DE": "{n} Regel(n) gel\u00f6scht."},
     "Updated {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) mise(s) \u00e0 jour.", "de-DE": "{n} Regel(n) aktualisiert."},  # assumed
 }

@@ -5,13 +5,23 @@ Sources:
               (syntax: ``start= auto``, ``obj= account``, ``password= pw`` with the space after ``=``)
   [TOOLS-MD]  windows-tools.md "sc.exe": the query and qc fields, START_TYPE codes, the 1060
               message with "[SC] EnumQueryServicesStatus:OpenService FAILED 1060:", labels stay
-              English while error sentences are localised, 1056 and 1062, `sc` is Set-Content
+              English while error sentences are localised, the word before the code is
+              translated ("FEHLER 1060:", "échec(s) 1060 :"), 1056 and 1062, `sc` is Set-Content
+  [SC-DE]     outputs published in public projects: Firnschnee/Windows-Time-Sync-Script README.md
+              ("[SC] EnumQueryServicesStatus:OpenService FEHLER 1060:" then "Der angegebene
+              Dienst ist kein installierter Dienst."), kept as tests/unit/test_data/sc/query_missing_de-DE.txt
+  [SC-FR]     linuxguy9691/SerialPortPoolService docs/sprint7/SPRINT7_ENHANCED_DEMO_README.md
+              ("[SC] EnumQueryServicesStatus:OpenService échec(s) 1060 :" then "Le service spécifié
+              n'existe pas en tant que service installé."), kept as tests/unit/test_data/sc/query_missing_fr-FR.txt
   assumed     no public text showed it
 
 Assumed: every line on stdout; the exit code is the Win32 error number (0 on success); the
 label column (8 spaces, labels padded to 19, ``: ``); the flags line under STATE; WAIT_HINT
 0x7d0 and CHECKPOINT 0x1 while pending; the PID and FLAGS lines after ``sc start``; the
-error sentences other than 1060 (Win32 message table, en-US) and every fr-FR / de-DE sentence.
+error sentences other than 1060 (Win32 message table, en-US) and the fr-FR / de-DE sentences
+other than 1060; the blank line after the failure line in fr-FR / de-DE (the published
+outputs show none, but they were pasted into documents; en-US has one); the translated
+failure word for functions other than OpenService.
 """
 
 from __future__ import annotations
@@ -21,7 +31,15 @@ from dataclasses import replace
 from winsim import services as scm
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
-# Win32 error sentences sc.exe prints (localised).  en-US 1060: [TOOLS-MD]; the rest assumed.
+# The failure line "[SC] <Function> <word> <code>:", whose word is localised:
+# en-US [TOOLS-MD]; de-DE [SC-DE]; fr-FR [SC-FR] (a space before the colon too).
+FAILURE_LINE: dict[str, str] = {
+    "en-US": "{prefix} FAILED {code}:",
+    "fr-FR": "{prefix} \u00e9chec(s) {code} :",
+    "de-DE": "{prefix} FEHLER {code}:",
+}
+# Win32 error sentences sc.exe prints (localised).  en-US 1060: [TOOLS-MD]; de-DE and fr-FR 1060:
+# [SC-DE] and [SC-FR]; the rest assumed.
 ERRORS: dict[int, dict[str, str]] = {
     1051: {"en-US": "A stop control has been sent to a service that other running services are dependent on.",
            "fr-FR": "Un contr\u00f4le d'arr\u00eat a \u00e9t\u00e9 envoy\u00e9 \u00e0 un service dont d\u00e9pendent "
@@ -95,7 +113,8 @@ def _status_lines(service: scm.Service, started: bool = False) -> list[str]:
 def _error(result: ToolResult, prefix: str, code: int, locale: str) -> ToolResult:
     result.exit_code = code
     sentence = ERRORS[code].get(locale, ERRORS[code]["en-US"])
-    return result.out("\r\n".join([f"{prefix} FAILED {code}:", "", sentence, ""]) + "\r\n")
+    line = FAILURE_LINE.get(locale, FAILURE_LINE["en-US"]).format(prefix=prefix, code=code)
+    return result.out("\r\n".join([line, "", sentence, ""]) + "\r\n")
 
 
 def _one_name(args: list[str], verb: str) -> str:

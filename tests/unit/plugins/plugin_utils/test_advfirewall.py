@@ -7,6 +7,7 @@ from fixtures import load
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
 
 MASTER = _advfirewall.wanted_rule("SSIS Scale Out Master", "in", "tcp", 8391, "allow", _advfirewall.PROFILES, True)
 
@@ -39,6 +40,66 @@ def test_no_rule():
     text = load("advfirewall", "show_rule_none_en-US.txt")
     assert _advfirewall.parse_show_rule(text) == [] and _advfirewall.no_rule(text, 1)
     assert not _advfirewall.no_rule(load("advfirewall", "show_rule_en-US.txt"), 1)
+
+
+SHOW = "netsh advfirewall firewall show rule 'name=SSIS Scale Out Master'"
+
+
+def shown(fixture: str, rc: int) -> CommandResult:
+    return CommandResult(SHOW, rc, load("advfirewall", fixture), "")
+
+
+@pytest.mark.parametrize("fixture", ["show_rule_none_en-US.txt", "show_rule_none_de-DE.txt", "show_rule_none_fr-FR.txt"])
+def test_the_no_match_message_in_a_known_language_is_no_rule(fixture):
+    assert _advfirewall.no_rule(load("advfirewall", fixture), 1)
+    assert _advfirewall.read_show(shown(fixture, 1), "SSIS Scale Out Master") == []
+
+
+def test_no_output_at_all_with_exit_code_1_is_no_rule():
+    assert _advfirewall.no_rule("", 1) and _advfirewall.no_rule("\r\n\r\n", 1)
+    assert _advfirewall.read_show(CommandResult(SHOW, 1, "\r\n", ""), "SSIS Scale Out Master") == []
+
+
+@pytest.mark.parametrize("fixture, rc, named", [
+    ("show_rule_elevation_en-US.txt", 1, "requires elevation"),       # an error, not an answer
+    ("show_rule_none_unknown_language.txt", 1, "Geen regels"),        # a language the table does not know
+    ("show_rule_truncated_en-US.txt", 0, "Profiles:"),               # a block too short to be a rule
+    ("show_rule_en-US.txt", 1, "SSIS Scale Out Master"),              # rule blocks, yet a failing exit code
+])
+def test_output_that_is_not_recognisably_no_rule_is_never_absent(fixture, rc, named):
+    text = load("advfirewall", fixture)
+    assert not _advfirewall.no_rule(text, rc)
+    with pytest.raises(RemediationError) as error:
+        _advfirewall.read_show(shown(fixture, rc), "SSIS Scale Out Master")
+    message = str(error.value)
+    assert named in message and "not taken as absent" in message and f"exit code {rc}" in message
+
+
+def test_a_rule_block_of_another_name_is_not_taken_for_absent():
+    with pytest.raises(RemediationError) as error:
+        _advfirewall.read_show(shown("show_rule_en-US.txt", 0), "SSIS Scale Out Worker")
+    assert "whose name reads 'SSIS Scale Out Master'" in str(error.value)
+
+
+def test_the_error_names_at_most_500_characters_of_the_text():
+    text = "x" * 2000
+    with pytest.raises(RemediationError) as error:
+        _advfirewall.read_show(CommandResult(SHOW, 1, text, ""), "SSIS Scale Out Master")
+    assert "x" * 500 in str(error.value) and "x" * 501 not in str(error.value)
+
+
+def test_read_show_gives_the_rules_of_the_name():
+    (rule,) = _advfirewall.read_show(shown("show_rule_de-DE.txt", 0), "ssis scale out master")
+    assert _advfirewall.same(rule, MASTER)
+    assert len(_advfirewall.read_show(shown("show_rule_two_en-US.txt", 0), "Integration Runtime HA")) == 2
+
+
+def test_a_published_german_output_of_two_rules_for_any_protocol():
+    outbound, inbound = _advfirewall.read_show(shown("show_rule_two_de-DE.txt", 0), "VagrantWinNFSd-1.4.0")
+    assert (outbound.direction, inbound.direction) == ("out", "in")  # "Aus", "Eingehend"
+    assert outbound.protocol == inbound.protocol == "ANY" and outbound.localport == "Any"
+    assert outbound.profiles == _advfirewall.PROFILES and outbound.action == "allow" and outbound.enabled is True
+    assert not outbound.unreadable() and not _advfirewall.restorable(outbound)
 
 
 def test_values_in_an_unknown_language_are_reported_not_guessed():

@@ -8,6 +8,7 @@ from fixtures import load
 from ansible_collections.irops.remediation.plugins.plugin_utils import _sc
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
 
 
 @pytest.mark.parametrize("crlf", [True, False])
@@ -68,6 +69,47 @@ def test_error_codes_in_any_language(fixture, code):
 
 def test_success_line_is_not_an_error():
     assert _sc.error_code(load("sc", "config_success_en-US.txt")) is None
+
+
+# Published outputs of other display languages (each fixture's header names the project that
+# published it): the word before the code is translated, the number and the "[SC]" line are not.
+LOCALISED = [
+    ("query_missing_de-DE.txt", 1060),          # FEHLER 1060:
+    ("query_missing_fr-FR.txt", 1060),          # échec(s) 1060 :
+    ("start_denied_it-IT.txt", 5),              # StartService: OpenService OPERAZIONI NON RIUSCITE 5:
+    ("start_already_running_zh-CN.txt", 1056),  # 失败 1056:
+    ("openservice_missing_ru-RU.txt", 1060),    # OpenService: ошибка: 1060:
+    ("query_missing_es-ES.txt", 1060),          # ERROR 1060:
+]
+
+
+@pytest.mark.parametrize("fixture, code", LOCALISED)
+def test_the_code_after_localised_words_is_read_from_the_text(fixture, code):
+    text = load("sc", fixture)
+    assert _sc.error_code(text) == code
+    assert _sc.parse_query(text) is None and _sc.parse_qc(text) is None
+    # the text is only the fallback, for a result without an exit code
+    assert _sc.failure_code(CommandResult("sc.exe query x", -1, text, "")) == code
+
+
+@pytest.mark.parametrize("fixture, code", LOCALISED)
+def test_the_exit_code_comes_first(fixture, code):
+    text = load("sc", fixture)
+    assert _sc.failure_code(CommandResult("sc.exe start x", code, text, "")) == code
+    # sc.exe's exit code is the Win32 error: it wins over whatever number the text holds
+    assert _sc.failure_code(CommandResult("sc.exe start x", 1069, text, "")) == 1069
+
+
+@pytest.mark.parametrize("fixture", ["query_running_en-US.txt", "query_stopped_it-IT.txt", "start_pending_en-US.txt",
+                                     "qc_worker_en-US.txt", "qc_disabled_it-IT.txt", "config_success_en-US.txt"])
+def test_status_and_success_outputs_hold_no_failure(fixture):
+    text = load("sc", fixture)
+    assert _sc.error_code(text) is None  # "WIN32_EXIT_CODE : 1077  (0x435)" is not a failure line
+    assert _sc.failure_code(CommandResult("sc.exe query x", 0, text, "")) is None
+
+
+def test_a_failure_without_exit_code_or_failure_line_has_no_code():
+    assert _sc.failure_code(CommandResult("sc.exe start x", -1, "", "sc.exe : The term 'sc.exe' is not recognized")) is None
 
 
 @pytest.mark.parametrize("name", ["SSISScaleOutWorker140", "DIAHostService", "MSSQL$SQL2019", "SQLAgent$X", ".NET Joke Service"])

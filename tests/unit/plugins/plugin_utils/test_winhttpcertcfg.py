@@ -26,3 +26,38 @@ def test_commands():
     assert command.line == "winhttpcertcfg -g -c LOCAL_MACHINE\\My -s SSISWORKER01 -a 'NT SERVICE\\SSISScaleOutWorker140'"
     assert not command.read_only and _winhttpcertcfg.list_command("My", "a b").read_only
     assert _winhttpcertcfg.remove_command("My", "x", "y").line.startswith("winhttpcertcfg -r ")
+
+
+def cert(thumbprint: str, subject: str) -> dict:
+    return {"thumbprint": thumbprint, "subject": subject}
+
+
+WORKER = cert("21F5F6B3" + "0" * 32, "CN=SSISWORKER01")
+STORE = [
+    WORKER,
+    cert("BD89861C" + "0" * 32, "CN=SSISWORKER01-OLD"),
+    cert("AAAAAAAA" + "0" * 32, "CN=ssisworker01.contoso.local, O=Contoso"),  # case does not matter
+    cert("CCCCCCCC" + "0" * 32, "CN=Backup, OU=SSISWorker01 keys"),  # any part of the subject
+    cert("AD2DAEA5" + "0" * 32, "CN=SSISMASTER01"),
+    cert("DDDDDDDD" + "0" * 32, None),
+]
+
+
+def test_s_is_the_cn_or_the_whole_subject():
+    assert _winhttpcertcfg.subject_argument("CN=SSISWORKER01, OU=Data, O=Contoso") == "SSISWORKER01"
+    assert _winhttpcertcfg.subject_argument("O=Contoso, OU=Data") == "O=Contoso, OU=Data"
+
+
+def test_every_other_certificate_whose_subject_contains_the_string_is_matched_too():
+    also = _winhttpcertcfg.also_matched("SSISWORKER01", STORE, WORKER["thumbprint"].lower())
+    assert [doc["subject"] for doc in also] == ["CN=SSISWORKER01-OLD", "CN=ssisworker01.contoso.local, O=Contoso",
+                                                "CN=Backup, OU=SSISWorker01 keys"]
+    assert _winhttpcertcfg.also_matched("SSISWORKER01-OLD", STORE, STORE[1]["thumbprint"]) == []
+    assert _winhttpcertcfg.also_matched("SSISMASTER01", STORE, STORE[4]["thumbprint"]) == []
+
+
+def test_the_matching_certificate_the_tool_acted_on():
+    assert _winhttpcertcfg.matched_subject(load("winhttpcertcfg", "list_en-US.txt")) == "CN=SSISWORKER01"
+    assert _winhttpcertcfg.matched_subject(load("winhttpcertcfg", "grant_cng_error.txt")) == \
+        "CN=shir01.contoso.local, OU=Data, O=Contoso"
+    assert _winhttpcertcfg.matched_subject("Error:  Unable to find or obtain a context for requested certificate") is None
