@@ -2,8 +2,9 @@
 
     python3 dev.py demo   simulated Windows nodes with documented faults: diagnosed,
                           remediated in check mode (nothing changes), remediated, diagnosed clean
-    python3 dev.py test   every test: unit, simulator, end to end over WinRM, ansible-lint and
-                          ansible-test sanity
+    python3 dev.py test   every test, in tiers that stop at the first failing one: unit and
+                          simulator; end to end over WinRM (two workers); ansible-lint,
+                          ansible-test sanity and the build. Arguments go to pytest instead.
 
 Each command first makes .venv/ with the pinned requirements (again only when a requirements
 file changed) and re-runs itself inside it.
@@ -216,11 +217,29 @@ def demo() -> int:
     return 0
 
 
+# The whole test command, in tiers that fail fast: a tier runs only if the ones before passed.
+# End-to-end tests run on two workers (CI has two cores); each worker starts its own simulator.
+TIERS = (
+    ("unit and simulator", ["tests/unit", "tests/simulator", "-m", "not e2e and not quality", "-x"]),
+    ("end to end over WinRM", ["tests/e2e", "tests/simulator", "-m", "e2e", "-n", "2"]),
+    ("quality: ansible-lint, ansible-test sanity, build", ["tests/quality", "-m", "quality"]),
+)
+
+
 def test(pytest_args: list[str]) -> int:
     ensure_venv("test")
     stage_collection()
     env = ansible_env()
-    return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
+    if pytest_args:
+        return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
+    for number, (title, args) in enumerate(TIERS, start=1):
+        print(f"\ndev.py test: tier {number} of {len(TIERS)}, {title}", flush=True)
+        started = time.monotonic()
+        code = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT, env=env, check=False).returncode
+        print(f"dev.py test: tier {number} took {time.monotonic() - started:.0f} s (exit code {code})", flush=True)
+        if code != 0:
+            return code
+    return 0
 
 
 def main(argv: list[str]) -> int:
