@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.utils.display import Display
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
-from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret, command_line, quote_string
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import StdinValue, command_line, quote_string
 
 display = Display()
 
@@ -39,6 +39,7 @@ class Command:
     args: tuple = ()
     read_only: bool = True
     pipeline: tuple = ()
+    hide_output: bool = False  # its stdout is never logged nor returned in an error (e.g. certificate bytes)
 
     @property
     def is_cmdlet(self) -> bool:
@@ -46,7 +47,8 @@ class Command:
 
     @property
     def secrets(self) -> list:
-        return [arg for arg in self.args if isinstance(arg, Secret)]
+        """The arguments that travel on standard input (:class:`StdinValue`), in order."""
+        return [arg for arg in self.args if isinstance(arg, StdinValue)]
 
     def render(self, secret_names: tuple = ()) -> str:
         return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names,
@@ -66,22 +68,32 @@ class Command:
 @dataclass(frozen=True)
 class Expression:
     """A constant .NET expression of our own code; ``{0}``, ``{1}``... are string values,
-    single-quoted on use. A .NET exception is caught and reported as exit code 1."""
+    single-quoted on use, or :class:`StdinValue` values, which become the variables that carry
+    them. A .NET exception is caught and reported as exit code 1."""
 
     template: str
     values: tuple = ()
     read_only: bool = True
+    hide_output: bool = False
     is_cmdlet = True
-    secrets: tuple = ()
+
+    @property
+    def secrets(self) -> list:
+        return [value for value in self.values if isinstance(value, StdinValue)]
+
+    def render(self, secret_names: tuple = ()) -> str:
+        names = iter(secret_names)
+        return self.template.format(*[next(names) if isinstance(value, StdinValue) else quote_string(value, what="path")
+                                      for value in self.values])
 
     @property
     def line(self) -> str:
-        return self.template.format(*[quote_string(value, what="path") for value in self.values])
+        return self.render(tuple(f"$irops_secret_{i}" for i in range(1, len(self.secrets) + 1)))
 
     def statement(self, secret_names: tuple) -> list[str]:
-        del secret_names
         return ["$LASTEXITCODE = 0",
-                f"try {{ {self.line} | ForEach-Object {{ 'O ' + $_ }} }} catch {{ 'E ' + $_; $LASTEXITCODE = 1 }}"]
+                f"try {{ {self.render(secret_names)} | ForEach-Object {{ 'O ' + $_ }} }} "
+                "catch { 'E ' + $_; $LASTEXITCODE = 1 }"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,14 @@ class CommandResult:
     rc: int
     stdout: str
     stderr: str
+    hide_output: bool = False
+
+    def shown(self) -> dict:
+        """The result as it may appear in a log or a failed task's result."""
+        shown = dict(self.__dict__)
+        if self.hide_output:
+            shown["stdout"] = f"({len(self.stdout)} characters not shown)"
+        return shown
 
     @property
     def ok(self) -> bool:
@@ -106,9 +126,10 @@ class RemoteCommandError(RemediationError):
 
 
 def build_script(commands: list) -> tuple[str, bytes | None]:
-    """The script for one round trip, and the standard input that carries its secrets."""
+    """The script for one round trip, and the standard input that carries its secrets: one line
+    per :class:`StdinValue`, read into ``$irops_secret_<n>`` before any command runs."""
     lines = ["$ErrorActionPreference = 'Continue'"]
-    secrets: list[Secret] = []
+    secrets: list[StdinValue] = []
     body: list[str] = []
     for index, command in enumerate(commands, start=1):
         names = []
@@ -116,9 +137,9 @@ def build_script(commands: list) -> tuple[str, bytes | None]:
             secrets.append(secret)
             names.append(f"$irops_secret_{len(secrets)}")
         body += [f"'##irops begin {index}'", *command.statement(tuple(names)), f"'##irops end {index} ' + $LASTEXITCODE"]
-    lines += [f"$irops_secret_{i} = [Console]::In.ReadLine()" for i in range(1, len(secrets) + 1)]
+    lines += [secret.read_statement(f"$irops_secret_{i}") for i, secret in enumerate(secrets, start=1)]
     lines += body + ["exit 0"]
-    stdin = "".join(secret.value + "\n" for secret in secrets).encode("utf-8") if secrets else None
+    stdin = "".join(secret.stdin_line() + "\n" for secret in secrets).encode("utf-8") if secrets else None
     return "\n".join(lines), stdin
 
 
@@ -140,7 +161,7 @@ def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[Comm
             command, rc = commands[current - 1], int(end.group(2))
             if command.is_cmdlet and err and rc == 0:
                 rc = 1  # a cmdlet reports failure only through error records
-            results.append(CommandResult(command.line, rc, _join(out), _join(err)))
+            results.append(CommandResult(command.line, rc, _join(out), _join(err), command.hide_output))
             current = None
         elif current is not None and line[:1] in ("O", "E"):
             (out if line[0] == "O" else err).append(line[2:])
@@ -189,13 +210,14 @@ class CommandRunner:
         results, stray = parse_script_output(commands, raw.get("stdout", ""))
         self.commands_run.extend(r.command for r in results)
         for result in results:
-            display.vvvvv(f"irops:   rc={result.rc} {result.command}\n{result.output}", host=self._host)
+            output = result.shown()["stdout"] if result.hide_output else result.output
+            display.vvvvv(f"irops:   rc={result.rc} {result.command}\n{output}", host=self._host)
         if len(results) != len(commands):
             missing = [c.line for c in commands[len(results):]]
             raise RemoteCommandError(
                 f"the node did not finish these commands: {missing}. PowerShell exit code {raw.get('rc')}; "
                 f"its output: {_excerpt(raw.get('stderr', ''), stray)}",
-                result={"partial_results": [r.__dict__ for r in results]},
+                result={"partial_results": [r.shown() for r in results]},
             )
         return results
 

@@ -84,8 +84,8 @@ def test_secrets_travel_on_stdin_never_in_the_script():
                      read_only=False)
     script, stdin = build_script([SHOW, config])
     assert password not in script and "S3cr3t" not in script and "S3cr3t" not in config.line
-    assert stdin == (password + "\n").encode()
-    assert script.splitlines()[1] == "$irops_secret_1 = [Console]::In.ReadLine()"
+    assert stdin == ('"' + password + '"\n').encode()  # its C runtime token, in one piece
+    assert script.splitlines()[1] == '$irops_secret_1 = [Console]::In.ReadLine() -split "`t"'
     assert "obj= CONTOSO\\svc-ir password= $irops_secret_1 2>&1" in script
     assert "S3cr3t" not in repr(config)
     assert Param("-p") == "-p"
@@ -97,10 +97,10 @@ def test_secret_validation_never_shows_the_value():
     from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
     from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
 
-    for bad in ('pa"ss', "two\nlines"):
+    for bad in ('Zq"  9x', "Zq\n9x", "Zq\t9x"):
         with pytest.raises(InvalidValue) as error:
             Secret(bad, what="password")
-        assert "pa" not in str(error.value).replace("password", "") and "(value hidden)" in str(error.value)
+        assert "Zq" not in str(error.value) and "9x" not in str(error.value) and "(value hidden)" in str(error.value)
 
 
 def test_expressions_are_caught_and_quote_their_values():
