@@ -315,8 +315,9 @@ def _single_quoted(value: str) -> str:
 def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tuple = (), native: bool = True) -> str:
     """Build ``executable arg... [| Stage ...]``.
 
-    Every argument passes through :func:`quote_argument`, except :class:`Param` names and
-    :class:`Secret` values, which become the variables named in ``secret_names``, in order.
+    Every argument passes through :func:`native_argument` (:func:`quote_argument` for a cmdlet),
+    except :class:`Param` names and :class:`StdinValue` values (secrets), which become the
+    variables named in ``secret_names``, in order.
     ``pipeline`` holds constant cmdlet stages of our own code (``Sort-Object LastWriteTime``).
     """
     if not _EXECUTABLE.match(executable):
