@@ -181,3 +181,17 @@ def test_certutil_gets_the_empty_password_only_as_a_quoted_empty_argument(allow_
                      prefix="$p = [Console]::In.ReadLine() -split \"`t\"")
     assert quoted["rc"] == 0, quoted
     assert native_argv(node)[3] == "***"
+
+
+def test_certutil_reads_a_mangled_pfx_password_as_a_wrong_one_and_the_token_as_the_right_one():
+    node = make_node({"node": {"directories": ["C:\\", "C:\\Temp"]}})
+    cert, key = certs.load_named("shir01_remote")
+    node.state.write_file("C:\\Temp\\shir.pfx", certs.make_pfx(cert, key, 'a"b"c d'))
+    before = node.digest()
+    plain = run_one(node, "certutil -f -p $p -importpfx My 'C:\\Temp\\shir.pfx'", stdin=b'a"b"c d\n',
+                    prefix="$p = [Console]::In.ReadLine()")
+    assert plain["rc"] == -2147024810 and "ERROR_INVALID_PASSWORD" in plain["out"][0]  # it got abc d
+    assert node.digest() == before
+    token = run_one(node, "certutil -f -p $p -importpfx My 'C:\\Temp\\shir.pfx'", stdin=b'"a\\"b\\"c d"\n',
+                    prefix="$p = [Console]::In.ReadLine() -split \"`t\"")
+    assert token["rc"] == 0, token
