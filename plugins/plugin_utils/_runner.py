@@ -129,18 +129,23 @@ def build_script(commands: list) -> tuple[str, bytes | None]:
     """The script for one round trip, and the standard input that carries its secrets: one line
     per :class:`StdinValue`, read into ``$irops_secret_<n>`` before any command runs."""
     lines = ["$ErrorActionPreference = 'Continue'"]
-    secrets: list[StdinValue] = []
+    secrets = [secret for command in commands for secret in command.secrets]
     body: list[str] = []
-    for index, command in enumerate(commands, start=1):
-        names = []
-        for secret in command.secrets:
-            secrets.append(secret)
-            names.append(f"$irops_secret_{len(secrets)}")
-        body += [f"'##irops begin {index}'", *command.statement(tuple(names)), f"'##irops end {index} ' + $LASTEXITCODE"]
+    for index, (command, names) in enumerate(zip(commands, secret_names(commands)), start=1):
+        body += [f"'##irops begin {index}'", *command.statement(names), f"'##irops end {index} ' + $LASTEXITCODE"]
     lines += [secret.read_statement(f"$irops_secret_{i}") for i, secret in enumerate(secrets, start=1)]
     lines += body + ["exit 0"]
     stdin = "".join(secret.stdin_line() + "\n" for secret in secrets).encode("utf-8") if secrets else None
     return "\n".join(lines), stdin
+
+
+def secret_names(commands: list) -> list[tuple]:
+    """For each command, the names of the variables that carry its secrets in the batch's script."""
+    names, count = [], 0
+    for command in commands:
+        names.append(tuple(f"$irops_secret_{count + i}" for i in range(1, len(command.secrets) + 1)))
+        count += len(command.secrets)
+    return names
 
 
 def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[CommandResult], list[str]]:
@@ -148,6 +153,7 @@ def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[Comm
 
     Returns the results in order and the lines found outside any command's markers.
     """
+    names = secret_names(commands)
     results: list[CommandResult] = []
     stray: list[str] = []
     current: int | None = None
@@ -161,7 +167,8 @@ def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[Comm
             command, rc = commands[current - 1], int(end.group(2))
             if command.is_cmdlet and err and rc == 0:
                 rc = 1  # a cmdlet reports failure only through error records
-            results.append(CommandResult(command.line, rc, _join(out), _join(err), command.hide_output))
+            results.append(CommandResult(command.render(names[current - 1]), rc, _join(out), _join(err),
+                                         command.hide_output))
             current = None
         elif current is not None and line[:1] in ("O", "E"):
             (out if line[0] == "O" else err).append(line[2:])
@@ -195,15 +202,16 @@ class CommandRunner:
         script, stdin = build_script(commands)
         self.round_trips += 1
         display.vvvv(f"irops: round trip {self.round_trips}, {len(commands)} command(s):", host=self._host)
-        for command in commands:
-            display.vvvv(f"irops:   {command.line}", host=self._host)
+        for command, names in zip(commands, secret_names(commands)):  # as in the script, with its variables
+            display.vvvv(f"irops:   {command.render(names)}", host=self._host)
         try:
             raw = self._action._low_level_execute_command(script, sudoable=False, in_data=stdin)
         except AnsibleConnectionFailure:
             raise
         except Exception as exc:  # transport errors from pywinrm/requests/psrp surface as plain exceptions
             raise AnsibleConnectionFailure(
-                f"the connection to the node failed while it ran: {'; '.join(c.line for c in commands)} "
+                f"the connection to the node failed while it ran: "
+                f"{'; '.join(c.render(n) for c, n in zip(commands, secret_names(commands)))} "
                 f"({type(exc).__name__}: {exc}). If any of these commands changes the node, its state is "
                 "unknown: re-run the task in check mode to see it."
             ) from exc
@@ -213,7 +221,7 @@ class CommandRunner:
             output = result.shown()["stdout"] if result.hide_output else result.output
             display.vvvvv(f"irops:   rc={result.rc} {result.command}\n{output}", host=self._host)
         if len(results) != len(commands):
-            missing = [c.line for c in commands[len(results):]]
+            missing = [c.render(n) for c, n in zip(commands, secret_names(commands))][len(results):]
             raise RemoteCommandError(
                 f"the node did not finish these commands: {missing}. PowerShell exit code {raw.get('rc')}; "
                 f"its output: {_excerpt(raw.get('stderr', ''), stray)}",

@@ -112,3 +112,17 @@ def test_the_script_reads_each_secret_line_and_splits_it_into_an_array():
     assert "[Convert]::FromBase64String($irops_secret_1)" in script and "password= $irops_secret_2 2>&1" in script
     assert stdin == b'MIJQRlg=\n"a\\"b\tc"\n'
     assert "MIJQRlg" not in script and "MIJQRlg" not in write.line and "SecretData(***)" == repr(write.values[1])
+
+
+def test_results_name_the_variables_the_script_really_used():
+    """With two secrets in a batch, the password is $irops_secret_2: the logged and returned line says so."""
+    from ansible_collections.irops.remediation.plugins.plugin_utils._runner import parse_script_output
+
+    write = Expression("[IO.File]::WriteAllBytes({0}, [Convert]::FromBase64String({1}))",
+                       ("C:\\Windows\\Temp\\x.pfx", SecretData(b"PFX")), read_only=False)
+    config = Command("sc.exe", ("config", "Svc", "password=", Secret("pw")), read_only=False)
+    results, _stray = parse_script_output([write, config], "##irops begin 1\n##irops end 1 0\n"
+                                                           "##irops begin 2\nO ok\n##irops end 2 0\n")
+    assert results[0].command.endswith("FromBase64String($irops_secret_1))")
+    assert results[1].command == "sc.exe config Svc password= $irops_secret_2"
+    assert "$irops_secret_2 = [Console]::In.ReadLine()" in build_script([write, config])[0]
