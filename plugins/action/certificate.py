@@ -2,10 +2,17 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Ensure a certificate is, or is not, in a LocalMachine store, with its private key as wanted.
 
-Round trips: one read (``certutil -store``, the machine GUID and, for a file on the node,
-its bytes) when nothing needs to change or in check mode; one more for a change, which
-batches writing the file (for ``src``/``content``), ``certutil -importpfx``/``-addstore``/
-``-delstore``, removing the written file and a verifying ``certutil -store``.
+Round trips: one read (``certutil -store``, the machine GUID, the temporary certificate files an
+earlier run left behind and, for a file on the node, its bytes) when nothing needs to change or
+in check mode; one more for a change, which batches removing those leftovers, writing the file
+(for ``src``/``content``), ``certutil -importpfx``/``-addstore``/``-delstore``, removing the
+written file and a verifying ``certutil -store``.
+
+The file's bytes travel on the round trip's standard input, never in the script, so no log
+(-vvvv shows every command line) holds the PFX, which carries the encrypted private key. The
+written copy is ``C:\\Windows\\Temp\\irops certificate <32 hex>.pfx`` (or ``.cer``); the batch
+removes it whatever the import returns (every command of a batch runs), and a copy left by a run
+whose connection dropped is found and removed by the next run (the leftovers listing).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import uuid
 
 from ansible.module_utils.common.text.converters import to_bytes
@@ -26,6 +34,8 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint impo
 
 KEY_SPECS = {"key_exchange": _certutil.KEY_EXCHANGE, "signature": _certutil.SIGNATURE, "keep": None}
 TEMP_DIR = "C:\\Windows\\Temp"
+TEMP_PREFIX = "irops certificate "  # every temporary copy this module writes: TEMP_DIR\<prefix><32 hex>.pfx|.cer
+_TEMP_NAME = re.compile(r"^irops certificate [0-9a-f]{32}\.(pfx|cer)$", re.IGNORECASE)
 DOUBLE_HOP = (
     "Windows refused the PFX password with 'The specified network password is not correct', but this password "
     "opens the PFX on the controller: the password is right. This is the double-hop limit of a network logon "
@@ -64,9 +74,11 @@ class ActionModule(NodeAction):
         data = self._source_bytes(args)
         path = validate_node_path(args["path"]) if args["path"] else None
 
-        results = runner.run(_certutil.read_commands(store) + (_files.read_commands(path) if path else []))
+        reads = _certutil.read_commands(store) + [leftovers_command()]
+        results = runner.run(reads + (_files.read_commands(path, hide_output=True) if path else []))
+        leftovers = parse_leftovers(results[2])
         if path:
-            data = _files.parse_read(*results[2:4])
+            data = _files.parse_read(*results[3:5])
             if data is None:
                 raise RemediationError(f"path {path} does not exist on the node: give the path of a .pfx or .cer file")
         source = load_source(data, args["password"], path or args["src"] or "content")
@@ -85,7 +97,7 @@ class ActionModule(NodeAction):
         if not problems:
             result.update(changed=False, after=before, key=_key_view(before),
                           msg=f"{source['thumbprint']} is in LocalMachine\\{store} as wanted")
-            return result
+            return self._remove_leftovers(runner, leftovers, result) if leftovers else result
         result.update(changed=True, reasons=problems, diff=_diff(store, before, source, want),
                       documented_symptoms=self.documented_symptoms(),
                       msg=f"{source['thumbprint']} in LocalMachine\\{store}: " + "; ".join(problems))
@@ -93,27 +105,32 @@ class ActionModule(NodeAction):
             return result
 
         node_file, written = path, False
-        batch = []
+        batch = [remove_command(name) for name in leftovers]  # first: what an earlier run left behind
         if node_file is None:
-            node_file = f"{TEMP_DIR}\\irops certificate {uuid.uuid4().hex}{'.pfx' if source['pfx'] else '.cer'}"
-            _files.check_size(data, node_file)
-            batch.append(_files.write_command(node_file, data))
+            node_file = f"{TEMP_DIR}\\{TEMP_PREFIX}{uuid.uuid4().hex}{'.pfx' if source['pfx'] else '.cer'}"
+            batch.append(_files.write_stdin_command(node_file, data))
             written = True
         if source["pfx"]:
             batch.append(_certutil.importpfx_command(store, node_file, password, provider, want["key_spec"],
                                                      args["exportable"]))
         else:
             batch.append(_certutil.addstore_command(store, node_file))
-        if written:
-            batch.append(Command("Remove-Item", (node_file, Param("-Force")), read_only=False))
+        if written:  # runs whatever the import returned: every command of a batch runs
+            batch.append(remove_command(node_file))
         batch += [_certutil.store_command(store, source["thumbprint"])]
         done = runner.run(batch)
-        imported = done[1 if written else 0]
+        first = len(leftovers)
+        imported = done[first + (1 if written else 0)]
         after = _find(done[-1], source["thumbprint"], machine_guid)
         result.update(after=after, key=_key_view(after))
-        if written and not done[2].ok:
-            result["warnings"] = [f"the copy of the certificate file at {node_file} could not be removed: "
-                                  f"{done[2].output.strip()[:200]}; delete it by hand"]
+        warnings = _leftover_warnings(leftovers, done[:first])
+        if written and not done[first + 2].ok:
+            warnings.append(f"the copy of the certificate file at {node_file} could not be removed: "
+                            f"{done[first + 2].output.strip()[:200]}; delete it by hand")
+        if leftovers:
+            result["leftovers_removed"] = [f"{TEMP_DIR}\\{name}" for name in leftovers]
+        if warnings:
+            result["warnings"] = warnings
         if not imported.ok:
             code = _certutil.failure_code(imported)
             result["changed"] = False
@@ -125,6 +142,19 @@ class ActionModule(NodeAction):
         if left:
             raise RemediationError(f"after the import, {source['thumbprint']} in LocalMachine\\{store} still: "
                                    + "; ".join(left), result=result)
+        return result
+
+    def _remove_leftovers(self, runner, leftovers, result):
+        """Nothing else to change: remove the temporary copies an earlier run left behind."""
+        paths = [f"{TEMP_DIR}\\{name}" for name in leftovers]
+        result.update(changed=True, leftovers_removed=paths,
+                      msg=result["msg"] + f"; {len(paths)} temporary certificate file(s) an earlier run left in "
+                      f"{TEMP_DIR} will be removed")
+        if self._task.check_mode:
+            return result
+        warnings = _leftover_warnings(leftovers, runner.run([remove_command(name) for name in leftovers]))
+        if warnings:
+            result["warnings"] = warnings
         return result
 
     def _absent(self, runner, store, thumbprint):
@@ -157,6 +187,29 @@ class ActionModule(NodeAction):
             with open(to_bytes(source, errors="surrogate_or_strict"), "rb") as handle:
                 return handle.read()
         return None
+
+
+def leftovers_command() -> Command:
+    """List the temporary certificate files of this module in TEMP_DIR (read-only)."""
+    return Command("Get-ChildItem", (Param("-LiteralPath"), TEMP_DIR, Param("-Filter"), TEMP_PREFIX + "*", Param("-File"),
+                                     Param("-Name"), Param("-ErrorAction"), "SilentlyContinue"))
+
+
+def parse_leftovers(listed) -> list[str]:
+    """The file names of :func:`leftovers_command` that are this module's own temporary copies."""
+    if not listed.ok:
+        return []
+    return sorted(name.strip() for name in listed.stdout.splitlines() if _TEMP_NAME.match(name.strip()))
+
+
+def remove_command(path_or_name: str) -> Command:
+    path = path_or_name if "\\" in path_or_name else f"{TEMP_DIR}\\{path_or_name}"
+    return Command("Remove-Item", (path, Param("-Force")), read_only=False)
+
+
+def _leftover_warnings(leftovers, results) -> list[str]:
+    return [f"the temporary certificate file {TEMP_DIR}\\{name} left by an earlier run could not be removed: "
+            f"{done.output.strip()[:200]}; delete it by hand" for name, done in zip(leftovers, results) if not done.ok]
 
 
 def validate_node_path(value) -> str:

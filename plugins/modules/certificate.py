@@ -20,9 +20,12 @@ description:
     worker's C(Root) store, and the worker certificate into the master's C(Root) store.
   - The file is parsed on the controller first, so its thumbprint, subject, DNS names and expiry are known
     before anything changes, and a wrong password fails before anything runs on the node.
-  - The password travels on the standard input of the remote command, never in a command line, a log or a result.
-  - A file from the controller (O(src)) or inline (O(content)) is written to C(C:\Windows\Temp) in the same round
-    trip as the import, and removed right after it.
+  - The password and the file's bytes travel on the standard input of the remote command, never in a command
+    line, a log or a result (a PFX holds the encrypted private key).
+  - A file from the controller (O(src)) or inline (O(content)) is written to C(C:\Windows\Temp) as
+    C(irops certificate <32 hex digits>.pfx) (or C(.cer)) in the same round trip as the import, and removed in
+    that round trip whatever the import returns. A copy left behind by a run whose connection dropped is removed
+    by the next run (RV(leftovers_removed)).
 extends_documentation_fragment:
   - irops.remediation.attributes
 attributes:
@@ -39,7 +42,6 @@ options:
   src:
     description:
       - A C(.pfx) or C(.cer) file on the controller (looked up like the C(copy) module's C(src)).
-      - At most 6 KiB, since the file travels inside the command that writes it.
     type: path
   content:
     description:
@@ -47,7 +49,11 @@ options:
     type: str
   password:
     description:
-      - The PFX password. Required for a PFX; it cannot hold a double quote or a line break.
+      - The PFX password. Required for a PFX; an empty string for a PFX exported without a password.
+      - It reaches C(certutil -p) exactly, spaces, trailing backslashes, double quotes and non-ASCII characters
+        included. Refused before anything runs, with the reason (never the value) - control characters (line
+        breaks, tabs), and the rare password with a space in which, after a double quote, two spaces in a row or
+        a no-break space cannot be kept together through Windows PowerShell 5.1.
     type: str
   store_name:
     description:
@@ -180,6 +186,13 @@ documented_symptoms:
   returned: when a change is needed
   type: list
   elements: dict
+leftovers_removed:
+  description:
+    - Temporary copies of certificate files (C(C:\Windows\Temp\irops certificate <32 hex digits>.pfx)) an earlier
+      run left behind, removed by this run (or, in check mode, that would be). Their removal is a change.
+  returned: when there were any
+  type: list
+  elements: str
 round_trips:
   description: How many times the task sent commands to the node.
   returned: always

@@ -59,7 +59,10 @@ options:
     description:
       - The password of O(username). Required when the account changes to one that has a password (not a built-in,
         virtual or group managed service account).
-      - It may not contain a double quote or a line break.
+      - It reaches C(sc.exe) exactly, spaces, trailing backslashes, double quotes and non-ASCII characters
+        included. Refused before anything runs, with the reason (never the value) - control characters (line
+        breaks, tabs), and the rare password with a space in which, after a double quote, two spaces in a row or
+        a no-break space cannot be kept together through Windows PowerShell 5.1.
     type: str
   update_password:
     description:

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
-from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, quote_string
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, SecretData, quote_string
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, Expression
 
 MAX_WRITE_BYTES = 6 * 1024
@@ -97,13 +97,14 @@ def exists_command(path: str) -> Command:
     return Command("Test-Path", (Param("-LiteralPath"), path, Param("-PathType"), "Leaf"))
 
 
-def read_command(path: str) -> Expression:
-    return Expression("[Convert]::ToBase64String([IO.File]::ReadAllBytes({0}))", (path,))
+def read_command(path: str, hide_output: bool = False) -> Expression:
+    return Expression("[Convert]::ToBase64String([IO.File]::ReadAllBytes({0}))", (path,), hide_output=hide_output)
 
 
-def read_commands(path: str) -> list:
-    """Both read commands, for one batch: whether the file exists, and its bytes."""
-    return [exists_command(path), read_command(path)]
+def read_commands(path: str, hide_output: bool = False) -> list:
+    """Both read commands, for one batch: whether the file exists, and its bytes (never logged
+    nor shown in an error when ``hide_output``: a PFX holds the encrypted private key)."""
+    return [exists_command(path), read_command(path, hide_output)]
 
 
 def parse_read(exists, read) -> bytes | None:
@@ -119,7 +120,8 @@ def parse_read(exists, read) -> bytes | None:
     try:
         return base64.b64decode("".join(read.stdout.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise RemediationError(f"'{read.command}' did not print base64: {read.stdout[:200]!r}") from None
+        shown = "(not shown)" if read.hide_output else repr(read.stdout[:200])
+        raise RemediationError(f"'{read.command}' did not print base64: {shown}") from None
 
 
 def temp_path(path: str) -> str:
@@ -142,6 +144,14 @@ def check_size(data: bytes, path: str) -> None:
 def write_command(path: str, data: bytes) -> Expression:
     encoded = base64.b64encode(data).decode("ascii")
     return Expression("[IO.File]::WriteAllBytes({0}, [Convert]::FromBase64String({1}))", (path, encoded), read_only=False)
+
+
+def write_stdin_command(path: str, data: bytes) -> Expression:
+    """Write ``data`` to ``path`` with the bytes on the round trip's standard input, not in the
+    script: nothing logs them (the form for certificate files, whose PFX holds the encrypted key),
+    and no command-line limit applies."""
+    return Expression("[IO.File]::WriteAllBytes({0}, [Convert]::FromBase64String({1}))", (path, SecretData(data)),
+                      read_only=False)
 
 
 def copy_command(source: str, destination: str) -> Command:

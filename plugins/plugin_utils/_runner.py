@@ -24,7 +24,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.utils.display import Display
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import RemediationError
-from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret, command_line, quote_string
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import StdinValue, command_line, quote_string
 
 display = Display()
 
@@ -57,6 +57,7 @@ class Command:
     args: tuple = ()
     read_only: bool = True
     pipeline: tuple = ()
+    hide_output: bool = False  # its stdout is never logged nor returned in an error (e.g. certificate bytes)
 
     @property
     def is_cmdlet(self) -> bool:
@@ -64,7 +65,8 @@ class Command:
 
     @property
     def secrets(self) -> list:
-        return [arg for arg in self.args if isinstance(arg, Secret)]
+        """The arguments that travel on standard input (:class:`StdinValue`), in order."""
+        return [arg for arg in self.args if isinstance(arg, StdinValue)]
 
     def render(self, secret_names: tuple = ()) -> str:
         return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names,
@@ -85,22 +87,32 @@ class Command:
 @dataclass(frozen=True)
 class Expression:
     """A constant .NET expression of our own code; ``{0}``, ``{1}``... are string values,
-    single-quoted on use. A .NET exception is caught and reported as exit code 1."""
+    single-quoted on use, or :class:`StdinValue` values, which become the variables that carry
+    them. A .NET exception is caught and reported as exit code 1."""
 
     template: str
     values: tuple = ()
     read_only: bool = True
+    hide_output: bool = False
     is_cmdlet = True
-    secrets: tuple = ()
+
+    @property
+    def secrets(self) -> list:
+        return [value for value in self.values if isinstance(value, StdinValue)]
+
+    def render(self, secret_names: tuple = ()) -> str:
+        names = iter(secret_names)
+        return self.template.format(*[next(names) if isinstance(value, StdinValue) else quote_string(value, what="path")
+                                      for value in self.values])
 
     @property
     def line(self) -> str:
-        return self.template.format(*[quote_string(value, what="path") for value in self.values])
+        return self.render(tuple(f"$irops_secret_{i}" for i in range(1, len(self.secrets) + 1)))
 
     def statement(self, secret_names: tuple) -> list[str]:
-        del secret_names
         return ["$LASTEXITCODE = 0",
-                f"try {{ {self.line} | ForEach-Object {{ 'O ' + $_ }} }} catch {{ 'E ' + $_; $LASTEXITCODE = 1 }}"]
+                f"try {{ {self.render(secret_names)} | ForEach-Object {{ 'O ' + $_ }} }} "
+                "catch { 'E ' + $_; $LASTEXITCODE = 1 }"]
 
 
 @dataclass(frozen=True)
@@ -113,11 +125,16 @@ class Condition:
     values: tuple = ()
     read_only = True
     is_cmdlet = True
+    hide_output = False
     secrets: tuple = ()
+
+    def render(self, secret_names: tuple = ()) -> str:
+        del secret_names
+        return "test: " + Expression(self.template, self.values).line
 
     @property
     def line(self) -> str:
-        return "test: " + Expression(self.template, self.values).line
+        return self.render()
 
     def statement(self, secret_names: tuple) -> list[str]:
         del secret_names
@@ -139,14 +156,18 @@ class Retry:
     pause: int = 1
     read_only = False
     is_cmdlet = False
+    hide_output = False
 
     @property
     def secrets(self) -> list:
         return self.command.secrets
 
+    def render(self, secret_names: tuple = ()) -> str:
+        return f"{self.command.render(secret_names)} (again while it exits {self.code}, up to {self.attempts} times)"
+
     @property
     def line(self) -> str:
-        return f"{self.command.line} (again while it exits {self.code}, up to {self.attempts} times)"
+        return self.render(tuple(f"$irops_secret_{i}" for i in range(1, len(self.secrets) + 1)))
 
     def statement(self, secret_names: tuple) -> list[str]:
         _reset, run = self.command.statement(secret_names)
@@ -197,6 +218,14 @@ class CommandResult:
     rc: int
     stdout: str
     stderr: str
+    hide_output: bool = False
+
+    def shown(self) -> dict:
+        """The result as it may appear in a log or a failed task's result."""
+        shown = dict(self.__dict__)
+        if self.hide_output:
+            shown["stdout"] = f"({len(self.stdout)} characters not shown)"
+        return shown
 
     @property
     def ok(self) -> bool:
@@ -214,29 +243,34 @@ class RemoteCommandError(RemediationError):
 
 def build_script(commands) -> tuple[str, bytes | None]:
     """The script for one round trip (a list of commands, or a :class:`Change`), and the
-    standard input that carries its secrets."""
-    secrets: list[Secret] = []
+    standard input that carries its secrets: one line per :class:`StdinValue`, read into
+    ``$irops_secret_<n>`` before any command runs."""
+    ordered = commands.commands if isinstance(commands, Change) else list(commands)
+    secrets = [secret for command in ordered for secret in command.secrets]
+    names = dict(enumerate(secret_names(ordered), start=1))
 
     def blocks(items, first: int) -> list[list[str]]:
-        out = []
-        for index, command in enumerate(items, start=first):
-            names = []
-            for secret in command.secrets:
-                secrets.append(secret)
-                names.append(f"$irops_secret_{len(secrets)}")
-            out.append([f"'##irops begin {index}'", *command.statement(tuple(names)),
-                        f"'##irops end {index} ' + $LASTEXITCODE"])
-        return out
+        return [[f"'##irops begin {index}'", *command.statement(names[index]), f"'##irops end {index} ' + $LASTEXITCODE"]
+                for index, command in enumerate(items, start=first)]
 
     if isinstance(commands, Change):
         body = _change_body(commands, blocks)
     else:
         body = [line for block in blocks(commands, 1) for line in block]
     lines = ["$ErrorActionPreference = 'Continue'"]
-    lines += [f"$irops_secret_{i} = [Console]::In.ReadLine()" for i in range(1, len(secrets) + 1)]
+    lines += [secret.read_statement(f"$irops_secret_{i}") for i, secret in enumerate(secrets, start=1)]
     lines += body + [f"'{_COMPLETE}'", "exit 0"]
-    stdin = "".join(secret.value + "\n" for secret in secrets).encode("utf-8") if secrets else None
+    stdin = "".join(secret.stdin_line() + "\n" for secret in secrets).encode("utf-8") if secrets else None
     return "\n".join(lines), stdin
+
+
+def secret_names(commands: list) -> list[tuple]:
+    """For each command, the names of the variables that carry its secrets in the round trip's script."""
+    names, count = [], 0
+    for command in commands:
+        names.append(tuple(f"$irops_secret_{count + i}" for i in range(1, len(command.secrets) + 1)))
+        count += len(command.secrets)
+    return names
 
 
 def _change_body(change: Change, blocks) -> list[str]:
@@ -272,6 +306,7 @@ def parse_script_output(commands: list[Command], stdout: str) -> tuple[list[Comm
 
 def parse_markers(commands: list, stdout: str) -> tuple[dict, list[str], bool]:
     """Results by command number (1-based), stray lines, and whether the script reached its end."""
+    names = secret_names(commands)
     results: dict[int, CommandResult] = {}
     stray: list[str] = []
     complete = False
@@ -286,7 +321,8 @@ def parse_markers(commands: list, stdout: str) -> tuple[dict, list[str], bool]:
             command, rc = commands[current - 1], int(end.group(2))
             if command.is_cmdlet and err and rc == 0:
                 rc = 1  # a cmdlet reports failure only through error records
-            results[current] = CommandResult(command.line, rc, _join(out), _join(err))
+            results[current] = CommandResult(command.render(names[current - 1]), rc, _join(out), _join(err),
+                                             command.hide_output)
             current = None
         elif current is not None and line[:1] in ("O", "E"):
             (out if line[0] == "O" else err).append(line[2:])
@@ -326,7 +362,7 @@ class CommandRunner:
             missing = [c.line for i, c in enumerate(commands, 1) if i not in found]
             raise RemoteCommandError(
                 f"the node did not finish these commands: {missing}",
-                result={"partial_results": [found[i].__dict__ for i in sorted(found)]})
+                result={"partial_results": [found[i].shown() for i in sorted(found)]})
         return [found[i] for i in sorted(found)]
 
     def run_one(self, command: Command) -> CommandResult:
@@ -344,7 +380,7 @@ class CommandRunner:
         if len(verify) != len(change.verify):
             raise RemoteCommandError(
                 "the node did not finish the verifying reads after the change",
-                result={"partial_results": [found[i].__dict__ for i in sorted(found)]})
+                result={"partial_results": [found[i].shown() for i in sorted(found)]})
         return ChangeOutcome(steps, undo, verify)
 
     def _round_trip(self, script_items, commands: list) -> dict:
@@ -356,23 +392,25 @@ class CommandRunner:
         command_line, stdin = transport(script, secrets)
         self.round_trips += 1
         display.vvvv(f"irops: round trip {self.round_trips}, {len(commands)} command(s):", host=self._host)
-        for command in commands:
-            display.vvvv(f"irops:   {command.line}", host=self._host)
-        raw = self._execute(command_line, stdin, commands)
+        shown = [c.render(n) for c, n in zip(commands, secret_names(commands))]  # as in the script
+        for line in shown:
+            display.vvvv(f"irops:   {line}", host=self._host)
+        raw = self._execute(command_line, stdin, shown)
         found, stray, complete = parse_markers(commands, raw.get("stdout", ""))
         self.commands_run.extend(found[i].command for i in sorted(found))
         for number in sorted(found):
             result = found[number]
-            display.vvvvv(f"irops:   rc={result.rc} {result.command}\n{result.output}", host=self._host)
+            output = result.shown()["stdout"] if result.hide_output else result.output
+            display.vvvvv(f"irops:   rc={result.rc} {result.command}\n{output}", host=self._host)
         if not complete:
             raise RemoteCommandError(
                 f"the script did not run to its end on the node (PowerShell exit code {raw.get('rc')}); "
                 f"commands that finished: {[found[i].command for i in sorted(found)]}; its output: "
                 f"{_excerpt(raw.get('stderr', ''), stray)}",
-                result={"partial_results": [found[i].__dict__ for i in sorted(found)]})
+                result={"partial_results": [found[i].shown() for i in sorted(found)]})
         return found
 
-    def _execute(self, command_line: str, stdin: bytes, commands: list) -> dict:
+    def _execute(self, command_line: str, stdin: bytes, shown: list) -> dict:
         """One round trip through the task's connection, bounded by the runner's timeout."""
         outcome: dict = {}
 
@@ -393,7 +431,7 @@ class CommandRunner:
                     display.vvvv(f"irops: closing the connection after a timeout failed: {exc}", host=self._host)
                 raise AnsibleConnectionFailure(
                     f"the node did not answer within command_timeout={self._timeout} seconds while it ran: "
-                    f"{'; '.join(c.line for c in commands)}. The connection was closed, which stops the script on "
+                    f"{'; '.join(shown)}. The connection was closed, which stops the script on "
                     "the node; re-run the task in check mode to see the node's state, or raise command_timeout.")
         else:
             call()
@@ -405,7 +443,7 @@ class CommandRunner:
                 raise exc
             # transport errors from pywinrm/requests/psrp surface as plain exceptions
             raise AnsibleConnectionFailure(
-                f"the connection to the node failed while it ran: {'; '.join(c.line for c in commands)} "
+                f"the connection to the node failed while it ran: {'; '.join(shown)} "
                 f"({type(exc).__name__}: {exc}). A script that started keeps running on the node to its end "
                 "(its undo included); re-run the task in check mode to see the node's state."
             ) from exc

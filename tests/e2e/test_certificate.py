@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import base64
+import json
+import re
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from hostile_passwords import DELIVERED
 from test_certificate_info import CNG, CSP, KSP, NODE, SERVER, make_cert, with_stores
 
 pytestmark = pytest.mark.e2e
@@ -136,3 +141,86 @@ def test_bad_input_changes_nothing(sim, playbook, args, fragment):
     result = playbook([pfx_task(**args)], NODE).result(NODE)
     assert result.get("failed") is True and fragment in result["msg"], result["msg"]
     assert sim.digest(NODE) == digest
+
+
+# --------------------------------------------------------------------------- issue 10: PFX passwords and bytes
+TEMP = "C:\\Windows\\Temp"
+
+
+def pfx_bytes(made, password: str) -> bytes:
+    """A PFX as Windows exports it with this password (the empty one: no encryption, the MAC's password empty)."""
+    encryption = (serialization.BestAvailableEncryption(password.encode()) if password
+                  else serialization.NoEncryption())
+    return pkcs12.serialize_key_and_certificates(b"irops", made.key, made.cert, None, encryption)
+
+
+def temp_copies(sim) -> list[str]:
+    """The module's temporary copies on the node: C:\\Windows\\Temp\\irops certificate <32 hex>.pfx|.cer."""
+    pattern = re.compile(re.escape(TEMP) + r"\\irops certificate [0-9a-f]{32}\.(pfx|cer)", re.IGNORECASE)
+    return sorted(p for p in sim.state(NODE)["files"] if pattern.fullmatch(p))
+
+
+def leaked(run, sim, secret: str) -> bool:
+    return secret in run.output or secret in json.dumps(run.results, ensure_ascii=False) or secret in str(sim.log(NODE))
+
+
+def test_an_empty_password_pfx_and_a_hostile_password_pfx_import_and_nothing_shows(sim, playbook):
+    """The shir_node role's default password is empty; the hostile one holds every troublesome character."""
+    hostile = DELIVERED["127-characters"]
+    with_stores(sim, NODE, {})
+    empty_pfx, hostile_pfx = pfx_bytes(SERVER, ""), pfx_bytes(MASTER, hostile)
+    tasks = [pfx_task(content=base64.b64encode(empty_pfx).decode(), password=""),
+             pfx_task(made=MASTER, content=base64.b64encode(hostile_pfx).decode(), password=hostile)]
+    run = playbook(tasks, NODE, "-vvvv")
+    for index, made in enumerate((SERVER, MASTER)):
+        result = run.result(NODE, index)
+        assert result["changed"] is True and not result.get("failed"), (index, result.get("msg"), run.output[-3000:])
+        assert entry(sim, "My", made.thumbprint)["key"]["kind"] == "csp"
+    assert temp_copies(sim) == []
+    for data in (empty_pfx, hostile_pfx):
+        encoded = base64.b64encode(data).decode()
+        for chunk in (encoded[:48], encoded[len(encoded) // 2:][:48], encoded[-48:]):
+            assert not leaked(run, sim, chunk)  # the PFX (the encrypted key) is nowhere, not even in part
+    assert not leaked(run, sim, hostile) and not leaked(run, sim, hostile[:40])
+    imports = [argv for argv in sim.commands(NODE) if "-importpfx" in argv]
+    assert len(imports) == 2 and all(argv[argv.index("-p") + 1] == "***" for argv in imports)
+    writes = [c["argv"] for e in sim.log(NODE) for c in e["cmdlets"] if c["argv"][0] == "[Convert]::FromBase64String"]
+    assert writes == [["[Convert]::FromBase64String", "***"]] * 2
+
+
+def test_a_failed_import_removes_its_copy_in_the_same_round_trip_and_shows_no_pfx(sim, playbook):
+    with_stores(sim, NODE, {})
+    sim.fault(NODE, {"match": "certutil -f -p", "occurrence": 1, "exit_code": -2146885630,
+                     "stdout": "CertUtil: -importPFX command FAILED: 0x80092002 (-2146885630 CRYPT_E_BAD_ENCODE)\r\n"})
+    data = pfx_bytes(SERVER, PASSWORD)
+    run = playbook([pfx_task(content=base64.b64encode(data).decode())], NODE, "-vvvv")
+    result = run.result(NODE)
+    assert result.get("failed") is True and "CRYPT_E_BAD_ENCODE" in result["msg"], run.output[-3000:]
+    assert temp_copies(sim) == [] and entry(sim, "My", SERVER.thumbprint) is None
+    [removing] = [e for e in sim.log(NODE) if "Remove-Item" in (e["script"] or "")]
+    assert any("-importpfx" in c["argv"] for c in removing["native"])  # in the failed import's own round trip
+    assert result["round_trips"] == 2
+    assert not leaked(run, sim, base64.b64encode(data).decode()[:48]) and not leaked(run, sim, PASSWORD)
+
+
+LEFT_BEHIND = f"{TEMP}\\irops certificate 0123456789abcdef0123456789abcdef.pfx"
+NOT_OURS = (f"{TEMP}\\irops certificate notes.txt", f"{TEMP}\\other.pfx")
+
+
+def test_a_copy_left_by_a_dropped_run_is_removed_by_the_next_change(sim, playbook):
+    with_stores(sim, NODE, {})
+    sim.put_files(NODE, {LEFT_BEHIND: pfx_bytes(SERVER, PASSWORD), **{p: b"keep" for p in NOT_OURS}})
+    result = playbook([pfx_task()], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert result["leftovers_removed"] == [LEFT_BEHIND] and result["round_trips"] == 2
+    assert temp_copies(sim) == [] and all(sim.file_bytes(NODE, p) == b"keep" for p in NOT_OURS)
+
+
+def test_a_copy_left_behind_is_removed_even_when_nothing_else_changes(sim, playbook):
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}}]})
+    sim.put_files(NODE, {LEFT_BEHIND: b"left by a run whose connection dropped"})
+    check = playbook([pfx_task()], NODE, "--check").result(NODE)
+    assert check["changed"] is True and check["leftovers_removed"] == [LEFT_BEHIND] and temp_copies(sim) == [LEFT_BEHIND]
+    result = playbook([pfx_task()], NODE).result(NODE)
+    assert result["changed"] is True and "earlier run" in result["msg"] and temp_copies(sim) == []
+    assert playbook([pfx_task()], NODE).result(NODE)["changed"] is False

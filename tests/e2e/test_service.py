@@ -7,6 +7,9 @@ and bad input refused before any command runs.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -234,3 +237,54 @@ def test_a_failed_password_change_on_a_french_node_is_not_reported_as_done(sim, 
     assert "the password is wrong" in result["msg"]  # the hint of 1057
     assert result["changed"] is False and PASSWORD not in run.output
     assert sc_verbs(sim, NODE).count("config") == 1
+
+
+# --------------------------------------------------------------------------- issue 10: passwords
+def _hostile():
+    from hostile_passwords import DELIVERED, REFUSED  # tests/unit, shared with the unit tests
+
+    return DELIVERED, REFUSED
+
+
+def _shown_anywhere(run, sim, value: str) -> bool:
+    """The value in the -vvvv output, the task results or anything the node logged."""
+    return value in run.output or value in json.dumps(run.results, ensure_ascii=False) or value in str(sim.log(NODE))
+
+
+def test_every_hostile_password_reaches_sc_exe_exactly_and_never_shows(sim, playbook):
+    """One service per password of the issue's set; sc.exe records what it received (its SHA-256)."""
+    delivered, _refused = _hostile()
+    names = sorted(delivered)
+    services = {}
+    for number, _name in enumerate(names):
+        services.update(worker(account="NT Service\\SSISScaleOutWorker140"))
+        services[f"IropsPassword{number:02d}"] = services.pop(WORKER)
+    set_services(sim, NODE, services)
+    tasks = [task(name=f"IropsPassword{number:02d}", username="CONTOSO\\svc-ssis", password=delivered[name])
+             for number, name in enumerate(names)]
+    run = playbook(tasks, NODE, "-vvvv")
+    for number, name in enumerate(names):
+        result = run.result(NODE, number)
+        assert not result.get("failed") and result["changed"] is True, (name, result.get("msg"))
+        recorded = service_state(sim, NODE, f"IropsPassword{number:02d}")
+        assert recorded["account"] == "CONTOSO\\svc-ssis"
+        assert recorded.get("password_sha256") == hashlib.sha256(delivered[name].encode()).hexdigest(), name
+    assert sim.refusals() == []
+    for name in names:
+        value = delivered[name]
+        if len(value) >= 5:  # a one-character password is in any text; these are distinctive
+            assert not _shown_anywhere(run, sim, value), name
+    configs = [argv for argv in sim.commands(NODE) if argv[:2] == ["sc.exe", "config"]]
+    assert len(configs) == len(names) and all(argv[-2:] == ["password=", "***"] for argv in configs)
+
+
+def test_a_password_no_form_delivers_is_refused_before_anything_runs(sim, playbook):
+    _delivered, refused = _hostile()
+    value, reason = refused["two-spaces-after-a-quote"]
+    set_services(sim, NODE, worker())
+    digest = sim.digest(NODE)
+    run = playbook([task(name=WORKER, username="CONTOSO\\svc-ssis", password=value)], NODE, "-vvvv")
+    result = run.result(NODE)
+    assert result.get("failed") is True and reason in result["msg"] and "(value hidden)" in result["msg"], result
+    assert sim.log(NODE) == [] and sim.digest(NODE) == digest  # not even the read ran
+    assert not _shown_anywhere(run, sim, value) and "ss  word" not in run.output

@@ -152,11 +152,6 @@ def test_stdin_secret_is_passed_to_the_tool_and_masked_in_the_log():
     assert entry["stdin_bytes"] == 21
 
 
-def test_empty_stdin_variable_is_refused(allow_refusals):
-    outcome = run(make_node(), "$p = [Console]::In.ReadLine()\nnetsh http show sslcert $p")
-    assert "drops an empty argument" in outcome.stderr[1]
-
-
 def test_try_catch_form_of_dotnet_expressions(node):
     """The runner's form for .NET expressions: try { expr | ForEach-Object {...} } catch { 'E ' + $_; ... }."""
     def expression(line):

@@ -22,7 +22,8 @@ Grammar (keywords, cmdlet and parameter names case-insensitive)::
     condition  := expression | Get-Variable NAME [-ErrorAction SilentlyContinue|Ignore]
     expression := comparison { ( -and | -or ) comparison }
     comparison := additive { ( -eq | -ne | -lt | -le | -gt | -ge ) additive
-                           | -is [System.Management.Automation.ErrorRecord] }
+                           | -is [System.Management.Automation.ErrorRecord]
+                           | -split 'literal' }                                  (splitop.py)
     additive   := unary { + unary }
     unary      := -not unary | ! unary | 'single' | "double" | integer | -integer | call
                 | $LASTEXITCODE | $_ | $PSItem | $? | $ErrorActionPreference | $true | $false | $null
@@ -51,7 +52,8 @@ backtick line continuation, ``--%``, ``&&``/``||``, redirections other than ``2>
 other keywords, block comments, here-strings, member access and other variables.
 Refused at run time (that statement does not run; ``$?`` becomes false and the script
 continues, like a CommandNotFoundException): unknown commands and tools, tool arguments
-the tool does not emulate, native arguments PowerShell 5.1 would mangle.
+the tool does not emulate.  Native arguments reach the program as PowerShell 5.1 and the C
+runtime pass them (nativeargs.py), mangled where Windows mangles them.
 
 Semantics kept from PowerShell 5.1:
 - a native command sets ``$LASTEXITCODE``; ``$?`` is true when it exited 0;
@@ -73,7 +75,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from winsim import cmdlets, winpath
+from winsim import cmdlets, nativeargs, splitop, winpath
 from winsim.cmdlets import STATIC_METHODS, STATIC_TYPES
 from winsim.filesystem import PathError
 from winsim.tools import resolve
@@ -623,6 +625,10 @@ class Parser:
                 self.read_operator()
                 self.skip_ws()
                 left = IsType(left, self.parse_type_literal())
+            elif operator == "split":
+                self.read_operator()
+                self.skip_ws()
+                left = splitop.Split(left, splitop.parse_delimiter(self))
             else:
                 return left
 
@@ -639,7 +645,7 @@ class Parser:
                 left = Add(left, self.parse_unary())
             elif c in DASHES and self.peek(1).isalpha():
                 operator = self.peek_operator()
-                if operator in COMPARISONS or operator in ("is", "and", "or"):
+                if operator in COMPARISONS or operator in ("is", "and", "or", "split"):
                     return left
                 self.read_operator()
                 self.refuse(f"operator -{operator} is not supported")
@@ -1139,7 +1145,8 @@ class Interpreter:
                     value = self.evaluate(statement.expression)
                 except cmdlets.TerminatingError as exc:
                     raise StatementError(str(exc)) from None
-                self.emit(value, sink, statement)
+                for item in value if isinstance(value, list) else [value]:  # an array is enumerated
+                    self.emit(item, sink, statement)
                 self.success = True
             else:
                 self.run_pipeline(statement, sink)
@@ -1383,31 +1390,26 @@ class Interpreter:
         if resolution.spec is None:
             self.refuse(statement, f"the term {command.name!r} is not a supported cmdlet or tool "
                         f"({resolution.reason})")
-        argv: list[str] = []
-        secret: set[int] = set()
+        # PowerShell 5.1 builds one command line from the argument values and the program splits
+        # it again (nativeargs.py): the tool gets the argv that results, mangled or not.
+        arguments: list[nativeargs.Argument] = []
         for arg in command.args:
             if isinstance(arg, ScriptBlock):
                 self.refuse(statement, "script block arguments to native commands are not supported")
             if arg.variable:
                 value = self.read(arg.variable)
-                if value is None or value == "":
-                    self.refuse(statement, f"${arg.variable} is empty: PowerShell 5.1 drops an empty argument "
-                                "when calling a native program")
-                if isinstance(value, cmdlets.Secret):
-                    secret.add(len(argv))
-                problem = native_argument_problem(Word(value=str(value), quoted=True, parameter=False))
-                if problem:
-                    self.refuse(statement, problem.replace("argument", f"argument (${arg.variable})", 1))
-                argv.append(str(value))
-                continue
-            if arg.value == '""' and arg.quoted:
-                # PowerShell 5.1 passes '""' verbatim; the program's argument parser reads an empty argument
-                argv.append("")
+                items = value if isinstance(value, list) else [value]  # an array: one argument per element
+                arguments.append(nativeargs.Argument([(to_ps_string(item), isinstance(item, cmdlets.Secret))
+                                                      for item in items]))
                 continue
             problem = native_argument_problem(arg)
             if problem:
                 self.refuse(statement, problem)
-            argv.append(arg.value)
+            arguments.append(nativeargs.Argument.of(arg.value))
+        problem = nativeargs.unsupported(arguments)
+        if problem:
+            self.refuse(statement, problem)
+        argv, secret = nativeargs.program_argv(arguments)
         outcome = self.host.run_native(command.name, argv, statement.text, secret)
         self.lastexitcode = outcome.exit_code
         for stream, line in outcome.events:
@@ -1542,6 +1544,8 @@ class Interpreter:
             return left or is_true(self.evaluate(node.right))
         if isinstance(node, Compare):
             return ps_compare(node.operator, self.evaluate(node.left), self.evaluate(node.right))
+        if isinstance(node, splitop.Split):
+            return splitop.evaluate(self.evaluate(node.operand), node.delimiter)
         if isinstance(node, StaticCall):
             args = [self.evaluate(a) for a in node.args]
             logged = ["***" if isinstance(a, cmdlets.Secret) else
@@ -1595,18 +1599,11 @@ class Interpreter:
 
 
 def native_argument_problem(arg: Word) -> str:
-    """Why PowerShell 5.1 would not pass this argument to a native program intact, or ''."""
+    """Why this argument is refused before the native call ('' if it is not).  What PowerShell 5.1
+    does to the value on its way to the program is modelled, not refused (nativeargs.py)."""
     value = arg.value
-    if value == "":
-        return "an empty argument is dropped by PowerShell 5.1 when calling a native program"
-    if '"' in value:
-        return "PowerShell 5.1 does not escape a double quote inside a native argument"
-    if any(ord(ch) < 32 for ch in value):
-        return "control characters in a native argument are not supported"
-    if not arg.quoted and value[0] in DASHES[1:]:
+    if not arg.quoted and value[:1] and value[0] in DASHES[1:]:
         return "an argument starting with a typographic dash is a PowerShell parameter token"
-    if any(is_whitespace(ch) for ch in value) and value.endswith("\\"):
-        return "PowerShell 5.1 mangles a quoted native argument that ends in a backslash"
     return ""
 
 

@@ -23,10 +23,18 @@ JSON form::
         binary_path: '"C:\\Program Files\\...\\MasterService.exe"'
         dependencies: []
         type: own                   # own (10 WIN32_OWN_PROCESS) | share (20 WIN32_SHARE_PROCESS)
+        password_sha256: 5e88...    # the SHA-256 (hex, of the UTF-8) of the password the SCM was last given
+                                    # for the account (sc.exe config password=); absent when none was given
+
+The SCM keeps a service's password as an LSA secret nobody can read back; the simulator keeps
+its hash instead, so a test can check the exact password a tool delivered (the state digest
+stays deterministic).  It is not checked against the account (assumed: no logon is emulated).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field, replace
 
 START_TYPES = {"boot": 0, "system": 1, "auto": 2, "delayed-auto": 2, "demand": 3, "disabled": 4}
@@ -53,6 +61,7 @@ class Service:
     pending_until: float = 0.0
     pid: int = 0
     exit_code: int = 0
+    password_sha256: str = ""
 
     def to_json(self) -> dict:
         doc = {"display_name": self.display_name, "type": self.type, "start_type": self.start_type,
@@ -63,7 +72,14 @@ class Service:
             doc["pending_until"] = self.pending_until
         if self.exit_code:
             doc["exit_code"] = self.exit_code
+        if self.password_sha256:
+            doc["password_sha256"] = self.password_sha256
         return doc
+
+
+def password_digest(password: str) -> str:
+    """What the state records of a password the SCM was given: the SHA-256 of its UTF-8."""
+    return hashlib.sha256(password.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ServiceError(Exception):
@@ -156,7 +172,7 @@ class ServiceTable:
         if not isinstance(doc, dict):
             raise ValueError("services must map service names to their settings")
         allowed = {"display_name", "type", "start_type", "state", "account", "binary_path", "dependencies",
-                   "start_seconds", "stop_seconds", "pending_until", "exit_code"}
+                   "start_seconds", "stop_seconds", "pending_until", "exit_code", "password_sha256"}
         for name, spec in doc.items():
             spec = spec or {}
             if not isinstance(spec, dict):
@@ -170,6 +186,9 @@ class ServiceTable:
                 raise ValueError(f"service {name!r}: state must be one of {STATES}")
             if spec.get("type", "own") not in TYPE_CODES:
                 raise ValueError(f"service {name!r}: type must be own or share")
+            digest = spec.get("password_sha256", "")
+            if not isinstance(digest, str) or (digest and not re.fullmatch(r"[0-9a-f]{64}", digest)):
+                raise ValueError(f"service {name!r}: password_sha256 must be 64 lower-case hex digits")
             deps = spec.get("dependencies") or []
             if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
                 raise ValueError(f"service {name!r}: dependencies must be a list of service names")
@@ -181,7 +200,7 @@ class ServiceTable:
                 dependencies=tuple(deps), start_seconds=float(spec.get("start_seconds", 1.0)),
                 stop_seconds=float(spec.get("stop_seconds", 1.0)), pending_until=float(spec.get("pending_until", 0)),
                 pid=0 if state == "stopped" else 1000 + sum(ord(c) for c in str(name)) % 30000,
-                exit_code=int(spec.get("exit_code", 0))))
+                exit_code=int(spec.get("exit_code", 0)), password_sha256=digest))
         for service in table.services.values():
             for dep in service.dependencies:
                 if table.get(dep) is None:

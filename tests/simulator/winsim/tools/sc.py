@@ -221,8 +221,10 @@ def _config(args: list[str], ctx: ToolContext) -> ToolResult:
         if not builtin and state.lookup_account(account) is None:
             return _error(result, "[SC] ChangeServiceConfig", 1057, ctx.locale)
         changed = replace(changed, account=account)
-    elif "password=" in options:
-        pass  # a new password for the current account: nothing visible changes
+    if "password=" in options:
+        # the password exactly as sc.exe received it in its argv (services.py keeps its hash);
+        # assumed: obj= without password= keeps the stored one
+        changed = replace(changed, password_sha256=scm.password_digest(options["password="]))
     state.services.put(changed)
     return result.out("[SC] ChangeServiceConfig SUCCESS\r\n")
 

@@ -70,13 +70,24 @@ def test_command_line_quotes_every_argument_and_checks_the_program_name():
         command_line("netsh; rm", "x")
 
 
-def test_a_spaced_value_ending_in_a_backslash_is_refused_for_native_programs_only():
+def test_a_spaced_value_ending_in_a_backslash_goes_to_native_programs_as_its_c_runtime_token():
+    """'C:\\a b\\' would reach the program as C:\\a b" (PowerShell 5.1 writes "C:\\a b\\"): the
+    token with the backslash doubled, in single quotes, is passed verbatim and read back exactly."""
     from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import native_argument
 
-    with pytest.raises(InvalidValue, match="trailing backslash"):
-        native_argument("C:\\Program Files\\", what="path")
+    assert native_argument("C:\\Program Files\\", what="path") == "'\"C:\\Program Files\\\\\"'"
     assert native_argument("C:\\Temp\\") == "C:\\Temp\\"
+    assert native_argument("a b") == "'a b'"
     assert quote_argument("C:\\Program Files\\") == "'C:\\Program Files\\'"
-    with pytest.raises(InvalidValue):
-        command_line("reg", "query", "HKLM\\SOFTWARE\\My Key\\")
+    assert command_line("reg", "query", "HKLM\\SOFTWARE\\My Key\\") == "reg query '\"HKLM\\SOFTWARE\\My Key\\\\\"'"
     assert command_line("Get-ChildItem", "C:\\Program Files\\", native=False) == "Get-ChildItem 'C:\\Program Files\\'"
+
+
+def test_an_empty_native_argument_is_a_quoted_empty_string():
+    """PowerShell 5.1 drops '' when it calls a native program; it passes '""' verbatim."""
+    from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import native_argument
+
+    assert native_argument("") == "'\"\"'"
+    assert command_line("dmgcmd", "-SwitchServiceAccount", "NT Authority\\System", "") == \
+        "dmgcmd '-SwitchServiceAccount' 'NT Authority\\System' '\"\"'"
+    assert command_line("Get-Content", "", native=False) == "Get-Content ''"

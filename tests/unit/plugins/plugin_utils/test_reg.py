@@ -53,7 +53,6 @@ def test_dword_data_is_a_number_however_written(data, number):
     ("dword", [1], "whole number"),
     ("qword", 2 ** 64, "64 bits"),
     ("string", ["a"], "takes a string"),
-    ("string", "C:\\Program Files\\App\\", "trailing backslash"),
     ("multi_string", "a", None),
     ("multi_string", ["a", ""], "empty string"),
     ("multi_string", [1, 2], "list of strings"),

@@ -84,8 +84,8 @@ def test_secrets_travel_on_stdin_never_in_the_script():
                      read_only=False)
     script, stdin = build_script([SHOW, config])
     assert password not in script and "S3cr3t" not in script and "S3cr3t" not in config.line
-    assert stdin == (password + "\n").encode()
-    assert script.splitlines()[1] == "$irops_secret_1 = [Console]::In.ReadLine()"
+    assert stdin == ('"' + password + '"\n').encode()  # its C runtime token, in one piece
+    assert script.splitlines()[1] == '$irops_secret_1 = [Console]::In.ReadLine() -split "`t"'
     assert "obj= CONTOSO\\svc-ir password= $irops_secret_1 2>&1" in script
     assert "S3cr3t" not in repr(config)
     assert Param("-p") == "-p"
@@ -97,10 +97,10 @@ def test_secret_validation_never_shows_the_value():
     from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
     from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Secret
 
-    for bad in ('pa"ss', "two\nlines"):
+    for bad in ('Zq"  9x', "Zq\n9x", "Zq\t9x"):
         with pytest.raises(InvalidValue) as error:
             Secret(bad, what="password")
-        assert "pa" not in str(error.value).replace("password", "") and "(value hidden)" in str(error.value)
+        assert "Zq" not in str(error.value) and "9x" not in str(error.value) and "(value hidden)" in str(error.value)
 
 
 def test_expressions_are_caught_and_quote_their_values():
@@ -124,13 +124,14 @@ def test_the_script_travels_on_stdin_behind_a_constant_short_command_line():
     )
 
     big = [Command("reg", ("query", "HKLM\\SOFTWARE\\" + "x" * 200 + str(i))) for i in range(100)]
-    config = Command("sc.exe", ("config", "svc", "password=", Secret("p w")), read_only=False)
+    secret = Secret("p w")
+    config = Command("sc.exe", ("config", "svc", "password=", secret), read_only=False)
     script, secrets = build_script(big + [config])
     line, stdin = transport(script, secrets)
     assert line == BOOTSTRAP and len(script) > COMMAND_LINE_LIMIT
     first, rest = stdin.split(b"\n", 1)
     assert base64.b64decode(first).decode("utf-8") == script
-    assert rest == b"p w\n" and b"p w" not in first
+    assert rest == secret.stdin_line().encode() + b"\n" and b"p w" not in first
 
 
 def test_a_change_guards_each_step_and_undoes_in_finally():
