@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import base64
 import re
-from abc import ABC, abstractmethod
 import unicodedata
+from abc import ABC, abstractmethod
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 

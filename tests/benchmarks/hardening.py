@@ -213,12 +213,75 @@ def faults(scratch: Path) -> None:
               f"{sum(not r['kept'] for r in rows):>6}{sum(not r['truthful'] for r in rows):>12}")
 
 
+def passwords_and_secrets(scratch: Path) -> None:
+    """Sections 3 and 5: every password through sc.exe and through a PFX import, at -vvvv."""
+    import hashlib  # pylint: disable=import-outside-toplevel
+
+    from hostile_passwords import DELIVERED, REFUSED  # pylint: disable=import-outside-toplevel
+    from test_certificate_info import make_cert  # pylint: disable=import-outside-toplevel
+
+    passwords = {**DELIVERED, **{name: value for name, (value, _reason) in REFUSED.items()}}
+    names = sorted(passwords)
+    hosts = {f"p{i}": name for i, name in enumerate(names)}
+    made = {host: make_cert(f"IROPS-PFX-{i}") for i, host in enumerate(hosts)}
+    pfx = {host: base64.b64encode(made[host].pfx(passwords[name])).decode() for host, name in hosts.items()}
+    workdir = scratch / "passwords"
+    with dev.simulator({h: "scaleout_pair_healthy:worker" for h in hosts}, workdir) as (base, inventory):
+        control = Control(base)
+        extra = workdir / "passwords.yml"
+        lines = ["all:", "  hosts:"]
+        for host, name in hosts.items():
+            lines += [f"    {host}:", f"      secret: !unsafe {json.dumps(passwords[name])}", f"      pfx: {pfx[host]}"]
+        extra.write_text("\n".join(lines) + "\n")
+        # the worker's account may log on as a service; sc.exe records the SHA-256 of what it received
+        tasks = [{"name": "Account", "irops.remediation.service": {
+                     "name": "SSISScaleOutWorker140", "username": "CONTOSO\\svc-ssis", "password": "{{ secret }}",
+                     "update_password": "always"}},
+                 {"name": "PFX", "irops.remediation.certificate": {
+                     "content": "{{ pfx }}", "password": "{{ secret }}", "store_name": "My", "key_spec": "key_exchange"}}]
+        for host in hosts:
+            state = control.get(f"/_sim/nodes/{host}/state")["state"]
+            state["accounts"] = dict(state.get("accounts", {}), **{"CONTOSO\\svc-ssis": {
+                "sid": "S-1-5-21-3623811015-3361044348-30300820-1105", "rights": ["SeServiceLogonRight"]}})
+            request = urllib.request.Request(f"{base}/_sim/nodes/{host}/state", data=json.dumps({"state": state}).encode(),
+                                             method="POST", headers={"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=30).close()
+        results, output = play([inventory, extra], list(hosts), tasks, workdir, "-vvvv")
+        counts = {"sc.exe": [0, 0, 0], "certutil -importpfx": [0, 0, 0]}  # intact, refused up front, neither
+        leaks = {"-vvvv output": 0, "task results": 0, "node logs": 0}
+        for host, name in hosts.items():
+            value = passwords[name]
+            log = nodes_log(control, host)
+            COMMAND_LINES.extend(e.get("command_line_chars", 0) for e in log)
+            state = control.get(f"/_sim/nodes/{host}/state")["state"]
+            service = state["services"]["SSISScaleOutWorker140"]
+            account, pfx_result = results[host]
+            refused = name in REFUSED
+            intact = service.get("password_sha256") == hashlib.sha256(value.encode()).hexdigest()
+            counts["sc.exe"][0 if intact and not refused else 1 if refused and account.get("failed") else 2] += 1
+            imported = any(e["thumbprint"].upper() == made[host].thumbprint
+                           for e in state["cert_stores"]["LocalMachine"]["My"])
+            counts["certutil -importpfx"][0 if imported and not refused else
+                                          1 if refused and pfx_result.get("failed") else 2] += 1
+            for secret in ([value] if len(value) >= 5 else []) + [pfx[host]]:
+                leaks["-vvvv output"] += secret in output
+                leaks["task results"] += secret in json.dumps(results[host], ensure_ascii=False)
+                leaks["node logs"] += secret in json.dumps(log, ensure_ascii=False)
+    print("\n3. Passwords: the hostile set, each set through sc.exe and used for a PFX import")
+    print(f"{'tool':<22}{'tried':>6}{'intact':>8}{'refused up front':>18}{'neither':>9}")
+    for tool, (intact, refused, neither) in counts.items():
+        print(f"{tool:<22}{len(hosts):>6}{intact:>8}{refused:>18}{neither:>9}")
+    print("\n5. Secrets (passwords of 5+ characters and each PFX's base64) found, at -vvvv:")
+    print("   " + ", ".join(f"{where}: {count}" for where, count in leaks.items()))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-faults", action="store_true", help="leave out the fault matrix (the slowest part)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         hostile_values(Path(scratch))
+        passwords_and_secrets(Path(scratch))
         if not options.skip_faults:
             faults(Path(scratch))
         print(f"\n4. Longest WinRS command line sent: {max(COMMAND_LINES or [0])} characters (cmd.exe's limit: 8191)")

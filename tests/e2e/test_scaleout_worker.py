@@ -47,8 +47,10 @@ def run_role(sim, tmp_path, *flags):
 
 
 def sc_controls(sim) -> list[str]:
-    return [argv[1].lower() for argv in sim.commands(NODE)
-            if argv[0].lower() in ("sc.exe", "sc") and argv[1].lower() in ("start", "stop")]
+    """The stops and starts sc.exe carried out (a start refused while the service still stops is not one)."""
+    return [c["argv"][1].lower() for e in sim.log(NODE) for c in e.get("native", [])
+            if c["argv"][0].lower() in ("sc.exe", "sc") and c["argv"][1].lower() in ("start", "stop")
+            and c.get("exit_code") == 0]
 
 
 def config_json(sim) -> dict:

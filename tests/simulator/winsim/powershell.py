@@ -1209,6 +1209,9 @@ class Interpreter:
             raise StatementError(str(exc)) from None
         if not isinstance(block, cmdlets.ScriptBlockText):
             self.refuse(statement, f"'{statement.operator}' of something other than a script block")
+        log = getattr(self.host, "log_invoked", None)
+        if log is not None:
+            log(str(block))
         try:
             statements = Parser(str(block), known_variables=set(self.variables)).parse_script()
         except ScriptRefused as exc:

@@ -155,6 +155,11 @@ class NodeHost:
         record["exit_code"] = result.exit_code
         return powershell.NativeOutcome(result.exit_code, list(result.events))
 
+    def log_invoked(self, text: str) -> None:
+        """A script block created and invoked by the script (the runner's script read from stdin):
+        the log's ``script`` shows it after the command line's script, as a transcript would."""
+        self.entry["script"] = (self.entry["script"] or "") + "\n# [ScriptBlock]::Create:\n" + text
+
     def drop_connection(self) -> None:
         """The client's connection is lost from here on: the script runs on to its end on the
         node, and the client never sees its output (the server closes the connection)."""
