@@ -20,6 +20,7 @@ HOSTILE = {
     "pipe": "a|b",
     "ampersand": "a&b",
     "line feed": "a\nb",
+    "trailing line feed": "a\n",
     "CRLF": "a\r\nb",
     "carriage return": "a\rb",
     "line separator": "a\u2028b",
