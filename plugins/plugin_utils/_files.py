@@ -45,8 +45,8 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._runner import C
 
 # Content written inline by other modules (certificate), unchanged here.
 MAX_WRITE_BYTES = 6 * 1024
-# The largest file hosts_entry and settings_file write (the script carries it in base64 and the
-# content it replaces in hex: about 4.3 times this on standard input).
+# The largest file hosts_entry and settings_file write. The script holds it in base64 and the
+# content it replaces as hex, and itself travels in base64: about 6 times this on standard input.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # The first plan, and up to three more when the file changed on the node before the write.
 MAX_ATTEMPTS = 4
