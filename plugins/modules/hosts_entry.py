@@ -18,7 +18,7 @@ description:
   - Every other line, comment, spacing and line ending, and the file's encoding (with or without byte order mark,
     UTF-8, UTF-16 or the Windows ANSI code page) are kept.
   - A change is one script on the node, which runs only if the file still holds exactly the bytes the task read (or
-    still does not exist): the file is copied to C(<path>.<UTC time>.<run id>.bak) beside it, the new content is
+    still does not exist). The file is copied to C(<path>.<UTC time>.<run id>.bak) beside it, the new content is
     written beside the file under a name of this run and moved over it, then the file is read back to verify. If the
     file changed in between (another play, task or program editing it), nothing is written and the entry is planned
     again on the new content, up to 4 times (RV(attempts)); then the task fails and writes nothing.

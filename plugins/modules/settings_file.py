@@ -23,7 +23,7 @@ description:
     type, so a second run changes nothing.
   - Keys are setting names and every value is written through the JSON library or XML escaping (markup, quotes, line
     breaks), so no key or value can add members or elements to the file.
-  - A change is one script on the node, which runs only if the file still holds exactly the bytes the task read: the
+  - A change is one script on the node, which runs only if the file still holds exactly the bytes the task read. The
     file is copied to C(<path>.<UTC time>.<run id>.bak) beside it, the new content is written beside the file under
     a name of this run and moved over it, then read back. If the file changed in between (another play, task or
     program editing it, for example the same node under two inventory names), nothing is written and the keys are

@@ -24,6 +24,7 @@ elements ``<K>V</K>`` directly under the root element.
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.parsers.expat
 from collections import Counter
@@ -77,7 +78,7 @@ def validate_value(key: str, value, what: str = "settings"):
                 raise InvalidValue(what, {key: value}, f"the value of {key} holds the control character "
                                    f"U+{ord(bad.group()):04X}, which a settings file cannot carry; remove it")
         elif isinstance(item, float):
-            if item != item or item in (float("inf"), float("-inf")):
+            if not math.isfinite(item):
                 raise InvalidValue(what, {key: value}, f"the value of {key} is not a finite number, which JSON and "
                                    "XML settings cannot hold")
         elif isinstance(item, list):

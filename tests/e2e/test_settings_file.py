@@ -143,8 +143,8 @@ ELEMENTS = ("<WorkerSettings>\r\n\t<MasterEndpoint>https://ssis-master-old:8391<
     ({"settings": {"MasterEndpoint": "https://ssis-master-01:8391"}, "aliases": {"MasterEndpoint": ["x><MasterEndpoint"]}},
      "aliases", "setting name"),
 ])
-def test_a_key_that_would_add_a_second_master_endpoint_is_refused_before_anything_runs(sim, playbook, args, field,
-                                                                                        fragment):
+def test_a_key_that_would_add_a_second_master_endpoint_is_refused_before_anything_runs(
+        sim, playbook, args, field, fragment):
     sim.put_files(NODE, {CONFIG: ELEMENTS.encode()})
     digest = sim.digest(NODE)
     sim.clear_log(NODE)

@@ -540,11 +540,19 @@ def _injected_fault(host, name: str, args: list, method: str, count: int) -> Non
     check = getattr(host, "cmdlet_fault", None)
     if check is None:
         return
-    argv = [name, *("***" if isinstance(a, Secret) else ("<%d bytes>" % len(a) if isinstance(a, (bytes, bytearray))
-                                                        else str(a)) for a in args)]
+    argv = [name, *(_logged(a) for a in args)]
     fault = check(argv)
     if fault is not None:
         raise _method_error(method, count, (fault.stderr or fault.stdout or "winsim: injected fault").strip())
+
+
+def _logged(value: object) -> str:
+    """An argument as the node log shows it (secrets masked, byte arrays by length)."""
+    if isinstance(value, Secret):
+        return "***"
+    if isinstance(value, (bytes, bytearray)):
+        return "<%d bytes>" % len(value)
+    return str(value)
 
 
 def _file_copy(state, args: list, display: str, count: int) -> None:
