@@ -3,8 +3,14 @@
 """Set or remove keys in a JSON or XML settings file on the node, keeping everything else.
 
 Round trips: one read (``Test-Path`` and the file's bytes in one script) when nothing needs
-to change or in check mode; one more for a change, which batches the backup copy, the new
-content written beside the file, the move over it and a verifying read.
+to change or in check mode; one more for a change (``_files.edit_file``): only if the file
+still holds what was read, the backup copy, the new content written beside the file under a
+name of this run, the move over it, the undo if a step failed, and a verifying read. If the
+file changed in between, the keys are planned again on the new content (one more round trip
+each time).
+
+Every key is a plain setting name and every value is written through the JSON library or
+XML escaping, so no key or value can add members or elements to the file.
 """
 
 from __future__ import annotations
@@ -14,9 +20,6 @@ import base64
 from ansible_collections.irops.remediation.plugins.plugin_utils import _files, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
-from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import quote_argument
-
-_SCALARS = (str, int, float, bool, type(None))
 
 
 class ActionModule(NodeAction):
@@ -29,47 +32,43 @@ class ActionModule(NodeAction):
     }
 
     def execute(self, args, runner, task_vars):
-        path = _files.validate_path(args["path"])
+        path = _files.validate_edit_path(args["path"])
+        kind_wanted = _settings.validate_format(args["format"])
         settings, remove = args["settings"], args["remove"]
         if not settings and not remove:
             raise InvalidValue("settings", settings, "give the keys to set in settings, or the keys to remove in remove")
-        for key in list(settings) + list(remove):
-            _validate_key(key)
         for key, value in settings.items():
-            if not isinstance(value, _SCALARS) and not (args["format"] != "xml" and isinstance(value, (list, dict))):
-                raise InvalidValue("settings", {key: value}, f"the value of {key} must be a string, a number, a boolean or null")
+            _settings.validate_key(key, what="settings key")
+            _settings.validate_value(key, value)
+            if kind_wanted == "xml" and isinstance(value, (list, dict)):
+                raise InvalidValue("settings", {key: value}, f"the value of {key} must be a string, a number, a boolean "
+                                   "or null in an XML file")
+        for key in remove:
+            _settings.validate_key(key, what="remove")
         aliases = _settings.validate_aliases(args["aliases"])
         both = {k.lower() for k in settings} & {k.lower() for k in remove}
         if both:
             raise InvalidValue("remove", remove, f"{', '.join(sorted(both))} cannot be both set and removed")
 
-        old = _files.parse_read(*runner.run(_files.read_commands(path)))
-        if old is None:
-            raise RemediationError(f"{path} does not exist on the node: check the path (the Scale Out settings are in "
-                                   "<drive>:\\Program Files\\Microsoft SQL Server\\<version>\\DTS\\Binn)")
-        text, encoding = _files.decode(old)
-        new_text, changes, kind = _settings.edit(text, settings, remove, aliases, args["format"],
-                                                 ascii_only=not encoding.codec.startswith("utf"))
-        values = _values(new_text, kind, list(settings), aliases)
-        result = {"path": path, "format": kind, "encoding": encoding.label,
-                  "changes": [c.result() for c in changes], "values": values}
-        if not changes:
-            result.update(changed=False, diff=_diff(path, []), msg=f"{path}: every key already as wanted")
-            return result
+        def plan(old: bytes | None) -> _files.Plan:
+            if old is None:
+                raise RemediationError(f"{path} does not exist on the node: check the path (the Scale Out settings are in "
+                                       "<drive>:\\Program Files\\Microsoft SQL Server\\<version>\\DTS\\Binn)")
+            text, encoding = _files.decode(old)
+            new_text, changes, kind = _settings.edit(text, settings, remove, aliases, kind_wanted,
+                                                     ascii_only=not encoding.codec.startswith("utf"))
+            result = {"path": path, "format": kind, "encoding": encoding.label,
+                      "changes": [c.result() for c in changes], "values": _values(new_text, kind, list(settings), aliases)}
+            if not changes:
+                result.update(changed=False, diff=_diff(path, []), msg=f"{path}: every key already as wanted")
+                return _files.Plan(None, result)
+            result.update(changed=True, diff=_diff(path, changes), previous_content=text,
+                          previous_content_base64=base64.b64encode(old).decode("ascii"),
+                          msg=f"{path}: " + "; ".join(_describe(c) for c in changes),
+                          documented_symptoms=self.documented_symptoms())
+            return _files.Plan(encoding.encode(new_text), result)
 
-        result.update(changed=True, diff=_diff(path, changes), previous_content=text,
-                      previous_content_base64=base64.b64encode(old).decode("ascii"),
-                      msg=f"{path}: " + "; ".join(_describe(c) for c in changes),
-                      documented_symptoms=self.documented_symptoms())
-        if self._task.check_mode:
-            return result
-        return _files.Replacement(runner, path, old, encoding.encode(new_text)).apply(result)
-
-
-def _validate_key(key) -> None:
-    if not isinstance(key, str) or not key.strip() or key != key.strip():
-        raise InvalidValue("settings", key, "a key is a non-empty name without leading or trailing spaces")
-    quote_argument(key, what="key")  # refuses control characters and double quotes
+        return _files.edit_file(runner, path, plan, check_mode=self._task.check_mode)
 
 
 def _values(text, kind, keys, aliases) -> dict:

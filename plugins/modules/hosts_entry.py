@@ -17,8 +17,14 @@ description:
     address of the same IP family. Missing names join the first line of the address; otherwise a line is appended.
   - Every other line, comment, spacing and line ending, and the file's encoding (with or without byte order mark,
     UTF-8, UTF-16 or the Windows ANSI code page) are kept.
-  - Before a change the file is copied to C(<path>.<UTC time>.bak) beside it; the new content is written beside the
-    file and moved over it, then read back to verify. The previous content is returned in RV(previous_content).
+  - A change is one script on the node, which runs only if the file still holds exactly the bytes the task read (or
+    still does not exist). The file is copied to C(<path>.<UTC time>.<run id>.bak) beside it, the new content is
+    written beside the file under a name of this run and moved over it, then the file is read back to verify. If the
+    file changed in between (another play, task or program editing it), nothing is written and the entry is planned
+    again on the new content, up to 4 times (RV(attempts)); then the task fails and writes nothing.
+  - If a step fails, the file stays as it was, byte for byte (if a failed move left no file, the copy is put back),
+    and this run's temporary file is removed; a temporary file the task did not write is never moved or removed.
+    The previous content is returned in RV(previous_content).
   - In check mode only the file is read; the diff shows the whole file before and after.
 extends_documentation_fragment:
   - irops.remediation.attributes
@@ -31,12 +37,16 @@ options:
   ip:
     description:
       - The IPv4 or IPv6 address. Required when O(state=present).
+      - An IPv6 address may carry a zone, C(%) and an interface number or name of letters, digits, C(.), C(_) and
+        C(-) (V(fe80::1%12)). Anything else (spaces, line breaks, C(#), other signs) is refused before anything runs.
       - With O(state=absent), limits the removal to lines of this address; without O(names), every line of the
         address goes.
     type: str
   names:
     description:
       - The host names. Required when O(state=present). Compared case-insensitively.
+      - DNS host names (letters, digits, C(-), C(_) and dots, at most 253 characters and 63 per label); an address is
+        not a name. Anything else is refused before anything runs.
     type: list
     elements: str
     default: []
@@ -55,7 +65,7 @@ options:
 notes:
   - The connection user must be a local administrator of the node.
   - The replaced file takes the permissions its folder passes on; the backup keeps the old file's content.
-  - The new content travels inside one command line, which limits the file to about 6 KiB.
+  - The file may be up to 10 MiB; the content travels on the standard input of the script, not on a command line.
   - Lines that lose all their names are removed; a comment they carried stays on its own line.
 seealso:
   - module: irops.remediation.tcp_probe
@@ -112,7 +122,7 @@ backup_file:
   description: The copy of the file made before the change.
   returned: when the file was changed
   type: str
-  sample: C:\Windows\System32\drivers\etc\hosts.20260105T093000Z.bak
+  sample: C:\Windows\System32\drivers\etc\hosts.20260105T093000Z.3f9a1c2b7d4e.bak
 previous_content:
   description: The whole file before the change, to restore it if needed.
   returned: when a change is needed
@@ -129,8 +139,15 @@ documented_symptoms:
   type: list
   elements: dict
   sample: []
+attempts:
+  description: How many times the task planned the entry; more than 1 when the file changed on the node between the
+    task's read and its write, so the entry was planned again on the new content.
+  returned: always
+  type: int
+  sample: 1
 round_trips:
-  description: How many times the task sent commands to the node (1 without a change, 2 with one).
+  description: How many times the task sent commands to the node (1 without a change, 2 with one, one more for each
+    new plan after the file changed meanwhile).
   returned: always
   type: int
   sample: 2

@@ -21,8 +21,16 @@ description:
     (C(HeartbeatErrorTollerance), C(LeaseInternval)) are found; an existing key keeps the file's spelling.
   - A JSON value keeps the type of the value it replaces (C("10") for a number stays a number) and values compare by
     type, so a second run changes nothing.
-  - Before a change the file is copied to C(<path>.<UTC time>.bak) beside it; the new content is written beside the
-    file and moved over it, then read back. The previous content is returned, as text and as exact bytes.
+  - Keys are setting names and every value is written through the JSON library or XML escaping (markup, quotes, line
+    breaks), so no key or value can add members or elements to the file.
+  - A change is one script on the node, which runs only if the file still holds exactly the bytes the task read. The
+    file is copied to C(<path>.<UTC time>.<run id>.bak) beside it, the new content is written beside the file under
+    a name of this run and moved over it, then read back. If the file changed in between (another play, task or
+    program editing it, for example the same node under two inventory names), nothing is written and the keys are
+    planned again on the new content, up to 4 times (RV(attempts)); then the task fails and writes nothing.
+  - If a step fails, the file stays as it was, byte for byte (if a failed move left no file, the copy is put back),
+    and this run's temporary file is removed; a temporary file the task did not write is never moved or removed.
+    The previous content is returned, as text and as exact bytes.
   - In check mode only the file is read; the diff shows the changed keys.
 extends_documentation_fragment:
   - irops.remediation.attributes
@@ -42,6 +50,9 @@ options:
     description:
       - The keys to set and their values (strings, numbers, booleans or null; lists and objects in JSON files).
       - A key missing from the file is added with the name given here.
+      - Keys are setting names, a letter or C(_) first, then letters, digits, C(_), C(.) or C(-), at most 128
+        characters. Values may hold any text, except control characters other than tab and line breaks (which no
+        XML file can carry). Anything else is refused before anything runs.
     type: dict
     default: {}
   remove:
@@ -66,7 +77,7 @@ notes:
   - Restart the service that reads the file for the change to take effect; notify a handler that uses
     M(irops.remediation.service) with O(irops.remediation.service#module:state=restarted).
   - The replaced file takes the permissions its folder passes on; the backup keeps the old file's content.
-  - The new content travels inside one command line, which limits the file to about 6 KiB.
+  - The file may be up to 10 MiB; the content travels on the standard input of the script, not on a command line.
 seealso:
   - module: irops.remediation.service
   - name: Scale Out Worker settings
@@ -144,7 +155,7 @@ backup_file:
   description: The copy of the file made before the change.
   returned: when the file was changed
   type: str
-  sample: C:\Program Files\Microsoft SQL Server\140\DTS\Binn\WorkerSettings.config.20260105T093000Z.bak
+  sample: C:\Program Files\Microsoft SQL Server\140\DTS\Binn\WorkerSettings.config.20260105T093000Z.3f9a1c2b7d4e.bak
 previous_content:
   description: The whole file before the change, as text.
   returned: when a change is needed
@@ -161,8 +172,15 @@ documented_symptoms:
   type: list
   elements: dict
   sample: []
+attempts:
+  description: How many times the task planned its keys; more than 1 when the file changed on the node between the
+    task's read and its write, so the keys were planned again on the new content.
+  returned: always
+  type: int
+  sample: 1
 round_trips:
-  description: How many times the task sent commands to the node (1 without a change, 2 with one).
+  description: How many times the task sent commands to the node (1 without a change, 2 with one, one more for each
+    new plan after the file changed meanwhile).
   returned: always
   type: int
   sample: 2

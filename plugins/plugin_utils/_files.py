@@ -1,19 +1,31 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Files on the node: read the exact bytes, keep a copy, write beside and replace.
+"""Files on the node: read the exact bytes, then replace them only if they are still what was read.
 
 Only the forms of docs/dev/remote-execution.md ("Cmdlets and files") are used, so any
 Windows node and the simulator run them: ``Test-Path -LiteralPath <p> -PathType Leaf``
 (``True``/``False``, language-independent), ``[Convert]::ToBase64String([IO.File]::ReadAllBytes(<p>))``,
 ``[IO.File]::WriteAllBytes(<tmp>, [Convert]::FromBase64String(<b64>))``,
 ``Copy-Item -LiteralPath <p> -Destination <backup> -Force`` and
-``Move-Item -LiteralPath <tmp> -Destination <p> -Force``.
+``Move-Item -LiteralPath <tmp> -Destination <p> -Force``; and for the guard and the undo,
+``[IO.File]::Exists``, ``[BitConverter]::ToString`` (upper-case hex: ``-eq`` ignores case, which
+base64 does not survive), ``[IO.File]::Copy(<backup>, <p>)`` (never overwrites) and
+``[IO.File]::Delete(<tmp>)`` (no error when the file is not there).
 
-A replacement is one round trip: keep a copy, write the new content beside the file, move
-it over the file (a rename on the same volume: readers see the old or the new file, never
-half of one), then read the file back to verify. The new content travels inside the script
-(base64), so it is limited to ``MAX_WRITE_BYTES``: the whole script must fit the 32,767
-characters of a Windows command line once Ansible has encoded it (UTF-16, then base64).
+An edit (:func:`edit_file`) reads the file, plans the new content on what it read, and sends
+one :class:`~_runner.Change`: the file still holds exactly the bytes the plan was made on (or
+still does not exist), keep a copy, write the new content beside the file under a name unique
+to this run, move it over the file (a rename on the same volume: readers see the old or the
+new file, never half of one); each step only if the previous one succeeded. If a step fails,
+the undo in the same script puts the copy back when a half-failed move left no file (Move-Item
+-Force deletes the target before it renames) and removes this run's temporary file; a
+temporary file this run did not write is never moved, nor removed. The file is read back in
+the same round trip. When the file changed between the read and the write (another play,
+task or program), nothing is written and the edit is planned again on what the node now
+holds, up to ``MAX_ATTEMPTS`` times.
+
+The script travels on standard input, so the content is not limited by a command line;
+``MAX_FILE_BYTES`` keeps it sane (the old bytes travel too, as hex, for the guard).
 """
 
 from __future__ import annotations
@@ -22,20 +34,32 @@ import base64
 import binascii
 import codecs
 import re
+import secrets
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, SecretData, quote_string
-from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, Expression
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Change, Command, Condition, Expression
 
-MAX_WRITE_BYTES = 6 * 1024
+# The largest file hosts_entry and settings_file write. The script holds it in base64 and the
+# content it replaces as hex, and itself travels in base64: about 6 times this on standard input.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# The first plan, and up to three more when the file changed on the node before the write.
+MAX_ATTEMPTS = 4
 _DRIVE_PATH = re.compile(r"^[A-Za-z]:\\")
 _FORBIDDEN = set('<>:"|?*')
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_NAME_MAX = 255           # characters in one file or folder name (NTFS)
+_PATH_MAX = 32767         # characters in a path (the \\?\ limit of the Windows API)
+# What an edit appends to the file's name for its backup and its temporary file.
+EDIT_SUFFIX_ROOM = len(".20260105T093000Z.0123456789ab.bak")
 
 
-def validate_path(value, what: str = "path") -> str:
-    """An absolute drive path to a file (``C:\\...\\name``)."""
+def validate_path(value, what: str = "path", room: int = 0) -> str:
+    """An absolute drive path to a file (``C:\\...\\name``); ``room``: characters the caller
+    appends to the file's name (a backup's suffix), which must still fit."""
     if not isinstance(value, str) or not _DRIVE_PATH.match(value):
         raise InvalidValue(what, value, "give the absolute path of a file on the node, such as "
                            "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config")
@@ -43,9 +67,21 @@ def validate_path(value, what: str = "path") -> str:
     if value.endswith("\\") or any(part == "" for part in parts):
         raise InvalidValue(what, value, "the path must name a file, without empty parts (two backslashes in a row)")
     if any(ch in _FORBIDDEN for ch in value[2:]) or any(part.endswith((" ", ".")) for part in parts):
-        raise InvalidValue(what, value, 'a Windows file name cannot hold < > : " | ? * nor end with a space or a dot')
-    quote_string(value, what=what)  # refuses control characters
+        raise InvalidValue(what, value, 'a Windows file name cannot hold < > : " | ? * nor end with a space or a dot '
+                           "(so neither . nor .. can be a part)")
+    if any(part.split(".", 1)[0].rstrip(" ").upper() in _DEVICES for part in parts):
+        raise InvalidValue(what, value, "CON, PRN, AUX, NUL, COM1-9 and LPT1-9 are devices, not file names")
+    quote_string(value, what=what)  # refuses control characters and line breaks
+    if len(value) + room > _PATH_MAX or any(len(part) > _NAME_MAX for part in parts) or len(parts[-1]) + room > _NAME_MAX:
+        raise InvalidValue(what, value, f"a Windows file or folder name has at most {_NAME_MAX} characters and "
+                           f"a path {_PATH_MAX}" + (f", and this module adds {room} to the file's name for its backup"
+                                                    if room else ""))
     return value
+
+
+def validate_edit_path(value, what: str = "path") -> str:
+    """:func:`validate_path` for a file that :func:`edit_file` replaces (room for its backup's name)."""
+    return validate_path(value, what, room=EDIT_SUFFIX_ROOM)
 
 
 # --------------------------------------------------------------------------- file encoding
@@ -124,21 +160,24 @@ def parse_read(exists, read) -> bytes | None:
         raise RemediationError(f"'{read.command}' did not print base64: {shown}") from None
 
 
-def temp_path(path: str) -> str:
-    return path + ".irops-new"
+def temp_path(path: str, token: str) -> str:
+    """This run's temporary file beside ``path``: ``<path>.irops-<token>.tmp``."""
+    return f"{path}.irops-{token}.tmp"
 
 
-def backup_path(path: str, now: float | None = None) -> str:
-    """``<path>.<UTC time>.bak`` beside the file, e.g. ``hosts.20260105T093000Z.bak``."""
+def backup_path(path: str, token: str, now: float | None = None) -> str:
+    """``<path>.<UTC time>.<token>.bak`` beside the file, e.g. ``hosts.20260105T093000Z.3f9a1c2b7d4e.bak``:
+    two runs in the same second never share a backup."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() if now is None else now))
-    return f"{path}.{stamp}.bak"
+    return f"{path}.{stamp}.{token}.bak"
 
 
-def check_size(data: bytes, path: str) -> None:
-    if len(data) > MAX_WRITE_BYTES:
+def check_file_size(data: bytes, path: str) -> None:
+    if len(data) > MAX_FILE_BYTES:
         raise RemediationError(
-            f"the new content of {path} is {len(data)} bytes; this module writes at most {MAX_WRITE_BYTES} bytes "
-            "in one round trip (the content travels inside the command line). Nothing was changed.")
+            f"the new content of {path} would be {len(data)} bytes; this module writes files of at most "
+            f"{MAX_FILE_BYTES} bytes (10 MiB), because the whole content travels in one script. Nothing was changed: "
+            "a settings or hosts file that large is probably not the file you meant.")
 
 
 def write_command(path: str, data: bytes) -> Expression:
@@ -164,57 +203,119 @@ def move_command(source: str, destination: str) -> Command:
                    read_only=False)
 
 
-def replace_commands(path: str, data: bytes, backup: str | None) -> list:
-    """One batch: [copy to backup], write beside, move over, and the two read commands."""
-    check_size(data, path)
-    commands = [copy_command(path, backup)] if backup else []
-    commands += [write_command(temp_path(path), data), move_command(temp_path(path), path)]
-    return commands + read_commands(path)
+def unchanged_condition(path: str, old: bytes | None) -> Condition:
+    """The file still holds exactly ``old`` (compared as upper-case hex, which ``-eq`` cannot
+    get wrong by ignoring case), or still does not exist when ``old`` is None."""
+    if old is None:
+        return Condition("-not [IO.File]::Exists({0})", (path,))
+    return Condition("[IO.File]::Exists({0}) -and [BitConverter]::ToString([IO.File]::ReadAllBytes({0})) -eq {1}",
+                     (path, old.hex("-").upper()))
+
+
+def restore_command(backup: str, path: str) -> Expression:
+    """Put the backup back only where no file is: ``File.Copy`` without overwrite fails when ``path`` exists."""
+    return Expression("[IO.File]::Copy({0}, {1})", (backup, path), read_only=False)
+
+
+def delete_command(path: str) -> Expression:
+    """Remove this run's temporary file; nothing happens when it was never written."""
+    return Expression("[IO.File]::Delete({0})", (path,), read_only=False)
+
+
+@dataclass
+class Plan:
+    """What a task makes of the file's content: the new bytes (None: nothing to write) and the
+    task's result keys for that plan."""
+
+    new: bytes | None
+    result: dict
 
 
 class Replacement:
-    """Replace a file's content through one batch; restore it if the backup step failed."""
+    """One guarded replacement of ``path`` from ``old`` to ``new``, as one :class:`Change`."""
 
-    def __init__(self, runner, path: str, old: bytes | None, new: bytes):
-        self.runner, self.path, self.old, self.new = runner, path, old, new
-        self.backup = backup_path(path) if old is not None else None
+    def __init__(self, path: str, old: bytes | None, new: bytes, token: str | None = None):
+        token = token or secrets.token_hex(6)
+        self.path, self.old, self.new = path, old, new
+        self.temp = temp_path(path, token)
+        self.backup = backup_path(path, token) if old is not None else None
 
-    def apply(self, result: dict) -> dict:
-        """Run the replacement; its keys join ``result``, on failure too."""
+    def change(self) -> Change:
+        steps = [unchanged_condition(self.path, self.old)]
+        if self.backup:
+            steps.append(copy_command(self.path, self.backup))
+        steps += [write_command(self.temp, self.new), move_command(self.temp, self.path)]
+        undo = ([restore_command(self.backup, self.path)] if self.backup else []) + [delete_command(self.temp)]
+        return Change(tuple(steps), undo=tuple(undo), verify=tuple(read_commands(self.path)))
+
+    @staticmethod
+    def conflict(outcome, now: bytes | None, old: bytes | None) -> bool:
+        """The guard found other content than the plan was made on: nothing was written."""
+        guard = outcome.steps[0]
+        return guard is not None and not guard.ok and guard.stdout.strip() == "False" and now != old
+
+    def steps(self) -> list[str]:
+        """What each step of :meth:`change` does, for messages."""
+        names = ["the check that the file still holds what was read"]
+        if self.backup:
+            names.append(f"the copy of the file to {self.backup}")
+        return names + [f"writing the new content to {self.temp}", f"the move of {self.temp} over the file"]
+
+    def failure(self, outcome, now: bytes | None, result: dict) -> RemediationError:
+        """The error for a change that did not complete, saying what the file holds now."""
+        failed = outcome.failed
+        if failed is not None:
+            step = self.steps()[outcome.steps.index(failed)]
+            what = f"{step}: {failed.output.strip()[:400] or f'exit code {failed.rc}'}"
+        else:
+            what = "the verifying read, which did not find the new content"
+        restore = outcome.undo[0] if outcome.undo and self.backup else None
+        backup_made = self.backup is not None and outcome.steps[1] is not None and outcome.steps[1].ok
+        kept = f"{self.backup} (the copy made before the failure)" if backup_made else ""
+        if now == self.old:
+            state = "The file is unchanged, byte for byte" + (
+                f"; its copy was put back from {self.backup} after the move failed" if restore is not None and restore.ok
+                else "") + (f". A copy stays in {kept}" if kept else "")
+        elif now is None:
+            state = ("The file is missing now; its previous content is in 'previous_content_base64'"
+                     + (f" and in {kept}" if kept else ""))
+        else:
+            state = ("The file now holds other content than before and than planned (another writer?); its previous "
+                     "content is in 'previous_content_base64'" + (f" and in {kept}" if kept else ""))
+        cleanup = outcome.undo[-1] if outcome.undo else None
+        if cleanup is not None and not cleanup.ok:
+            state += f". This run's temporary file {self.temp} could not be removed: {cleanup.output.strip()[:200]}"
+        return RemediationError(f"replacing {self.path} failed at {what}. {state}.",
+                                result=dict(result, changed=now != self.old))
+
+
+def edit_file(runner, path: str, plan: Callable[[bytes | None], Plan], check_mode: bool) -> dict:
+    """Read ``path``, plan with ``plan(old bytes or None)``, and unless in check mode write the plan
+    with a guarded :class:`Replacement`; plan again on what the node holds when the file changed
+    in between (at most ``MAX_ATTEMPTS`` plans). Returns the last plan's result keys, with
+    ``attempts`` and, after a write, ``backup_file``."""
+    old = parse_read(*runner.run(read_commands(path)))
+    result: dict = {}
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        planned = plan(old)
+        result = dict(planned.result, attempts=attempt)
+        if planned.new is None or check_mode:
+            return result
+        check_file_size(planned.new, path)
+        replacement = Replacement(path, old, planned.new)
         try:
-            result.update(self.run())
+            outcome = runner.run_change(replacement.change())
+            now = parse_read(*outcome.verify)
         except RemediationError as exc:
             exc._result = dict(result, **exc._result)
             raise
-        return result
-
-    def run(self) -> dict:
-        results = self.runner.run(replace_commands(self.path, self.new, self.backup))
-        steps = results[:-2]
-        now = parse_read(*results[-2:])
-        backup_failed = self.backup is not None and not steps[0].ok
-        failed = next((r for r in steps if not r.ok), None)
-        if now == self.new and not backup_failed:
-            return {"backup_file": self.backup}
-        if now == self.new and backup_failed:
-            restored = self._restore()
-            raise RemediationError(
-                f"the copy of {self.path} to {self.backup} failed: {steps[0].output.strip()[:300]}, so the change was "
-                + ("undone: the file holds its previous content again." if restored else
-                   "applied without a backup on the node and could NOT be undone; the previous content is in "
-                   "'previous_content'."),
-                result={"changed": not restored, "restored": restored})
-        changed = now != self.old
-        raise RemediationError(
-            f"replacing {self.path} failed: '{failed.command if failed else 'the verifying read'}' -> "
-            f"{(failed.output.strip()[:400] if failed else 'the file does not hold the new content')}. "
-            + ("The file is unchanged." if not changed else "The file changed; its previous content is in 'previous_content'"
-               + (f" and in {self.backup}." if self.backup and not backup_failed else ".")),
-            result={"changed": changed})
-
-    def _restore(self) -> bool:
-        if self.old is None or len(self.old) > MAX_WRITE_BYTES:
-            return False
-        results = self.runner.run([write_command(temp_path(self.path), self.old),
-                                   move_command(temp_path(self.path), self.path)] + read_commands(self.path))
-        return parse_read(*results[-2:]) == self.old
+        if outcome.completed and now == planned.new:
+            result["backup_file"] = replacement.backup
+            return result
+        if not replacement.conflict(outcome, now, old):
+            raise replacement.failure(outcome, now, result)
+        old = now
+    raise RemediationError(
+        f"{path} changed on the node each time between this task's read and its write ({MAX_ATTEMPTS} attempts): "
+        "another task, play or program is editing it at the same time. This task wrote nothing; run it again once "
+        "the other writer is done.", result=dict(result, changed=False))

@@ -21,15 +21,22 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, Expression
 
 DEFAULT_PATH = "C:\\Windows\\System32\\drivers\\etc\\hosts"
 # RFC 1123 labels; the underscore is tolerated because NetBIOS-style names use it.
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
-_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?$")
+_HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
+# An IPv6 zone (scope) id: an interface number (%12) or name (%eth0), nothing a hosts file
+# would read as a separator, a comment or a line break.
+_ZONE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _TOKEN = re.compile(r"\S+")
+# Where a hosts line ends: what Windows' own editors write (CRLF), LF and a lone CR.
+_LINE_END = re.compile(r"\r\n|\n|\r")
+_IP_FIX = ("give an IPv4 address (10.0.0.5) or an IPv6 address (fe80::1), optionally with a zone: '%' and an "
+           "interface number or name of letters, digits, '.', '_' and '-' (fe80::1%12)")
 
 
 def validate_port(value, what: str = "port") -> int:
@@ -39,27 +46,41 @@ def validate_port(value, what: str = "port") -> int:
 
 
 def validate_ip(value, what: str = "ip") -> str:
-    """An IPv4 or IPv6 address, in its canonical text form."""
+    """An IPv4 or IPv6 address (with an optional zone id), in its canonical text form; nothing
+    in it can end the hosts line, start a comment or add a field."""
+    if not isinstance(value, str) or not value or len(value) > 128:
+        raise InvalidValue(what, value, _IP_FIX)
+    _address, percent, zone = value.partition("%")
+    if percent and not _ZONE.fullmatch(zone):
+        raise InvalidValue(what, value, "the zone after '%' must be an interface number or name of letters, digits, "
+                           "'.', '_' and '-' (fe80::1%12): no spaces, line breaks, control characters or other signs")
     try:
-        return str(ipaddress.ip_address(str(value).strip() if isinstance(value, str) else value))
+        parsed = ipaddress.ip_address(value)
     except ValueError:
-        raise InvalidValue(what, value, "give an IPv4 address (10.0.0.5) or an IPv6 address (fe80::1)") from None
+        raise InvalidValue(what, value, _IP_FIX) from None
+    text = str(parsed)
+    if not _TOKEN.fullmatch(text) or "#" in text:  # the canonical form is one token; ipaddress guarantees it
+        raise InvalidValue(what, value, _IP_FIX)
+    return text
 
 
 def validate_hostname(value, what: str = "names") -> str:
-    if not isinstance(value, str) or not _HOSTNAME.match(value):
-        raise InvalidValue(what, value, "a host name holds letters, digits, '-', '_' and dots (master01.contoso.com), "
-                           "at most 253 characters and 63 per label")
+    """A DNS host name (RFC 1123 labels, '_' tolerated): one hosts-file field, never an address."""
+    fix = ("a host name holds letters, digits, '-', '_' and dots (master01.contoso.com), at most 253 characters "
+           "and 63 per label")
+    if not isinstance(value, str) or not _HOSTNAME.fullmatch(value) or len(value.rstrip(".")) > 253:
+        raise InvalidValue(what, value, fix)
+    if _is_ip(value.rstrip(".")):
+        raise InvalidValue(what, value, "this is an address, not a host name: give the address in ip")
     return value.rstrip(".")
 
 
 def validate_host(value, what: str = "host") -> str:
     """A host name or an IP address."""
     if isinstance(value, str):
-        try:
-            return str(ipaddress.ip_address(value.strip().strip("[]")))
-        except ValueError:
-            pass
+        bare = value.strip().strip("[]")
+        if _is_ip(bare.partition("%")[0]):
+            return validate_ip(bare, what)
     return validate_hostname(value, what)
 
 
@@ -127,10 +148,13 @@ class _Line:
 
 
 def _split(text: str) -> list[_Line]:
-    lines = []
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lines.append(_Line(body, raw[len(body):]))
+    """Lines with their endings: CRLF, LF or CR only (not the other separators str.splitlines knows)."""
+    lines, start = [], 0
+    for end in _LINE_END.finditer(text):
+        lines.append(_Line(text[start:end.start()], end.group()))
+        start = end.end()
+    if start < len(text):
+        lines.append(_Line(text[start:], ""))
     return lines
 
 
@@ -230,6 +254,16 @@ def _separator(lines: list[_Line]) -> str:
         if line.ip and len(tokens) > 1:
             return line.content[tokens[0].end():tokens[1].start()]
     return "\t"
+
+
+def check_entries(before: str, after: str, ip: str | None, names: list[str]) -> None:
+    """Defence in depth: an edit adds no address-name pair but ``ip`` -> ``names`` and at most one line."""
+    allowed = {(address, name.lower()) for address, found in entries(before) for name in found}
+    allowed |= {(ip, name.lower()) for name in names} if ip else set()
+    extra = [(address, name) for address, found in entries(after) for name in found if (address, name.lower()) not in allowed]
+    if extra or len(_split(after)) > len(_split(before)) + 1:
+        raise RemediationError(f"the edit of the hosts file would add entries nobody asked for ({extra[:5]}); "
+                               "nothing was written. This is a bug of the collection: please report it.")
 
 
 def resolves_to(text: str, name: str) -> list[str]:

@@ -24,8 +24,10 @@ elements ``<K>V</K>`` directly under the root element.
 from __future__ import annotations
 
 import json
+import math
 import re
 import xml.parsers.expat
+from collections import Counter
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -39,18 +41,76 @@ def detect_format(text: str) -> str | None:
     return {"{": "json", "<": "xml"}.get(stripped[:1])
 
 
+# A setting's name: what the Scale Out files use (MasterEndpoint, HeartbeatErrorTollerance), and
+# a valid XML element name and plain JSON key, so a key can never add markup or members.
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+_KEY_FIX = ("a key is a setting name: a letter or '_' first, then letters, digits, '_', '.' or '-', at most 128 "
+            "characters (MasterEndpoint, HeartbeatErrorTolerance)")
+# Characters XML 1.0 cannot carry at all, even as character references (its Char production);
+# tab, line feed and carriage return are allowed and written as references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FORMATS = ("auto", "json", "xml")
+
+
+def validate_key(value, what: str = "settings") -> str:
+    if not isinstance(value, str) or not _KEY.fullmatch(value):
+        raise InvalidValue(what, value, _KEY_FIX)
+    return value
+
+
+def validate_format(value, what: str = "format") -> str:
+    if value not in FORMATS:
+        raise InvalidValue(what, value, "give auto, json or xml")
+    return value
+
+
+def validate_value(key: str, value, what: str = "settings"):
+    """A value to write under ``key``: a string, number, boolean or null, or (for JSON) a list or
+    an object of those. Strings may hold any text XML can carry; it is escaped when written.
+    Refused: characters XML 1.0 cannot carry (other control characters, U+FFFE, U+FFFF, lone
+    surrogates), numbers that are not finite, object keys that are not strings."""
+    def check(item, depth: int) -> None:
+        if depth > 32:
+            raise InvalidValue(what, {key: value}, f"the value of {key} is nested more than 32 levels deep")
+        if isinstance(item, str):
+            bad = _NOT_XML.search(item)
+            if bad:
+                raise InvalidValue(what, {key: value}, f"the value of {key} holds the control character "
+                                   f"U+{ord(bad.group()):04X}, which a settings file cannot carry; remove it")
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise InvalidValue(what, {key: value}, f"the value of {key} is not a finite number, which JSON and "
+                                   "XML settings cannot hold")
+        elif isinstance(item, list):
+            for element in item:
+                check(element, depth + 1)
+        elif isinstance(item, dict):
+            for name, element in item.items():
+                if not isinstance(name, str):
+                    raise InvalidValue(what, {key: value}, f"the object given for {key} has a key that is not a string")
+                check(name, depth + 1)
+                check(element, depth + 1)
+        elif not isinstance(item, (bool, int, type(None))):
+            raise InvalidValue(what, {key: value}, f"the value of {key} must be a string, a number, a boolean or null")
+
+    check(value, 0)
+    return value
+
+
 def validate_aliases(aliases, what: str = "aliases") -> dict:
     """``{canonical: [spelling, ...]}`` -> ``{canonical lower: {every spelling lower}}``."""
     if not isinstance(aliases, dict):
         raise InvalidValue(what, aliases, "map each key to a list of other spellings, e.g. "
                            "{HeartbeatErrorTolerance: [HeartbeatErrorTollerance]}")
     table = {}
-    for key, spellings in aliases.items():
-        spellings = [spellings] if isinstance(spellings, str) else spellings
-        if not isinstance(key, str) or not key or not isinstance(spellings, list) \
-                or not all(isinstance(s, str) and s for s in spellings):
-            raise InvalidValue(what, {key: spellings}, "each key maps to a list of non-empty spellings")
-        table[key.lower()] = {key.lower(), *(s.lower() for s in spellings)}
+    for key, found in aliases.items():
+        found = [found] if isinstance(found, str) else found
+        if not isinstance(key, str) or not key or not isinstance(found, list) \
+                or not all(isinstance(s, str) and s for s in found):
+            raise InvalidValue(what, {key: found}, "each key maps to a list of non-empty spellings")
+        for name in (key, *found):
+            validate_key(name, what)
+        table[key.lower()] = {key.lower(), *(s.lower() for s in found)}
     return table
 
 
@@ -152,7 +212,7 @@ class JsonSettings:
             new = coerce_json(value, member.value, member.key)
             if same_value(member.value, new):
                 continue
-            text = text[:member.value_start] + json.dumps(new, ensure_ascii=ascii_only) + text[member.value_end:]
+            text = text[:member.value_start] + _json(new, key, ascii_only) + text[member.value_end:]
             changes.insert(0, Change(key, member.key, "set", member.value, new))
         return text, changes
 
@@ -162,7 +222,7 @@ class JsonSettings:
         if not self.members:
             inner = self.text[self.open + 1:self.close]
             indent = "  "
-            addition = f"{newline}{indent}{rendered}: {json.dumps(value, ensure_ascii=ascii_only)}{newline}"
+            addition = f"{newline}{indent}{rendered}: {_json(value, key, ascii_only)}{newline}"
             text = self.text[:self.open + 1] + addition + (inner.strip(_JSON_WS) and inner) + self.text[self.close:]
             return text, [Change(key, key, "add", None, value)]
         last = self.members[-1]
@@ -175,7 +235,7 @@ class JsonSettings:
             between = "," + between if "\n" in between else ", "
         if not between.lstrip(_JSON_WS).startswith(","):
             between = "," + between
-        entry = between + rendered + separator + json.dumps(value, ensure_ascii=ascii_only)
+        entry = between + rendered + separator + _json(value, key, ascii_only)
         return self.text[:last.value_end] + entry + self.text[last.value_end:], [Change(key, key, "add", None, value)]
 
     def remove(self, key: str, names: set) -> tuple[str, list[Change]]:
@@ -195,6 +255,14 @@ class JsonSettings:
                 text = text[:doc.open + 1] + text[doc.close:]
             changes.insert(0, Change(key, member.key, "remove", member.value, None))
             doc = JsonSettings(text)
+
+
+def _json(value, key: str, ascii_only: bool) -> str:
+    """``value`` as JSON text, escaped by the json library (strict: no NaN or Infinity)."""
+    try:
+        return json.dumps(value, ensure_ascii=ascii_only, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValue("settings", {key: value}, f"the value of {key} cannot be written as JSON ({exc})") from None
 
 
 def _skip(text: str, i: int, chars: str) -> int:
@@ -268,6 +336,7 @@ class _XmlSetting:
     value_start: int     # the value's span (for "add": inside the quotes; None when absent)
     value_end: int
     self_closing: bool
+    name: str = ""       # the element's name as written (with its prefix, if any)
 
 
 class XmlSettings:
@@ -308,7 +377,8 @@ class XmlSettings:
                 value_start = element["tag_end"] if not self_closing else element["begin"]
                 value_end = close_begin if not self_closing else element["begin"]
                 found.append(_XmlSetting(local, "".join(element["text"]), "element", offsets[element["begin"]],
-                                         offsets[close_end], offsets[value_start], offsets[value_end], self_closing))
+                                         offsets[close_end], offsets[value_start], offsets[value_end], self_closing,
+                                         element["name"]))
 
         def characters(chunk):
             if stack:
@@ -331,25 +401,27 @@ class XmlSettings:
         wanted = _xml_text(value, key)
         matches = self.find(names)
         if not matches:
-            return self._add(key, wanted)
+            return self._add(key, wanted, ascii_only)
         text, changes = self.text, []
         for setting in reversed(matches):
             if setting.value is not None and same_text(setting.value, wanted):
                 continue
             if setting.kind == "add" and setting.value_start is None:
                 tag_close = self.text.rfind("/>" if setting.self_closing else ">", setting.start, setting.end)
-                text = text[:tag_close].rstrip() + f' value="{_attr(wanted)}"' + (" " if setting.self_closing else "") \
-                    + text[tag_close:]
+                text = text[:tag_close].rstrip() + f' value="{_attr(wanted, ascii_only=ascii_only)}"' \
+                    + (" " if setting.self_closing else "") + text[tag_close:]
             elif setting.kind == "add":
-                text = text[:setting.value_start] + _attr(wanted, self.text[setting.value_start - 1]) + text[setting.value_end:]
+                text = text[:setting.value_start] + _attr(wanted, self.text[setting.value_start - 1], ascii_only) \
+                    + text[setting.value_end:]
             elif setting.self_closing:
-                text = text[:setting.start] + f"<{setting.key}>{escape(wanted)}</{setting.key}>" + text[setting.end:]
+                name = setting.name or setting.key
+                text = text[:setting.start] + f"<{name}>{_content(wanted, ascii_only)}</{name}>" + text[setting.end:]
             else:
-                text = text[:setting.value_start] + escape(wanted) + text[setting.value_end:]
+                text = text[:setting.value_start] + _content(wanted, ascii_only) + text[setting.value_end:]
             changes.insert(0, Change(key, setting.key, "set", setting.value, wanted))
         return text, changes
 
-    def _add(self, key: str, value: str) -> tuple[str, list[Change]]:
+    def _add(self, key: str, value: str, ascii_only: bool) -> tuple[str, list[Change]]:
         adds = [s for s in self.settings if s.kind == "add"]
         siblings = adds or [s for s in self.settings if s.kind == "element"]
         if not siblings:
@@ -360,7 +432,10 @@ class XmlSettings:
         indent = self.text[line_start:last.start]
         newline = "\r\n" if "\r\n" in self.text else "\n"
         prefix = newline + indent if not indent.strip() else " "
-        element = f'<add key="{_attr(key)}" value="{_attr(value)}" />' if adds else f"<{key}>{escape(value)}</{key}>"
+        if adds:
+            element = f'<add key="{_attr(key, ascii_only=ascii_only)}" value="{_attr(value, ascii_only=ascii_only)}" />'
+        else:
+            element = f"<{validate_key(key)}>{_content(value, ascii_only)}</{key}>"
         return self.text[:last.end] + prefix + element + self.text[last.end:], [Change(key, key, "add", None, value)]
 
     def remove(self, key: str, names: set) -> tuple[str, list[Change]]:
@@ -407,14 +482,29 @@ def _attribute_span(data: bytes, begin: int, end: int, name: str):
     return (match.start(2), match.end(2)) if match else None
 
 
-def _attr(value: str, quote: str = '"') -> str:
-    return escape(value, {quote: "&quot;" if quote == '"' else "&apos;"})
+def _attr(value: str, quote: str = '"', ascii_only: bool = False) -> str:
+    """An attribute value's text, escaped: markup, the quote, and tab / line breaks as character
+    references (a parser would turn them into spaces)."""
+    text = escape(value, {quote: "&quot;" if quote == '"' else "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+    return _ascii(text) if ascii_only else text
+
+
+def _content(value: str, ascii_only: bool = False) -> str:
+    """An element's text, escaped: & < > (so ``]]>`` too), and CR as a reference (a parser would drop it)."""
+    text = escape(value, {"\r": "&#13;"})
+    return _ascii(text) if ascii_only else text
+
+
+def _ascii(text: str) -> str:
+    """Non-ASCII characters as references, for a file in the Windows ANSI code page."""
+    return "".join(ch if ord(ch) < 128 else f"&#x{ord(ch):X};" for ch in text)
 
 
 def _xml_text(value, key: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float, str)):
+        validate_value(key, value)
         return str(value)
     raise InvalidValue("settings", {key: value}, f"{key} is an XML setting: give a string, a number or a boolean")
 
@@ -445,7 +535,7 @@ def load(text: str, wanted: str = "auto"):
 def edit(text: str, settings: dict, remove: list, aliases: dict, wanted_format: str = "auto",
          ascii_only: bool = False) -> tuple[str, list[Change], str]:
     """Apply every setting and removal; return the new text, the changes and the format."""
-    doc = load(text, wanted_format)
+    doc = original = load(text, validate_format(wanted_format))
     changes: list[Change] = []
     for key, value in settings.items():
         new_text, made = doc.set(key, value, spellings(key, aliases), ascii_only)
@@ -455,4 +545,33 @@ def edit(text: str, settings: dict, remove: list, aliases: dict, wanted_format: 
         new_text, made = doc.remove(key, spellings(key, aliases))
         changes += made
         doc = load(new_text, doc.format)
+    check_structure(original, doc, changes)
     return doc.text, changes, doc.format
+
+
+def _canonical(value) -> str:
+    """A JSON value as comparable text (Ansible hands over str subclasses, JSON reads plain str)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def _entries(doc) -> list:
+    return doc.members if doc.format == "json" else doc.settings
+
+
+def check_structure(before, after, changes: list[Change]) -> None:
+    """Defence in depth: the edited file holds the same settings as before but for the changes
+    made, and each written value reads back as written; else nothing may be written."""
+    expected = Counter(entry.key for entry in _entries(before))
+    for change in changes:
+        if change.action == "add":
+            expected[change.written] += 1
+        elif change.action == "remove":
+            expected[change.written] -= 1
+    found = Counter(entry.key for entry in _entries(after))
+    wrong = [c.written for c in changes if c.action != "remove" and not all(
+        (_canonical(e.value) == _canonical(c.after) if after.format == "json" else e.value == c.after)
+        for e in _entries(after) if e.key == c.written)]
+    if +expected != found or wrong:
+        raise RemediationError(f"the edit would change the file's structure (settings {dict(+expected)} expected, "
+                               f"{dict(found)} found; values not as written: {wrong}); nothing was written. This is a "
+                               "bug of the collection: please report it.")

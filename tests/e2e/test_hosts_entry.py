@@ -7,9 +7,12 @@ any command runs.
 
 from __future__ import annotations
 
+import base64
 import codecs
+import re
 
 import pytest
+from node_aliases import alias_inventory, leftovers, writes
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +46,7 @@ def test_apply_converges_keeps_every_line_and_a_backup_then_changes_nothing(sim,
     assert after == ("# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n# old address\r\n"
                      "10.0.0.12\tshir-node-02 SHIR-NODE-02.contoso.com\r\n")
     assert sim.file_bytes(NODE, first["backup_file"]).decode() == ORIGINAL
-    assert sim.file_bytes(NODE, HOSTS + ".irops-new") is None
+    assert leftovers(sim, NODE, HOSTS) == [] and first["attempts"] == 1
     digest = sim.digest(NODE)
 
     second = playbook([ADD], NODE).result(NODE)
@@ -99,3 +102,80 @@ def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown
                       NODE).result(NODE)
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
     assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+
+
+# --------------------------------------------------------------------------- issue 10
+
+@pytest.mark.parametrize("args, field, fragment", [
+    ({"ip": "fe80::1%eth0\r\n10.6.6.6 shir-node-01"}, "ip", "zone after '%'"),
+    ({"ip": "fe80::1%eth0 shir-node-01"}, "ip", "zone after '%'"),
+    ({"ip": "fe80::1%eth0#"}, "ip", "zone after '%'"),
+    ({"names": ["shir-node-02\n10.6.6.6 shir-node-01"]}, "names", "host name"),
+    ({"names": ["shir-node-02\n"]}, "names", "host name"),
+    ({"names": ["10.6.6.6"]}, "names", "give the address in ip"),
+])
+def test_a_value_that_would_add_a_hosts_line_is_refused_before_anything_runs(sim, playbook, args, field, fragment):
+    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
+    digest = sim.digest(NODE)
+    sim.clear_log(NODE)
+    task = {"name": "Injection", "irops.remediation.hosts_entry": dict(ADD["irops.remediation.hosts_entry"], **args)}
+    result = playbook([task], NODE).result(NODE)
+    value = args[field] if field == "ip" else args[field][0]
+    assert result.get("failed") is True and result["msg"].startswith(f"{field} {value!r} is not valid: "), result["msg"]
+    assert fragment in result["msg"]
+    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+
+
+def test_a_stale_temporary_file_of_an_earlier_run_is_never_moved_over_the_hosts_file(sim, playbook):
+    # An earlier run's leftover that this account cannot overwrite: a run that wrote to the same
+    # fixed name would fail to write it and then move it over the real file.
+    stale = HOSTS + ".irops-new"
+    state = sim.state(NODE)
+    state["files"][HOSTS] = {"base64": base64.b64encode(ORIGINAL.encode()).decode()}
+    state["files"][stale] = {"base64": base64.b64encode(b"10.6.6.6 shir-node-02\r\n").decode(),
+                             "acl": ["*S-1-5-32-544:(DENY)(W)"]}
+    sim.load_state(NODE, state)
+    result = playbook([ADD], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert sim.file_bytes(NODE, HOSTS).decode() == ("# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n"
+                                                    "# old address\r\n10.0.0.12\tshir-node-02 SHIR-NODE-02.contoso.com\r\n")
+    assert sim.file_bytes(NODE, stale) == b"10.6.6.6 shir-node-02\r\n"  # not ours: left alone
+    assert leftovers(sim, NODE, HOSTS) == []
+
+
+def test_a_failed_write_leaves_the_hosts_file_byte_identical(sim, playbook):
+    original = codecs.BOM_UTF16_LE + ORIGINAL.encode("utf-16-le")
+    stale = HOSTS + ".irops-new"
+    sim.put_files(NODE, {HOSTS: original, stale: b"10.6.6.6 shir-node-02\r\n"})
+    sim.fault(NODE, {"match": ["[IO.File]::WriteAllBytes"], "stderr": "There is not enough space on the disk."})
+    result = playbook([ADD], NODE).result(NODE)
+    assert result.get("failed") is True and "There is not enough space on the disk." in result["msg"], result
+    assert "unchanged, byte for byte" in result["msg"] and result["changed"] is False
+    assert sim.file_bytes(NODE, HOSTS) == original
+    assert sim.file_bytes(NODE, stale) == b"10.6.6.6 shir-node-02\r\n" and leftovers(sim, NODE, HOSTS) == []
+
+
+def test_a_hosts_file_far_larger_than_a_command_line_is_written_intact(sim, playbook):
+    lines = "".join(f"10.1.{i // 250}.{i % 250 + 1}\tbatch-node-{i:04d}.contoso.com\t# rack {i % 40}\r\n" for i in range(1200))
+    sim.put_files(NODE, {HOSTS: lines.encode()})
+    assert len(lines) > 50_000
+    result = playbook([ADD], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert sim.file_bytes(NODE, HOSTS) == (lines + "10.0.0.12\tshir-node-02 SHIR-NODE-02.contoso.com\r\n").encode()
+
+
+def test_two_inventory_names_of_one_node_keep_each_others_entries(sim, playbook, tmp_path):
+    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
+    names = {f"alias_{i}": {"irops_ip": f"10.0.5.{i}", "irops_name": f"shir-node-1{i}"} for i in range(1, 5)}
+    flags = alias_inventory(sim, NODE, names, tmp_path / "aliases.yml")
+    task = {"name": "Hosts entry", "irops.remediation.hosts_entry": {"ip": "{{ irops_ip }}", "names": ["{{ irops_name }}"]}}
+    run = playbook([task], "aliases", *flags)
+    final = sim.file_bytes(NODE, HOSTS).decode()
+    for alias, wanted in names.items():
+        result = run.result(alias)
+        assert result["changed"] is True and not result.get("failed"), result
+        assert re.search(rf"^{re.escape(wanted['irops_ip'])}[ \t]+{wanted['irops_name']}\r$", final, re.M), (alias, final)
+        # what the task reports it replaced is what the node held before its write
+        assert sim.file_bytes(NODE, result["backup_file"]).decode() == result["previous_content"]
+    assert final.startswith(ORIGINAL) and final.count("\r\n") == ORIGINAL.count("\r\n") + len(names)
+    assert leftovers(sim, NODE, HOSTS) == [] and writes(sim, NODE).count("Move-Item") == len(names)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import codecs
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
+from node_aliases import alias_inventory, leftovers, writes
 
 pytestmark = pytest.mark.e2e
 
@@ -124,3 +126,94 @@ def test_bad_input_fails_before_any_change(sim, playbook, args, fragment, shown)
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
     assert sim.digest(NODE) == digest
     assert "WriteAllBytes" not in "\n".join(entry.get("script", "") for entry in sim.log(NODE))
+
+
+# --------------------------------------------------------------------------- issue 10
+
+ELEMENTS = ("<WorkerSettings>\r\n\t<MasterEndpoint>https://ssis-master-old:8391</MasterEndpoint>\r\n"
+            "\t<MasterHttpsCertThumbprint>59358a03ae8a040fd272086cc24fade3db60a987</MasterHttpsCertThumbprint>\r\n"
+            "</WorkerSettings>\r\n")
+
+
+@pytest.mark.parametrize("args, field, fragment", [
+    ({"settings": {"A>x</A><MasterEndpoint>https://evil:8391</MasterEndpoint><B": "x"}}, "settings key", "setting name"),
+    ({"settings": {'x" value="y" /><add key="MasterEndpoint': "https://evil:8391"}}, "settings key", "setting name"),
+    ({"remove": ["MasterEndpoint</MasterEndpoint><MasterEndpoint"]}, "remove", "setting name"),
+    ({"settings": {"MasterEndpoint": "https://ssis-master-01:8391\x00"}}, "settings", "control character"),
+    ({"settings": {"MasterEndpoint": "https://ssis-master-01:8391"}, "aliases": {"MasterEndpoint": ["x><MasterEndpoint"]}},
+     "aliases", "setting name"),
+])
+def test_a_key_that_would_add_a_second_master_endpoint_is_refused_before_anything_runs(
+        sim, playbook, args, field, fragment):
+    sim.put_files(NODE, {CONFIG: ELEMENTS.encode()})
+    digest = sim.digest(NODE)
+    sim.clear_log(NODE)
+    task = {"name": "Injection", "irops.remediation.settings_file": dict({"path": CONFIG, "settings": {}}, **args)}
+    result = playbook([task], NODE).result(NODE)
+    assert result.get("failed") is True and result["msg"].startswith(f"{field} ") and fragment in result["msg"], result
+    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+
+
+@pytest.mark.parametrize("original", [ELEMENTS, ORIGINAL], ids=["xml", "json"])
+def test_markup_in_a_value_is_written_as_text_and_adds_no_element_or_key(sim, playbook, original):
+    value = ('https://ssis-master-01:8391</MasterEndpoint><MasterEndpoint>https://evil:8391" />'
+             '<add key="MasterEndpoint" value="https://evil:8391"/>]]>&amp;\r\n", "MasterEndpoint": "https://evil:8391')
+    sim.put_files(NODE, {CONFIG: original.encode()})
+    task = {"name": "Edit", "irops.remediation.settings_file": {"path": CONFIG, "settings": {"MasterEndpoint": value}}}
+    result = playbook([task], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed"), result
+    written = sim.file_bytes(NODE, CONFIG).decode()
+    if original is ELEMENTS:
+        root = ET.fromstring(written)
+        assert [(e.tag, e.text) for e in root] == [("MasterEndpoint", value),
+                                                   ("MasterHttpsCertThumbprint", "59358a03ae8a040fd272086cc24fade3db60a987")]
+    else:
+        assert json.loads(written) == dict(json.loads(ORIGINAL), MasterEndpoint=value)
+    assert result["values"] == {"MasterEndpoint": value}
+    assert playbook([task], NODE).result(NODE)["changed"] is False
+
+
+def test_two_inventory_names_of_one_node_editing_different_keys_keep_both(sim, playbook, tmp_path):
+    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
+    keys = {f"alias_{i}": {"irops_settings": {f"RaceKey{i}": f"value {i}"}} for i in range(1, 5)}
+    flags = alias_inventory(sim, NODE, keys, tmp_path / "aliases.yml")
+    task = {"name": "Edit", "irops.remediation.settings_file": {"path": CONFIG, "settings": "{{ irops_settings }}"}}
+    run = playbook([task], "aliases", *flags)
+    final = json.loads(sim.file_bytes(NODE, CONFIG).decode())
+    for alias, wanted in keys.items():
+        result = run.result(alias)
+        assert result["changed"] is True and not result.get("failed"), result
+        [key] = wanted["irops_settings"]
+        assert final[key] == wanted["irops_settings"][key], (alias, final)
+        assert [(c["key"], c["action"]) for c in result["changes"]] == [(key, "add")]
+        # what the task reports it replaced is what the node held just before its write
+        assert sim.file_bytes(NODE, result["backup_file"]) == base64.b64decode(result["previous_content_base64"])
+    assert {k: v for k, v in final.items() if not k.startswith("RaceKey")} == json.loads(ORIGINAL)
+    assert leftovers(sim, NODE, CONFIG) == [] and writes(sim, NODE).count("Move-Item") == len(keys)
+
+
+@pytest.mark.parametrize("fault", [
+    {"match": ["[IO.File]::WriteAllBytes"], "stderr": "There is not enough space on the disk."},
+    {"match": ["Move-Item"], "stderr": "The process cannot access the file because it is being used by another process."},
+], ids=["write", "move"])
+def test_a_failed_write_leaves_the_file_byte_identical_and_a_stale_temporary_file_alone(sim, playbook, fault):
+    original = codecs.BOM_UTF8 + ORIGINAL.encode()
+    stale = CONFIG + ".irops-new"
+    sim.put_files(NODE, {CONFIG: original, stale: b'{"MasterEndpoint": "https://stale:8391"}'})
+    sim.fault(NODE, fault)
+    result = playbook([EDIT], NODE).result(NODE)
+    assert result.get("failed") is True and fault["stderr"] in result["msg"] and result["changed"] is False, result
+    assert "unchanged, byte for byte" in result["msg"]
+    assert sim.file_bytes(NODE, CONFIG) == original
+    assert sim.file_bytes(NODE, stale) == b'{"MasterEndpoint": "https://stale:8391"}' and leftovers(sim, NODE, CONFIG) == []
+
+
+def test_a_50_kb_settings_file_is_written_intact(sim, playbook):
+    big = json.loads(ORIGINAL)
+    big.update({f"Extension{i:04d}": f"value {i} " + "x" * 40 for i in range(900)})
+    text = json.dumps(big, indent=4).replace("\n", "\r\n") + "\r\n"
+    assert len(text) > 50_000
+    sim.put_files(NODE, {CONFIG: text.encode()})
+    result = playbook([EDIT], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert sim.file_bytes(NODE, CONFIG).decode() == expected(text)

@@ -11,9 +11,18 @@ refused (``-LiteralPath`` never expands them).
 
 .NET static methods: ``[Convert]::ToBase64String``, ``[Convert]::FromBase64String``,
 ``[IO.File]::ReadAllBytes``, ``[IO.File]::WriteAllBytes``, ``[IO.File]::Exists``,
-``[Environment]::ExpandEnvironmentVariables``, ``[System.Net.Dns]::GetHostAddresses`` (the
-scenario network's resolver) and ``[Console]::In.ReadLine()`` (the command's standard input,
-one line per call).
+``[IO.File]::Copy`` (the two-argument form, which never overwrites), ``[IO.File]::Delete``,
+``[BitConverter]::ToString``, ``[Environment]::ExpandEnvironmentVariables``,
+``[System.Net.Dns]::GetHostAddresses`` (the scenario network's resolver) and
+``[Console]::In.ReadLine()`` (the command's standard input, one line per call).  Their
+documented behaviour (learn.microsoft.com, .NET Framework 4.8 API reference):
+``File.Copy(String, String)`` "Overwriting a file of the same name is not allowed": IOException
+when the destination exists; ``File.Delete`` "If the file to be deleted does not exist, no
+exception is thrown", DirectoryNotFoundException when its folder does not exist;
+``BitConverter.ToString(Byte[])`` "hexadecimal pairs separated by hyphens ... for example,
+"7F-2C-4A-00"", String.Empty for an empty array.  Injected faults apply to these calls as to
+cmdlets (first word ``[IO.File]::WriteAllBytes``, ...): ``fail`` makes the call throw with
+the fault's text instead of running.
 
 Errors: a cmdlet's non-terminating error becomes an ErrorRecord whose text is the
 exception message (``'E ' + $_``); a .NET method exception is a statement-terminating
@@ -53,6 +62,7 @@ MESSAGES = {
     # SHIR seed, "Unable to register the self-hosted IR because of localhost"
     "no_recovery": "A non-recoverable error occurred during a database lookup",
     "convert": 'Cannot convert argument "{name}", with value: "{value}", for "{method}" to type "{type}"',  # assumed
+    "file_exists": "The file '{path}' already exists.",  # assumed (.NET IOException for ERROR_FILE_EXISTS)
 }
 
 
@@ -491,12 +501,16 @@ STATIC_TYPES = {"convert": "Convert", "system.convert": "Convert", "io.file": "I
                 "environment": "Environment", "system.environment": "Environment", "console": "Console",
                 "system.console": "Console", "net.dns": "Net.Dns", "system.net.dns": "Net.Dns",
                 "scriptblock": "ScriptBlock", "system.management.automation.scriptblock": "ScriptBlock",
-                "text.encoding": "Text.Encoding", "system.text.encoding": "Text.Encoding"}
+                "text.encoding": "Text.Encoding", "system.text.encoding": "Text.Encoding",
+                "bitconverter": "BitConverter", "system.bitconverter": "BitConverter"}
 STATIC_METHODS = {("Convert", "tobase64string"): 1, ("Convert", "frombase64string"): 1,
                   ("IO.File", "readallbytes"): 1, ("IO.File", "writeallbytes"): 2, ("IO.File", "exists"): 1,
                   ("Environment", "expandenvironmentvariables"): 1, ("Console", "in.readline"): 0,
                   ("Net.Dns", "gethostaddresses"): 1, ("ScriptBlock", "create"): 1,
-                  ("Text.Encoding", "utf8.getstring"): 1}
+                  ("Text.Encoding", "utf8.getstring"): 1, ("IO.File", "copy"): 2, ("IO.File", "delete"): 1,
+                  ("BitConverter", "tostring"): 1}
+# The calls that read the script and its standard input: an injected fault never applies to them.
+_BOOTSTRAP_CALLS = {("ScriptBlock", "create"), ("Text.Encoding", "utf8.getstring"), ("Console", "in.readline")}
 
 
 class Secret(str):
@@ -521,6 +535,48 @@ def _net_path(state, raw: object, method: str, count: int) -> str:
         raise CmdletRefused(f"[IO.File]::{method} of a relative or non-drive path {text!r} is not emulated") from None
 
 
+def _injected_fault(host, name: str, args: list, method: str, count: int) -> None:
+    """Apply an injected fault to a .NET call, as to a cmdlet: ``fail`` throws the fault's text."""
+    check = getattr(host, "cmdlet_fault", None)
+    if check is None:
+        return
+    argv = [name, *(_logged(a) for a in args)]
+    fault = check(argv)
+    if fault is not None:
+        raise _method_error(method, count, (fault.stderr or fault.stdout or "winsim: injected fault").strip())
+
+
+def _logged(value: object) -> str:
+    """An argument as the node log shows it (secrets masked, byte arrays by length)."""
+    if isinstance(value, Secret):
+        return "***"
+    if isinstance(value, (bytes, bytearray)):
+        return "<%d bytes>" % len(value)
+    return str(value)
+
+
+def _file_copy(state, args: list, display: str, count: int) -> None:
+    """``[IO.File]::Copy(source, destination)``: never overwrites (IOException when the destination exists)."""
+    source = _net_path(state, args[0], display, count)
+    destination = _net_path(state, args[1], display, count)
+    entry = state.fs.get(source)
+    if entry is None:
+        parent = winpath.parent(source)
+        missing = "part_missing" if parent is not None and not state.fs.is_dir(parent) else "file_missing"
+        raise _method_error(display, count, MESSAGES[missing].format(path=source))
+    if entry.is_dir or not state.caller_may(source, "r"):
+        raise _method_error(display, count, MESSAGES["denied"].format(path=source))
+    if state.fs.get(destination) is not None:
+        raise _method_error(display, count, MESSAGES["file_exists"].format(path=destination))
+    parent = winpath.parent(destination)
+    if parent is None or not state.fs.is_dir(parent):
+        raise _method_error(display, count, MESSAGES["part_missing"].format(path=destination))
+    if not _writable(state, destination):
+        raise _method_error(display, count, MESSAGES["denied"].format(path=destination))
+    state.fs.copy_file(source, destination)
+    return None
+
+
 def call_static(type_name: str, method: str, args: list, host) -> object:
     """Run a whitelisted static .NET method; TerminatingError carries the PowerShell text."""
     state = host.state
@@ -528,8 +584,11 @@ def call_static(type_name: str, method: str, args: list, host) -> object:
     display = {"tobase64string": "ToBase64String", "frombase64string": "FromBase64String",
                "readallbytes": "ReadAllBytes", "writeallbytes": "WriteAllBytes", "exists": "Exists",
                "expandenvironmentvariables": "ExpandEnvironmentVariables", "in.readline": "ReadLine",
-               "gethostaddresses": "GetHostAddresses", "create": "Create", "utf8.getstring": "GetString"}[method.lower()]
+               "gethostaddresses": "GetHostAddresses", "create": "Create", "utf8.getstring": "GetString",
+               "copy": "Copy", "delete": "Delete", "tostring": "ToString"}[method.lower()]
     count = len(args)
+    if key not in _BOOTSTRAP_CALLS:
+        _injected_fault(host, f"[{type_name}]::{display}", args, display, count)
     if key == ("ScriptBlock", "create"):
         if args[0] is None:
             raise _method_error(display, count, MESSAGES["null_argument"].format(name="script"))
@@ -578,6 +637,26 @@ def call_static(type_name: str, method: str, args: list, host) -> object:
         except PathError:
             raise _method_error(display, count, MESSAGES["part_missing"].format(path=path)) from None
         return None
+    if key == ("IO.File", "copy"):
+        return _file_copy(state, args, display, count)
+    if key == ("IO.File", "delete"):
+        path = _net_path(state, args[0], display, count)
+        parent = winpath.parent(path)
+        if parent is None or not state.fs.is_dir(parent):
+            raise _method_error(display, count, MESSAGES["part_missing"].format(path=path))
+        entry = state.fs.get(path)
+        if entry is None:
+            return None  # documented: no exception when the file does not exist
+        if entry.is_dir or not state.caller_may(path, "d"):
+            raise _method_error(display, count, MESSAGES["denied"].format(path=path))
+        state.fs.remove(path, recurse=False)
+        return None
+    if key == ("BitConverter", "tostring"):
+        if args[0] is None:
+            raise _method_error(display, count, MESSAGES["null_argument"].format(name="value"))
+        if not isinstance(args[0], (bytes, bytearray)):
+            raise CmdletRefused("[BitConverter]::ToString is emulated on byte arrays only")
+        return "-".join(f"{byte:02X}" for byte in args[0])
     if key == ("Environment", "expandenvironmentvariables"):
         if args[0] is None:
             raise _method_error(display, count, MESSAGES["null_argument"].format(name="name"))

@@ -102,3 +102,79 @@ def test_absent_by_names_and_by_address():
 
 def test_commented_out_entries_are_not_entries():
     assert _hosts.entries(load("hosts", "default_windows.txt")) == []
+
+
+# --------------------------------------------------------------------------- hostile values (issue 10)
+
+from hostile import embedded  # noqa: E402
+
+BEFORE = "# platform team\r\n10.0.0.11\tshir-node-01\t# node 1\r\n"
+IP_VALUES = {**embedded("10.0.0.", "1"), **{f"zone: {k}": v for k, v in embedded("fe80::1%", "").items()},
+             **{f"zone: {k}": v for k, v in embedded("fe80::1%eth", "0").items()}}
+NAME_VALUES = embedded("shir", "node")
+
+
+def refused(validate, value, field) -> bool:
+    """True when ``validate`` refuses ``value`` naming the field, the value and a fix; False when it accepts."""
+    try:
+        validate(value)
+    except InvalidValue as error:
+        message = str(error)
+        assert message.startswith(f"{field} ") and repr(value)[:100] in message and "is not valid: " in message
+        assert len(message.split("is not valid: ", 1)[1]) > 20  # the fix
+        return True
+    return False
+
+
+def assert_one_entry_more(ip, names):
+    after = _hosts.ensure_present(BEFORE, ip, names, "\r\n")
+    assert after.startswith(BEFORE) and after.count("\n") == BEFORE.count("\n") + 1 and after.endswith("\r\n")
+    assert _hosts.entries(after) == _hosts.entries(BEFORE) + [(ip, names)]
+    assert _hosts.resolves_to(after, names[0]) == [ip]
+
+
+@pytest.mark.parametrize("value", IP_VALUES.values(), ids=IP_VALUES.keys())
+def test_hostile_addresses_are_refused_or_written_as_one_field(value):
+    if not refused(_hosts.validate_ip, value, "ip"):
+        ip = _hosts.validate_ip(value)
+        assert_one_entry_more(ip, ["shir-node-02"])
+
+
+@pytest.mark.parametrize("value", NAME_VALUES.values(), ids=NAME_VALUES.keys())
+def test_hostile_names_are_refused_or_written_as_one_field(value):
+    if not refused(lambda v: _hosts.validate_hostname(v, what="names"), value, "names"):
+        assert_one_entry_more("10.0.0.12", [_hosts.validate_hostname(value)])
+
+
+def test_the_zone_injection_of_issue_10_is_refused():
+    # ipaddress accepts any text after '%', a line break included: it would write a second hosts line
+    for value in ("fe80::1%eth0\r\n10.6.6.6 shir-node-01", "fe80::1%eth0 shir-node-01", "fe80::1%eth0#x", "fe80::1%"):
+        with pytest.raises(InvalidValue, match="zone|IPv6"):
+            _hosts.validate_ip(value)
+    assert _hosts.validate_ip("FE80::1%12") == "fe80::1%12" and _hosts.validate_ip("fe80::1%eth0.5") == "fe80::1%eth0.5"
+
+
+def test_a_name_with_a_trailing_line_break_is_refused():
+    # '$' in a Python pattern also matches before a final newline: the old check let this through
+    for value in ("shir-node-02\n", "shir-node-02\r\n", "shir-node-02.\n"):
+        with pytest.raises(InvalidValue):
+            _hosts.validate_hostname(value)
+
+
+def test_an_address_is_not_a_host_name():
+    for value in ("10.6.6.6", "10.6.6.6."):
+        with pytest.raises(InvalidValue, match="give the address in ip"):
+            _hosts.validate_hostname(value)
+
+
+def test_only_cr_and_lf_end_hosts_lines():
+    # str.splitlines also splits at U+2028, U+0085, form feed...: a comment would hold an entry
+    text = "# note \u2028 10.6.6.6 victim\r\n10.0.0.1 a\r\n"
+    assert _hosts.entries(text) == [("10.0.0.1", ["a"])]
+    assert _hosts.ensure_present(text, "10.0.0.2", ["b"], "\r\n") == text + "10.0.0.2 b\r\n"
+
+
+def test_an_edit_that_would_add_entries_nobody_asked_for_is_stopped():
+    with pytest.raises(Exception, match="nothing was written"):
+        _hosts.check_entries(BEFORE, BEFORE + "10.6.6.6 victim\r\n", "10.0.0.12", ["shir-node-02"])
+    _hosts.check_entries(BEFORE, BEFORE + "10.0.0.12\tshir-node-02\r\n", "10.0.0.12", ["shir-node-02"])

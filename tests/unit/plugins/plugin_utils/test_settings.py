@@ -139,3 +139,146 @@ def test_bad_alias_tables():
         with pytest.raises(InvalidValue):
             _settings.validate_aliases(bad)
     assert _settings.validate_aliases({"LeaseInterval": "LeaseInternval"}) == {"leaseinterval": {"leaseinterval", "leaseinternval"}}
+
+
+# --------------------------------------------------------------------------- hostile keys and values (issue 10)
+
+import xml.etree.ElementTree as ET  # noqa: E402
+
+from hostile import HOSTILE, embedded  # noqa: E402
+
+FILES = ["worker_settings.json", "worker_settings_appsettings.xml", "worker_settings_elements.xml"]
+KEY_VALUES = embedded("Master", "Endpoint")
+VALUE_VALUES = embedded("https://ssis-master-01:8391/", "?a=1")
+
+
+def refused(validate, value, field) -> bool:
+    try:
+        validate(value)
+    except InvalidValue as error:
+        message = str(error)
+        assert message.startswith(f"{field} ") and "is not valid: " in message, message
+        assert repr(value)[:60] in message and len(message.split("is not valid: ", 1)[1]) > 20
+        return True
+    return False
+
+
+def settings_of(text: str, kind: str) -> list:
+    """Every setting as an independent parser reads it: (key, value) in file order."""
+    if kind == "json":
+        return list(json.loads(text).items())
+    root = ET.fromstring(text.encode("utf-8"))
+    adds = [(e.get("key"), e.get("value")) for e in root.iter("add")]
+    return adds or [(e.tag, e.text or "") for e in root if len(e) == 0]
+
+
+def elements(text: str) -> int:
+    return sum(1 for _unused in ET.fromstring(text.encode("utf-8")).iter())
+
+
+@pytest.mark.parametrize("field", ["settings key", "remove", "aliases"])
+@pytest.mark.parametrize("value", KEY_VALUES.values(), ids=KEY_VALUES.keys())
+def test_hostile_keys_are_refused_or_added_as_one_setting(value, field):
+    validate = {"settings key": lambda v: _settings.validate_key(v, what="settings key"),
+                "remove": lambda v: _settings.validate_key(v, what="remove"),
+                "aliases": lambda v: _settings.validate_aliases({"MasterEndpoint": [v]})}[field]
+    if refused(validate, value, field):
+        return
+    for name in FILES:
+        original = load("settings", name)
+        kind = _settings.detect_format(original)
+        text, changes, _kind = edit(name, {value: "x"})
+        before = settings_of(original, kind)
+        if any(k.lower() == value.lower() for k, _v in before):
+            continue  # an existing key, set instead of added
+        assert settings_of(text, kind) == before + [(value, "x")] if kind == "json" else \
+            sorted(settings_of(text, kind)) == sorted(before + [(value, "x")])
+        assert [c.action for c in changes] == ["add"]
+
+
+@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("value", VALUE_VALUES.values(), ids=VALUE_VALUES.keys())
+def test_hostile_values_are_refused_or_written_as_one_value(value, name):
+    if refused(lambda v: _settings.validate_value("MasterEndpoint", v), value, "settings"):
+        return
+    original = load("settings", name)
+    kind = _settings.detect_format(original)
+    wanted = {"MasterEndpoint": value, "NewSetting": value}
+    if "appsettings" in name:
+        wanted["HeartbeatErrorTollerance"] = value  # an attribute in single quotes
+    text, _changes, _kind = edit(name, wanted)
+    expected = dict(settings_of(original, kind))
+    expected.update(wanted)
+    assert dict(settings_of(text, kind)) == expected
+    assert len(settings_of(text, kind)) == len(settings_of(original, kind)) + 1
+    if kind == "xml":
+        assert elements(text) == elements(original) + 1
+    assert edit_again(text, wanted) == []  # reads back as written: a second run changes nothing
+
+
+def edit_again(text, wanted):
+    return _settings.edit(text, wanted, [], ALIASES)[1]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_markup_in_a_value_never_becomes_an_element_or_a_key(name):
+    value = '"/><add key="MasterEndpoint" value="https://evil"/>]]><MasterEndpoint>https://evil</MasterEndpoint>&amp;\r\n",\n"MasterEndpoint": "x'
+    original = load("settings", name)
+    kind = _settings.detect_format(original)
+    text, _changes, _kind = edit(name, {"MasterEndpoint": value, "Note": value})
+    found = settings_of(text, kind)
+    assert [v for k, v in found if k == "MasterEndpoint"] == [value] and [v for k, v in found if k == "Note"] == [value]
+    assert "https://evil" not in [v for _k, v in found]
+    if kind == "xml":
+        assert elements(text) == elements(original) + 1
+
+
+def test_the_second_master_endpoint_key_of_issue_10_is_refused():
+    for key in ("A>x</A><MasterEndpoint>https://evil</MasterEndpoint><B", 'a" value="x"/><add key="MasterEndpoint',
+                'a": "x", "MasterEndpoint'):
+        with pytest.raises(InvalidValue, match="setting name"):
+            _settings.validate_key(key)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), {"a": float("-inf")}, "a\x00b", "\ufffe", {1: "a"},
+                                   object()])
+def test_values_no_settings_file_can_carry_are_refused(value):
+    with pytest.raises(InvalidValue) as error:
+        _settings.validate_value("MasterEndpoint", value)
+    assert str(error.value).startswith("settings {'MasterEndpoint': ")
+
+
+@pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_formats_are_refused(value):
+    assert refused(_settings.validate_format, value, "format")
+    assert refused(_settings.validate_format, "js" + value + "on", "format") == (value != "")
+
+
+def test_an_edit_that_would_change_the_structure_is_stopped():
+    before = _settings.load('{"a": 1}')
+    with pytest.raises(RemediationError, match="nothing was written"):
+        _settings.check_structure(before, _settings.load('{"a": 2, "b": 3}'),
+                                  [_settings.Change("a", "a", "set", 1, 2)])
+    with pytest.raises(RemediationError, match="nothing was written"):
+        _settings.check_structure(before, _settings.load('{"a": 3}'), [_settings.Change("a", "a", "set", 1, 2)])
+    _settings.check_structure(before, _settings.load('{"a": 2}'), [_settings.Change("a", "a", "set", 1, 2)])
+
+
+def test_a_windows_1252_xml_file_gets_references_for_what_it_cannot_encode():
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _files
+
+    original = load("settings", "worker_settings_appsettings.xml")
+    text, _changes, _kind = _settings.edit(original, {"MasterEndpoint": "caf\u00e9 \u201b\u65e5"}, [], {}, ascii_only=True)
+    assert "caf&#xE9; &#x201B;&#x65E5;" in text
+    assert _files.Encoding("cp1252", b"", "\r\n").encode(text)  # encodable
+    assert _settings.XmlSettings(text).values()["MasterEndpoint"] == "caf\u00e9 \u201b\u65e5"
+
+
+def test_values_of_a_str_subclass_as_ansible_hands_them_over():
+    class Tagged(str):
+        pass
+
+    for name in FILES:
+        text, changes, _kind = edit(name, {"TasksRootFolder": Tagged("D:\\SSIS\\Tasks"), "NewOne": Tagged("x")})
+        assert [c.written for c in changes][-1] == "NewOne"
+        assert edit_again(text, {"TasksRootFolder": "D:\\SSIS\\Tasks", "NewOne": "x"}) == []
