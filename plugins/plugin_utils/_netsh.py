@@ -171,12 +171,15 @@ class Binding:
         missing = [spec.label for spec in CLASSIC_SETTINGS if spec.name not in self.settings]
         if missing:
             problems.append(f"netsh printed no value for {', '.join(missing)}")
-        for name, value in self.settings.items():
-            spec = SETTINGS_BY_NAME[name]
-            if spec.keyword is None and value != spec.default:
-                problems.append(f"'{spec.label}' is {_word(spec, value)} and netsh http update sslcert has no "
-                                "keyword for it")
+        for spec, value in self.keywordless():
+            shown = ("set" if value else "not set") if spec.kind == "switch" else repr(value)
+            problems.append(f"'{spec.label}' is {shown} and netsh http update sslcert has no keyword for it")
         return problems
+
+    def keywordless(self) -> list:
+        """(spec, value) of each setting away from its default that no netsh keyword can write."""
+        return [(SETTINGS_BY_NAME[name], value) for name, value in self.settings.items()
+                if SETTINGS_BY_NAME[name].keyword is None and value != SETTINGS_BY_NAME[name].default]
 
     def as_dict(self) -> dict:
         return {

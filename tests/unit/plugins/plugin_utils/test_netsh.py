@@ -218,7 +218,7 @@ def test_enable_caching_client_hello_set_cannot_be_carried():
     assert current.settings["enablecachingclienthello"] is True and current.unmapped == []
     with pytest.raises(_netsh.CannotCarry) as error:
         _netsh.update_command(current, MASTER, SIM_APP, "Root")
-    assert error.value.problems == ["'Enable Caching Client Hello' is enable and netsh http update sslcert "
+    assert error.value.problems == ["'Enable Caching Client Hello' is set and netsh http update sslcert "
                                     "has no keyword for it"]
     # Not Set (the default) is no obstacle: an update leaves it Not Set.
     default = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US.txt"))[0]
