@@ -250,8 +250,8 @@ def _state_sentence(endpoint, before, after, planned) -> str:
                 "and its values are in 'before'.")
     versus_before = "; ".join(_differences(before, after)) if before else "there was none before"
     versus_planned = "; ".join(_differences(planned, after)) if planned else "a binding remains"
-    return (f"{endpoint.argument} now has: {_describe(after)}. Changed from before: {versus_before}. "
-            f"Not as asked: {versus_planned}.")
+    return (f"{endpoint.argument} now has: {_describe(after)}. Changed from before (before -> now): "
+            f"{versus_before}. Differs from what was asked (asked -> now): {versus_planned}.")
 
 
 def _outcome(written, endpoint, planned) -> str:
