@@ -332,7 +332,7 @@ def _binding_from_fields(main: list[tuple[str, str]], extended: list[tuple[str, 
         label, value = main[position - 1]
         unmapped.append({"position": position, "label": label, "value": value, "reason": reason})
 
-    # Positions 1-3: certificate hash, application id, store name (every known field set).
+    # Positions 2-4 (1 is the endpoint): certificate hash, application id, store name (every known field set).
     certificate_hash = app_id = store = None
     if values and is_thumbprint(values[0]):
         certificate_hash = normalize_thumbprint(values[0])
