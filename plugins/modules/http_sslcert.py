@@ -15,11 +15,30 @@ description:
   - This is the documented fix for the SSIS Scale Out entry "HTTP request error"
     (C(System.ServiceModel.CommunicationException) ... C(not configured properly with HTTP.SYS)).
     The Scale Out Master certificate must be bound to the master port with C(certstorename=Root).
-  - A binding with another certificate, store or application id is replaced the documented way,
-    C(netsh http delete sslcert) then C(netsh http add sslcert). If the add fails, the previous
-    binding is put back and the task fails with the reason; the result says whether it was restored.
-  - The binding is read with C(netsh http show sslcert) and parsed by the shape of its values,
-    so the node's display language does not matter.
+  - A binding with another certificate, store or application id is replaced with one
+    C(netsh http update sslcert) that carries the wanted certificate, store and application id and
+    every other setting of the binding it replaces (client certificate negotiation, the CTL identifier
+    and store, the revocation settings, C(usagecheck), C(dsmapperusage) and, on builds that print them,
+    the newer flags such as C(disablelegacytls) and C(disablehttp2)). The Microsoft netsh-http reference
+    documents the same keywords for C(add sslcert) and C(update sslcert). There is no delete, so the
+    endpoint is never without a binding.
+  - A new binding is one C(netsh http add sslcert); O(state=absent) is one C(netsh http delete sslcert).
+    The write and a verifying C(netsh http show sslcert) go in one round trip; the task reports what
+    that show found. If the write fails, the error says exactly what that show found (RV(node_state),
+    RV(after)), normally the binding the node had, with every setting, since nothing was deleted.
+    Nothing is ever restored, as there is no second write.
+  - If a setting of the binding cannot be written with netsh, the rebind is refused before any change.
+    C(Enable Caching Client Hello) (newer builds) has no netsh keyword, and a field the parser cannot
+    place (an unknown value word, or a field set with another number of fields) cannot be carried either.
+    The message names the setting and what to do.
+  - If the connection drops while the write runs (Windows keeps running the command), the binding is
+    read again once in a new round trip. When it is the wanted one the task succeeds with a warning and
+    RV(connection_lost); otherwise it fails saying what the node has, or that its state is unknown when
+    the second read fails too.
+  - The binding is read with C(netsh http show sslcert) and parsed without reading a label. Fields are
+    known by their position in the documented field order (classic, or the longer set of newer builds),
+    and the enable/disable words (C(Enabled)/C(Disabled), C(Set)/C(Not Set)) through a table per display
+    language (English attested; German and French assumed). A word in no table is reported with its text.
   - In check mode only C(netsh http show sslcert) runs; the result says what would change and
     which documented symptom the drift causes.
 extends_documentation_fragment:
@@ -68,9 +87,11 @@ options:
     default: present
 notes:
   - The connection user must be a local administrator of the node.
-  - Only the certificate, store and application id are compared and restored. Other binding
-    settings (client certificate negotiation, revocation checks) are reset to the netsh defaults
-    by a rebind, as in the documented fix; their previous values are returned in RV(before).
+  - Only the certificate, store and application id are compared with the options; every other setting is
+    kept as the node has it. A new binding gets netsh's defaults.
+  - C(netsh http update sslcert) replacing the whole record (settings not given returning to their
+    defaults) is an assumption, not documented; carrying every setting explicitly makes the result the
+    same either way.
 seealso:
   - name: netsh http commands
     description: Microsoft documentation of netsh http add/delete/show sslcert.
@@ -113,7 +134,8 @@ before:
   returned: always
   type: dict
   sample: {certificate_hash: 3DF10A7C5521980B6E4413A79C028E61F05B3A19, app_id: "{8f3e2b94-1c55-4d0e-9a7b-2f6c1d9e0a11}",
-           certificate_store: Root}
+           certificate_store: Root, non_default_settings: {clientcertnegotiation: true, sslctlidentifier: ContosoCtl},
+           field_set: classic, unmapped: []}
   contains:
     certificate_hash:
       description: The bound certificate's thumbprint, upper case.
@@ -124,21 +146,57 @@ before:
     certificate_store:
       description: The store name as netsh printed it (C(MY) when it printed C((null))).
       type: str
-    fields:
+    settings:
       description:
-        - Every line of the binding as netsh printed it, as [label, value] pairs in the node's language,
-          so settings that a rebind resets can be restored by hand.
+        - Every other setting netsh printed, by its C(netsh http add|update sslcert) keyword
+          (C(verifyclientcertrevocation), C(verifyrevocationwithcachedclientcertonly), C(usagecheck),
+          C(revocationfreshnesstime), C(urlretrievaltimeout), C(sslctlidentifier), C(sslctlstorename),
+          C(dsmapperusage), C(clientcertnegotiation); on newer builds also C(reject), C(disablehttp2),
+          C(disablequic), C(disabletls12), C(disabletls13), C(disableocspstapling), C(enabletokenbinding),
+          C(logextendedevents), C(disablelegacytls), C(enablesessionticket), C(disablesessionid) and
+          C(enablecachingclienthello), which has no netsh keyword).
+        - V(true)/V(false) for C(Enabled)/C(Disabled) and C(Set)/C(Not Set), numbers, strings, null for C((null)).
+      type: dict
+    non_default_settings:
+      description: The entries of RV(before.settings) that differ from netsh's defaults (also shown in the diff).
+      type: dict
+    unmapped:
+      description:
+        - Fields the parser could not place, each with C(position) (1 is the endpoint line), C(label),
+          C(value) and C(reason). A binding with any is never rebound.
+      type: list
+      elements: dict
+    field_set:
+      description: C(classic) or C(2022) (the longer set of newer builds), or null for a field count neither has.
+      type: str
+    fields:
+      description: Every line of the binding as netsh printed it, as [label, value] pairs in the node's language.
+      type: list
+      elements: list
+    extended_properties:
+      description: The [label, value] lines of the C(Extended Properties) blocks newer builds print.
       type: list
       elements: list
 after:
-  description: The binding after the task (in check mode, the binding the task would make), or null.
+  description:
+    - The binding the node has after the task as the verifying show read it, or null when there is none.
+    - In check mode, the binding the task would make (for a rebind, with the settings of RV(before)).
+    - On failure, what the node has now (null when it is unknown, see RV(node_state)).
   returned: always
   type: dict
-  sample: {certificate_hash: 3DF10A7C5521980B6E4413A79C028E61F05B3A19, app_id: "{8f3e2b94-1c55-4d0e-9a7b-2f6c1d9e0a11}",
-           certificate_store: Root}
-restored:
-  description: Whether the previous binding was put back after a failed replacement.
-  returned: on failure after a change was attempted
+  sample: {certificate_hash: AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B, app_id: "{8f3e2b94-1c55-4d0e-9a7b-2f6c1d9e0a11}",
+           certificate_store: Root, non_default_settings: {clientcertnegotiation: true, sslctlidentifier: ContosoCtl}}
+node_state:
+  description:
+    - What the node has after a change was attempted. V(as_wanted) the binding asked for, with every
+      setting of the one it replaced; V(unchanged) exactly what it had before (RV(before)); V(changed)
+      something else, described in the message; V(unknown) the binding could not be read back.
+  returned: when a change was attempted, and when a rebind was refused
+  type: str
+  sample: unchanged
+connection_lost:
+  description: The connection dropped during the change; the binding was read again in a new round trip.
+  returned: when the connection dropped and the re-read found the wanted binding
   type: bool
   sample: true
 documented_symptoms:

@@ -93,6 +93,8 @@ CASES = [
      "winhttpcertcfg -l -c LOCAL_MACHINE\\My -s SSISWORKER01", "out"),
     ("icacls_key_file.txt", "scaleout_pair_healthy:worker",
      lambda node: f"icacls {key_file(node, '21f5f6b3697e9ef46e28b0fb7aae5320fa53d878')}", "out"),
+    ("netsh_show_sslcert_classic.txt", "scaleout_master_healthy", "netsh http show sslcert", "out"),
+    ("netsh_show_sslcert_2022.txt", "scaleout_master_binding_2022", "netsh http show sslcert", "out"),
     ("netsh_advfirewall_show_rule.txt", "scaleout_pair_healthy:master",
      "netsh advfirewall firewall show rule 'name=SSIS Scale Out Master'", "out"),
     ("sqlcmd_worker_agents.txt", "scaleout_pair_healthy:master",

@@ -243,3 +243,138 @@ def test_fault_injected_failure_leaves_state_unchanged():
     assert node.digest() == before
     assert run_one(node, ADD)["rc"] == 0  # only the 2nd occurrence fails
     assert node.log_snapshot()[-2]["native"][0]["fault"] == "fail"
+
+
+# --------------------------------------------------------------------------- every documented keyword
+# netsh-http.md (2025 edition) documents these keywords for both `add sslcert` and `update sslcert`.
+CLASSIC_KEYWORDS = ("verifyclientcertrevocation=disable verifyrevocationwithcachedclientcertonly=enable "
+                    "usagecheck=disable revocationfreshnesstime=3600 urlretrievaltimeout=15000 "
+                    "sslctlidentifier=ContosoCtl sslctlstorename=CA dsmapperusage=enable clientcertnegotiation=enable")
+NEWER_KEYWORDS = ("reject=enable disablehttp2=enable disablequic=enable disabletls12=enable disabletls13=enable "
+                  "disableocspstapling=enable enabletokenbinding=enable logextendedevents=enable "
+                  "disablelegacytls=enable enablesessionticket=enable disablesessionid=enable")
+CLASSIC_SET = [
+    "    Verify Client Certificate Revocation : Disabled",
+    "    Verify Revocation Using Cached Client Certificate Only : Enabled",
+    "    Usage Check                  : Disabled",
+    "    Revocation Freshness Time    : 3600",
+    "    URL Retrieval Timeout        : 15000",
+    "    Ctl Identifier               : ContosoCtl",
+    "    Ctl Store Name               : CA",
+    "    DS Mapper Usage              : Enabled",
+    "    Negotiate Client Certificate : Enabled",
+]
+
+
+def node_2022(scenario="scaleout_master_binding_wrong_cert"):
+    node = make_node(scenario)
+    state = node.snapshot()["state"]
+    state["netsh_field_set"] = "2022"
+    return make_node({"node": state})
+
+
+def shown(node):
+    return run_one(node, "netsh http show sslcert ipport=0.0.0.0:8391")["out"]
+
+
+def test_add_takes_every_classic_keyword_and_show_prints_them():
+    node = make_node("scaleout_master_binding_missing")
+    assert run_one(node, f"{ADD} {CLASSIC_KEYWORDS}")["rc"] == 0
+    assert shown(node)[8:17] == CLASSIC_SET
+
+
+def test_add_on_a_2022_build_takes_the_newer_keywords():
+    node = node_2022("scaleout_master_binding_missing")
+    assert run_one(node, f"{ADD} {CLASSIC_KEYWORDS} {NEWER_KEYWORDS}")["rc"] == 0
+    out = shown(node)
+    assert out[8:17] == CLASSIC_SET
+    # Reject prints Enabled/Disabled, the newer flags Set / Not Set ([SAMPLES], [TLS-BLOG], [HOST-TRANSCRIPT]);
+    # Enable Caching Client Hello has no keyword and stays Not Set.
+    assert out[17:29] == [
+        "    Reject Connections           : Enabled",
+        "    Disable HTTP2                : Set",
+        "    Disable QUIC                 : Set",
+        "    Disable TLS1.2               : Set",
+        "    Disable TLS1.3               : Set",
+        "    Disable OCSP Stapling        : Set",
+        "    Enable Token Binding         : Set",
+        "    Log Extended Events          : Set",
+        "    Disable Legacy TLS Versions  : Set",
+        "    Enable Session Ticket        : Set",
+        "    Disable Session ID           : Set",
+        "    Enable Caching Client Hello  : Not Set",
+    ]
+    settings = node.snapshot()["state"]["http_ssl_bindings"][0]["settings"]
+    assert settings["rejectconnections"] is True and settings["disablelegacytls"] is True
+    assert settings["enablecachingclienthello"] is False
+
+
+@pytest.mark.parametrize("keyword", NEWER_KEYWORDS.split())
+def test_a_classic_build_refuses_the_newer_keywords_as_an_incorrect_parameter(keyword):
+    node = make_node("scaleout_master_binding_missing")
+    before = node.digest()
+    result = run_one(node, f"{ADD} {keyword}")
+    assert result["rc"] == 1 and result["out"] == ["", "The parameter is incorrect.", ""]  # assumed
+    assert node.digest() == before
+    updated = make_node("scaleout_master_binding_wrong_cert")
+    before = updated.digest()
+    assert run_one(updated, f"{ADD.replace(' add ', ' update ')} {keyword}")["out"] == \
+        ["", "The parameter is incorrect.", ""]
+    assert updated.digest() == before
+
+
+def test_enable_caching_client_hello_has_no_keyword_and_is_refused_not_guessed(allow_refusals):
+    node = node_2022()
+    before = node.digest()
+    result = run_one(node, ADD.replace(" add ", " update ") + " enablecachingclienthello=enable")
+    assert result["rc"] == -1 and node.digest() == before  # the statement did not run
+    [refusal] = allow_refusals()
+    assert "'enablecachingclienthello' is not emulated" in refusal["reason"]
+
+
+def test_update_carrying_every_setting_keeps_them_and_changes_the_certificate():
+    node = node_2022()
+    update = f"netsh http update sslcert ipport=0.0.0.0:8391 certhash={MASTER} appid='{APPID}' certstorename=Root"
+    assert run_one(node, f"{ADD.replace(' add ', ' update ')} {CLASSIC_KEYWORDS} disablelegacytls=enable")["rc"] == 0
+    result = run_one(node, f"{update} {CLASSIC_KEYWORDS} disablelegacytls=enable")
+    assert result["out"] == ["", "SSL Certificate successfully updated", ""]
+    out = shown(node)
+    assert out[5] == f"    Certificate Hash             : {MASTER}"
+    assert out[8:17] == CLASSIC_SET and "    Disable Legacy TLS Versions  : Set" in out
+
+
+def test_update_replaces_the_whole_record_settings_not_given_return_to_defaults():
+    node = make_node("scaleout_master_binding_wrong_cert")
+    update = ADD.replace(" add ", " update ")
+    assert run_one(node, f"{update} {CLASSIC_KEYWORDS}")["rc"] == 0
+    assert run_one(node, update)["rc"] == 0
+    assert shown(node)[4:17] == CLASSIC_BLOCK  # assumed: a whole-record replacement
+
+
+def test_failed_update_leaves_the_old_record_intact():
+    node = node_2022()
+    assert run_one(node, f"{ADD.replace(' add ', ' update ')} {CLASSIC_KEYWORDS} disablehttp2=enable")["rc"] == 0
+    before, digest = shown(node), node.digest()
+    # the certificate is not in My: error 1312, nothing changes
+    result = run_one(node, f"netsh http update sslcert ipport=0.0.0.0:8391 certhash={OTHER} appid='{APPID}' "
+                           f"certstorename=My {CLASSIC_KEYWORDS}")
+    assert result["out"] == ["", "SSL Certificate update failed, Error: 1312",  # assumed text
+                             "A specified logon session does not exist. It may already have been terminated.", ""]
+    assert node.digest() == digest and shown(node) == before
+    # a bad value anywhere in the command: nothing changes either
+    assert run_one(node, f"{ADD.replace(' add ', ' update ')} revocationfreshnesstime=-1")["rc"] == 1
+    assert node.digest() == digest
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("de-DE", ("Deaktiviert", "Festgelegt", "Nicht festgelegt")),  # assumed translations
+    ("fr-FR", ("Désactivé", "Défini", "Non défini")),  # assumed translations
+])
+def test_newer_flags_are_localised(locale, words):
+    state = node_2022().snapshot()["state"]
+    state["locale"] = locale
+    state["http_ssl_bindings"][0]["settings"] = {"disablelegacytls": True}
+    out = shown(make_node({"node": state}))
+    disabled, set_, not_set = words
+    assert out[17].endswith(f" : {disabled}")  # Reject Connections
+    assert out[18].endswith(f" : {not_set}") and out[25].endswith(f" : {set_}")  # Disable HTTP2, Legacy TLS

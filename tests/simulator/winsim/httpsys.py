@@ -8,8 +8,9 @@ client-certificate policy settings that ``netsh http add sslcert`` documents
 The settings are stored in full (defaults filled in), so two bindings with the same
 effective configuration have the same state digest however they were created.  Settings
 of the newer builds (Reject Connections, Disable HTTP2, ...; windows-tools.md) are part
-of the state too; a scenario can set them, ``netsh http add sslcert`` cannot (their
-parameter names are not documented in the source we have).
+of the state too.  netsh-http.md (2025 edition) documents a keyword for each of them on
+both ``add sslcert`` and ``update sslcert`` (``reject``, ``disablehttp2``, ...,
+``disablesessionid``) except "Enable Caching Client Hello", which only a scenario can set.
 
 Values are validated here because both scenarios and the ``netsh`` emulation create
 bindings; the netsh module maps a :class:`ValueError` to "The parameter is incorrect."
@@ -32,44 +33,52 @@ ENDPOINT_KINDS = ("ipport", "hostnameport")
 class Setting:
     """One client-certificate policy setting of a binding."""
 
-    key: str  # state key; for documented ones also the netsh parameter name
+    key: str  # state key (the netsh keyword, except rejectconnections)
     kind: str  # "switch" (enable|disable), "uint", "text" (None = "(null)")
     default: object
-    netsh_parameter: bool  # settable with `netsh http add|update sslcert key=value`
+    keyword: str | None  # the `netsh http add|update sslcert` keyword; None: netsh cannot set it
+    field_set: str = "classic"  # the oldest `show sslcert` field set that prints it ("classic" | "2022")
 
 
-# Documented parameters: WS netsh-http.md "add sslcert"; defaults from the same page and
-# from the public `show sslcert` samples quoted in windows-tools.md.
+# Documented parameters: WS netsh-http.md "add sslcert" and "update sslcert" (2025 edition:
+# both verbs take the same keywords); defaults from the same page and from the public
+# `show sslcert` samples quoted in windows-tools.md.
 CLASSIC_SETTINGS: tuple[Setting, ...] = (
-    Setting("verifyclientcertrevocation", "switch", True, True),
-    Setting("verifyrevocationwithcachedclientcertonly", "switch", False, True),
-    Setting("usagecheck", "switch", True, True),
-    Setting("revocationfreshnesstime", "uint", 0, True),
-    Setting("urlretrievaltimeout", "uint", 0, True),
-    Setting("sslctlidentifier", "text", None, True),
-    Setting("sslctlstorename", "text", None, True),
-    Setting("dsmapperusage", "switch", False, True),
-    Setting("clientcertnegotiation", "switch", False, True),
+    Setting("verifyclientcertrevocation", "switch", True, "verifyclientcertrevocation"),
+    Setting("verifyrevocationwithcachedclientcertonly", "switch", False, "verifyrevocationwithcachedclientcertonly"),
+    Setting("usagecheck", "switch", True, "usagecheck"),
+    Setting("revocationfreshnesstime", "uint", 0, "revocationfreshnesstime"),
+    Setting("urlretrievaltimeout", "uint", 0, "urlretrievaltimeout"),
+    Setting("sslctlidentifier", "text", None, "sslctlidentifier"),
+    Setting("sslctlstorename", "text", None, "sslctlstorename"),
+    Setting("dsmapperusage", "switch", False, "dsmapperusage"),
+    Setting("clientcertnegotiation", "switch", False, "clientcertnegotiation"),
 )
 
-# Newer builds (windows-tools.md, "Newer builds (2022 / Windows 11) add ...").  State keys
-# are ours; the netsh parameter names are not documented in our sources.
+# Newer builds (windows-tools.md, "Newer builds (2022 / Windows 11) add ..."), in their
+# `show` order.  Keywords: WS netsh-http.md (2025 edition), "add sslcert"/"update sslcert":
+# reject, disablehttp2, disablequic, disabletls12, disabletls13, disableocspstapling,
+# enabletokenbinding, logextendedevents, disablelegacytls, enablesessionticket,
+# disablesessionid (each enable|disable).  "Enable Caching Client Hello" has no keyword.
+# Defaults: "Disabled" / "Not Set" in the public 2022 samples (windows-tools.md).
 NEWER_SETTINGS: tuple[Setting, ...] = (
-    Setting("rejectconnections", "switch", False, False),
-    Setting("disablehttp2", "switch", False, False),
-    Setting("disablequic", "switch", False, False),
-    Setting("disabletls12", "switch", False, False),
-    Setting("disabletls13", "switch", False, False),
-    Setting("disableocspstapling", "switch", False, False),
-    Setting("enabletokenbinding", "switch", False, False),
-    Setting("logextendedevents", "switch", False, False),
-    Setting("disablelegacytls", "switch", False, False),
-    Setting("enablesessionticket", "switch", False, False),
-    Setting("disablesessionid", "switch", False, False),
-    Setting("enablecachingclienthello", "switch", False, False),
+    Setting("rejectconnections", "switch", False, "reject", "2022"),
+    Setting("disablehttp2", "switch", False, "disablehttp2", "2022"),
+    Setting("disablequic", "switch", False, "disablequic", "2022"),
+    Setting("disabletls12", "switch", False, "disabletls12", "2022"),
+    Setting("disabletls13", "switch", False, "disabletls13", "2022"),
+    Setting("disableocspstapling", "switch", False, "disableocspstapling", "2022"),
+    Setting("enabletokenbinding", "switch", False, "enabletokenbinding", "2022"),
+    Setting("logextendedevents", "switch", False, "logextendedevents", "2022"),
+    Setting("disablelegacytls", "switch", False, "disablelegacytls", "2022"),
+    Setting("enablesessionticket", "switch", False, "enablesessionticket", "2022"),
+    Setting("disablesessionid", "switch", False, "disablesessionid", "2022"),
+    Setting("enablecachingclienthello", "switch", False, None, "2022"),
 )
 
 ALL_SETTINGS: dict[str, Setting] = {s.key: s for s in CLASSIC_SETTINGS + NEWER_SETTINGS}
+# netsh keyword -> setting, for the settings netsh can set
+BY_KEYWORD: dict[str, Setting] = {s.keyword: s for s in ALL_SETTINGS.values() if s.keyword}
 
 
 def parse_ipport(text: str) -> str:

@@ -10,6 +10,11 @@ Sources, short names as in /work/shared/reference/windows-tools.md:
   [TOOLS-MD]    windows-tools.md section "netsh http" (show layout, messages, error codes)
   [SAMPLES]     public ``netsh http show sslcert`` transcripts quoted in third-party
                 scripts and docs (label column width, lower-case hash and GUID, value words)
+  [TLS-BLOG]    Microsoft's TLS blog, quoted in public docs: ``netsh http update sslcert
+                <regular parameters> disablelegacytls=enable``; show prints
+                "Disable Legacy TLS Versions : Set/Not Set"
+  [HOST-TRANSCRIPT] a public real-host ``show sslcert`` transcript in a project's test
+                comment: the newer flags print ``Set`` / ``Not Set``, not Enabled/Disabled
   assumed       no public text showed it; the tests name it so
 
 Exit codes: netsh exits 0 on success and 1 on every failure, whatever the Win32 error it
@@ -29,7 +34,9 @@ MESSAGES: dict[str, str] = {
     "added": "SSL Certificate successfully added",
     # brief + public transcript ("netsh http delete sslcert ... SSL Certificate successfully deleted")
     "deleted": "SSL Certificate successfully deleted",
-    # assumed: by analogy with "added"/"deleted"; no transcript of `update sslcert` found
+    # third-party: public scripts test the output of `netsh http update sslcert` for this line
+    # (a Milestone XProtect Mobile certificate script: `-notcontains 'SSL Certificate successfully
+    # updated'`; an IIS plugin's Spock test: `result.logs =~ /SSL Certificate successfully updated/`)
     "updated": "SSL Certificate successfully updated",
     # [TOOLS-MD]
     "add_failed": "SSL Certificate add failed, Error: {code}",
@@ -136,8 +143,8 @@ NEWER_FIELDS: tuple[tuple[str, str], ...] = (
     ("Enable Caching Client Hello", "enablecachingclienthello"),
 )
 # [SAMPLES] "Reject Connections : Disabled" but "Disable HTTP2 : Not Set": the Reject flag
-# prints Enabled/Disabled, the newer Disable*/Enable* flags print Set/Not Set (the rest of
-# the newer flags following Disable HTTP2 is assumed).
+# prints Enabled/Disabled, the newer Disable*/Enable* flags print Set/Not Set ([TLS-BLOG] for
+# Disable Legacy TLS Versions, [HOST-TRANSCRIPT] for the newer flags as a group).
 SET_NOT_SET_KEYS = {key for _label, key in NEWER_FIELDS if key != "rejectconnections"}
 # assumed: the HTTP/2 extended properties a default 2022 binding prints
 EXTENDED_PROPERTIES: tuple[tuple[tuple[str, str], ...], ...] = (
@@ -242,8 +249,26 @@ def _endpoint(values: dict[str, str]) -> tuple[str, str]:
         raise _BadParameter(str(exc)) from exc
 
 
-SETTABLE = {s.key for s in httpsys.CLASSIC_SETTINGS if s.netsh_parameter}
-ADD_KEYWORDS = {"ipport", "hostnameport", "certhash", "appid", "certstorename"} | SETTABLE
+ENDPOINT_KEYWORDS = {"ipport", "hostnameport"}
+# [NETSH-DOC] (2025 edition): `add sslcert` and `update sslcert` document the same keywords:
+# the record (certhash, appid, certstorename) and every setting keyword of httpsys.BY_KEYWORD.
+ADD_KEYWORDS = ENDPOINT_KEYWORDS | {"certhash", "appid", "certstorename"} | set(httpsys.BY_KEYWORD)
+
+
+def _given_settings(values: dict[str, str], field_set: str) -> dict[str, object]:
+    """The settings named by keyword, validated, with defaults for the rest."""
+    given: dict[str, str] = {}
+    for keyword, text in values.items():
+        spec = httpsys.BY_KEYWORD.get(keyword)
+        if spec is None:
+            continue
+        if spec.field_set == "2022" and field_set != "2022":
+            # assumed: a build that predates the newer flags (it does not print them either)
+            # answers their keywords as it answers any keyword it does not know:
+            # "The parameter is incorrect."
+            raise _BadParameter(f"keyword {keyword} is not known to a {field_set} build")
+        given[spec.key] = text
+    return httpsys.full_settings(given)
 
 
 # --------------------------------------------------------------------------- commands
@@ -251,7 +276,7 @@ def _show(args: list[str], ctx: ToolContext) -> ToolResult:
     state = ctx.state
     locale = state.locale
     result = ToolResult()
-    values = _parse_keywords(args, {"ipport", "hostnameport"})
+    values = _parse_keywords(args, ENDPOINT_KEYWORDS)
     if not values:
         lines = _header(locale)
         bindings = state.ssl_bindings.all()
@@ -275,13 +300,13 @@ def _show(args: list[str], ctx: ToolContext) -> ToolResult:
     return result.out("\r\n".join(lines) + "\r\n")
 
 
-def _build_binding(values: dict[str, str], kind: str, endpoint: str) -> httpsys.SslBinding:
+def _build_binding(values: dict[str, str], kind: str, endpoint: str, field_set: str) -> httpsys.SslBinding:
     if "certhash" not in values or "appid" not in values:
         raise _BadParameter("certhash= and appid= are required")  # assumed: no usage text
     try:
         certhash = httpsys.parse_certhash(values["certhash"])
         appid = httpsys.parse_appid(values["appid"])
-        settings = httpsys.full_settings({k: v for k, v in values.items() if k in SETTABLE})
+        settings = _given_settings(values, field_set)
     except ValueError as exc:
         raise _BadParameter(str(exc)) from exc
     return httpsys.SslBinding(kind=kind, endpoint=endpoint, certhash=certhash, appid=appid,
@@ -301,7 +326,7 @@ def _add(args: list[str], ctx: ToolContext) -> ToolResult:
     result = ToolResult()
     values = _parse_keywords(args, ADD_KEYWORDS)
     kind, endpoint = _endpoint(values)
-    binding = _build_binding(values, kind, endpoint)
+    binding = _build_binding(values, kind, endpoint, ctx.state.netsh_field_set)
     # assumed order of checks: existing binding (183) before the certificate (1312)
     if ctx.state.ssl_bindings.get(kind, endpoint) is not None:
         return _failure(result, MESSAGES["add_failed"].format(code=183), MESSAGES["error_183"])
@@ -315,9 +340,11 @@ def _update(args: list[str], ctx: ToolContext) -> ToolResult:
     result = ToolResult()
     values = _parse_keywords(args, ADD_KEYWORDS)
     kind, endpoint = _endpoint(values)
-    binding = _build_binding(values, kind, endpoint)
-    # assumed: update needs an existing binding (error 2) and replaces the whole record,
-    # so settings not given return to their defaults
+    binding = _build_binding(values, kind, endpoint, ctx.state.netsh_field_set)
+    # [NETSH-DOC]: "Updates an existing SSL server certificate binding".  assumed: without one
+    # it fails with error 2, and it replaces the whole record in one step, so settings not
+    # given return to their defaults (including "Enable Caching Client Hello", which has no
+    # keyword) and a failed update leaves the old record exactly as it was.
     if ctx.state.ssl_bindings.get(kind, endpoint) is None:
         return _failure(result, MESSAGES["update_failed"].format(code=2), MESSAGES["error_2"])
     if not _certificate_usable(ctx, binding):
@@ -328,7 +355,7 @@ def _update(args: list[str], ctx: ToolContext) -> ToolResult:
 
 def _delete(args: list[str], ctx: ToolContext) -> ToolResult:
     result = ToolResult()
-    values = _parse_keywords(args, {"ipport", "hostnameport"})
+    values = _parse_keywords(args, ENDPOINT_KEYWORDS)
     kind, endpoint = _endpoint(values)
     if not ctx.state.ssl_bindings.remove(kind, endpoint):
         return _failure(result, MESSAGES["delete_failed"].format(code=2), MESSAGES["error_2"])
