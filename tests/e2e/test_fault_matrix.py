@@ -74,6 +74,25 @@ class Case:
     task: dict
     part: Callable[[dict], object]  # the part of the node state the change is about
     prepare: Callable[[dict], dict] | None = None  # edits the starting state
+    keeps: Callable[[object, object], bool] | None = None  # what the fault-free change must keep of before
+
+
+SETTINGS = {"clientcertnegotiation": True, "sslctlidentifier": "IropsCtl", "sslctlstorename": "Root",
+            "verifyclientcertrevocation": False, "revocationfreshnesstime": 600, "disablelegacytls": True,
+            "disablehttp2": True}
+
+
+def _binding_with_settings(state: dict) -> dict:
+    """The master's binding, in the wrong store and with settings an operator chose: a rebind
+    must carry every one of them."""
+    found = binding(state)
+    found["certstorename"] = "My"
+    found["settings"] = dict(found.get("settings", {}), **SETTINGS)
+    return state
+
+
+def _same_settings(before, wanted) -> bool:
+    return before["settings"] == wanted["settings"] and wanted["certstorename"] == "Root"
 
 
 def _duplicate_rules(state: dict) -> dict:
@@ -87,6 +106,10 @@ CASES = [
     Case("http_sslcert-rebind", "scaleout_master_binding_wrong_cert",
          {"irops.remediation.http_sslcert": {"ip_port": "0.0.0.0:8391", "certificate_hash": MASTER_THUMB,
                                              "certificate_store": "Root"}}, binding),
+    Case("http_sslcert-rebind-settings", "scaleout_master_binding_2022",
+         {"irops.remediation.http_sslcert": {"ip_port": "0.0.0.0:8391", "certificate_hash": MASTER_THUMB,
+                                             "certificate_store": "Root"}}, binding,
+         prepare=_binding_with_settings, keeps=_same_settings),
     Case("http_sslcert-add", "scaleout_master_binding_missing",
          {"irops.remediation.http_sslcert": {"ip_port": "0.0.0.0:8391", "certificate_hash": MASTER_THUMB,
                                              "certificate_store": "Root"}}, binding),
@@ -179,6 +202,7 @@ def run_case(case: Case, workdir: Path) -> list[dict]:
         assert not result.get("failed") and not result.get("unreachable"), result
         wanted = case.part(control.state("ref"))
         steps = write_steps(control, "ref")
+    assert wanted != before and (case.keeps is None or case.keeps(before, wanted)), (before, wanted)
     assert steps, f"{case.id}: the fault-free run changed nothing"
     nodes = {f"n{i}_{fault}": case.scenario for i in range(len(steps)) for fault in FAULTS}
     rows = []
