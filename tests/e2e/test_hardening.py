@@ -49,3 +49,12 @@ def test_a_script_far_past_the_command_line_limit_runs_intact(sim, playbook):
     assert not result.get("failed"), run.output
     entry = [e for e in sim.log(NODE) if e.get("script")][-1]
     assert "command_line_length" not in entry and entry["stdin_bytes"] > 8191
+
+
+def test_module_defaults_on_the_action_group_set_command_timeout_for_every_member(sim, playbook):
+    """command_timeout is the option every member of the `all` group takes, so a group default works."""
+    sim.fault(NODE, {"match": ["netsh", "http", "show", "sslcert"], "action": "hang", "seconds": 60})
+    task = {"name": "Binding", "module_defaults": {"group/irops.remediation.all": {"command_timeout": 2}},
+            "irops.remediation.http_sslcert": {"ip_port": "0.0.0.0:8391", "state": "absent"}}
+    run = playbook([task], NODE)
+    assert "UNREACHABLE" in run.output and "command_timeout=2" in run.output, run.output
