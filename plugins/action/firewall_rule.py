@@ -83,7 +83,6 @@ class ActionModule(NodeAction):
         return _parse_show(runner.run_one(_advfirewall.show_command(name)), name)
 
 
-
 def _change(name, before, want) -> Change:
     """The smallest change that turns ``before`` into ``want``, with a verifying read."""
     verify = (_advfirewall.show_command(name),)

@@ -176,7 +176,7 @@ def _plan(endpoint, before, want):
             result={"endpoint": endpoint.argument, "before": _view(before), "after": _view(before),
                     "node_state": "unchanged", "changed": False},
         ) from None
-    _ = command.line  # quote every value now: a value netsh cannot be given fails before any change
+    command.render()  # quote every value now: a value netsh cannot be given fails before any change
     return command, _netsh.replaced(before, want["certificate_hash"], want["app_id"], want["certificate_store"])
 
 

@@ -106,7 +106,6 @@ class ActionModule(NodeAction):
                                    result={"after": _view(config.start_mode, config.account, status.state), "changed": True})
         return config, status
 
-
     @staticmethod
     def _restart(runner, plan, commands, waiter):
         """Stop, wait on the node until the service accepts a start, start - one script. If a

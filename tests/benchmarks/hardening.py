@@ -32,12 +32,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e"), str(ROOT / "tests" / "simulator"), str(ROOT / "tests" / "unit")]
 import dev  # noqa: E402  pylint: disable=wrong-import-position
+from simulator_control import Simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 sys.path.insert(0, str(dev.stage_collection()))
 
@@ -89,15 +89,6 @@ FIELDS = {  # noqa: E501
 }
 
 
-class Control:
-    def __init__(self, base: str):
-        self.base = base
-
-    def get(self, path: str):
-        with urllib.request.urlopen(self.base + path, timeout=30) as response:
-            return json.load(response)
-
-
 def unsafe_inventory(path: Path, values: dict) -> None:
     """Host vars whose values Ansible must not template (`!unsafe`)."""
     lines = ["all:", "  hosts:"]
@@ -127,10 +118,6 @@ def play(inventories: list, hosts: list, tasks: list, workdir: Path, *flags: str
     return results, proc.stdout + proc.stderr
 
 
-def nodes_log(control: Control, node: str) -> list:
-    return control.get(f"/_sim/nodes/{node}/log")["log"]
-
-
 COMMAND_LINES: list = []
 INJECTIONS: list = []
 
@@ -140,29 +127,29 @@ def hostile_values(scratch: Path) -> None:
     print(f"{'option':<34}{'tried':>6}{'refused':>9}{'accepted':>10}{'injections':>12}")
     total = {"tried": 0, "refused": 0, "accepted": 0, "injections": 0}
     for option, (scenario, args, tools) in FIELDS.items():
-        module = option.split(".")[0]
+        module = option.split(".", maxsplit=1)[0]
         hosts = {f"h{i}": value for i, value in enumerate(HOSTILE.values())}
         workdir = scratch / option
         with dev.simulator({h: scenario for h in hosts}, workdir) as (base, inventory):
-            control = Control(base)
+            control = Simulator(base, Path(inventory))
             extra = workdir / "hostile.yml"
             unsafe_inventory(extra, hosts)
-            before = {h: control.get(f"/_sim/nodes/{h}/state")["state"] for h in hosts}
+            before = {h: control.state(h) for h in hosts}
             results, _output = play([inventory, extra], list(hosts), [{"name": option, f"irops.remediation.{module}": args}],
                                     workdir)
-            refusals = control.get("/_sim/refusals")["refusals"]
+            refusals = control.refusals()
             row = {"tried": len(hosts), "refused": 0, "accepted": 0, "injections": 0}
             for host in hosts:
-                log = nodes_log(control, host)
+                log = control.log(host)
                 COMMAND_LINES.extend(e.get("command_line_chars", 0) for e in log)
-                wrote = [c for c in control.get(f"/_sim/nodes/{host}/commands")["commands"] if not c["read_only"]]
+                wrote = [c for c in control.recorded_commands(host) if not c["read_only"]]
                 result = (results.get(host) or [{}])[0]
                 if result.get("failed") and not wrote:
                     row["refused"] += 1
                     continue
                 row["accepted"] += 1
                 ran = {c["argv"][0].lower() for e in log for c in e.get("native", [])}
-                after = control.get(f"/_sim/nodes/{host}/state")["state"]
+                after = control.state(host)
                 # a refusal for a form the simulator does not emulate (a UNC path) is a gap of the
                 # simulator, not an injection: the value arrived as one quoted argument
                 broke = [r for r in refusals if r["node"] == host and "not emulated" not in r["reason"]]
@@ -227,33 +214,31 @@ def passwords_and_secrets(scratch: Path) -> None:
     pfx = {host: base64.b64encode(made[host].pfx(passwords[name])).decode() for host, name in hosts.items()}
     workdir = scratch / "passwords"
     with dev.simulator({h: "scaleout_pair_healthy:worker" for h in hosts}, workdir) as (base, inventory):
-        control = Control(base)
+        control = Simulator(base, Path(inventory))
         extra = workdir / "passwords.yml"
         lines = ["all:", "  hosts:"]
         for host, name in hosts.items():
             lines += [f"    {host}:", f"      secret: !unsafe {json.dumps(passwords[name])}", f"      pfx: {pfx[host]}"]
         extra.write_text("\n".join(lines) + "\n")
         # the worker's account may log on as a service; sc.exe records the SHA-256 of what it received
-        tasks = [{"name": "Account", "irops.remediation.service": {
-                     "name": "SSISScaleOutWorker140", "username": "CONTOSO\\svc-ssis", "password": "{{ secret }}",
-                     "update_password": "always"}},
-                 {"name": "PFX", "irops.remediation.certificate": {
-                     "content": "{{ pfx }}", "password": "{{ secret }}", "store_name": "My", "key_spec": "key_exchange"}}]
+        account = {"name": "SSISScaleOutWorker140", "username": "CONTOSO\\svc-ssis", "password": "{{ secret }}",
+                   "update_password": "always"}
+        certificate = {"content": "{{ pfx }}", "password": "{{ secret }}", "store_name": "My", "key_spec": "key_exchange"}
+        tasks = [{"name": "Account", "irops.remediation.service": account},
+                 {"name": "PFX", "irops.remediation.certificate": certificate}]
         for host in hosts:
-            state = control.get(f"/_sim/nodes/{host}/state")["state"]
+            state = control.state(host)
             state["accounts"] = dict(state.get("accounts", {}), **{"CONTOSO\\svc-ssis": {
                 "sid": "S-1-5-21-3623811015-3361044348-30300820-1105", "rights": ["SeServiceLogonRight"]}})
-            request = urllib.request.Request(f"{base}/_sim/nodes/{host}/state", data=json.dumps({"state": state}).encode(),
-                                             method="POST", headers={"Content-Type": "application/json"})
-            urllib.request.urlopen(request, timeout=30).close()
+            control.load_state(host, state)
         results, output = play([inventory, extra], list(hosts), tasks, workdir, "-vvvv")
         counts = {"sc.exe": [0, 0, 0], "certutil -importpfx": [0, 0, 0]}  # intact, refused up front, neither
         leaks = {"-vvvv output": 0, "task results": 0, "node logs": 0}
         for host, name in hosts.items():
             value = passwords[name]
-            log = nodes_log(control, host)
+            log = control.log(host)
             COMMAND_LINES.extend(e.get("command_line_chars", 0) for e in log)
-            state = control.get(f"/_sim/nodes/{host}/state")["state"]
+            state = control.state(host)
             service = state["services"]["SSISScaleOutWorker140"]
             account, pfx_result = results[host]
             refused = name in REFUSED

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,6 +26,7 @@ import pytest
 import yaml
 
 import dev
+from simulator_control import Simulator
 
 pytestmark = pytest.mark.e2e
 
@@ -143,31 +143,14 @@ CASES = [
 ]
 
 
-class Control:
-    def __init__(self, base: str):
-        self.base = base
-
-    def call(self, path: str, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method="GET" if body is None else "POST",
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            text = response.read().decode()
-        return json.loads(text) if text else None
-
-    def state(self, node: str) -> dict:
-        return self.call(f"/_sim/nodes/{node}/state")["state"]
-
-
 def run_play(inventory: Path, hosts: list[str], task: dict, workdir: Path) -> dict:
     """One play over ``hosts``; returns each host's registered result (a dict)."""
     out = workdir / "results"
     out.mkdir(exist_ok=True)
     play = [{"name": "fault matrix", "hosts": ",".join(hosts), "gather_facts": False, "tasks": [
         dict({"name": "Change"}, **task, register="irops_result", ignore_errors=True, ignore_unreachable=True),
-        {"name": "Save", "ansible.builtin.copy": {"content": "{{ irops_result | to_json }}",
-                                                 "dest": f"{out}/{{{{ inventory_hostname }}}}.json", "mode": "0600"},
-         "delegate_to": "localhost"}]}]
+        {"name": "Save", "delegate_to": "localhost", "ansible.builtin.copy": {
+            "content": "{{ irops_result | to_json }}", "dest": f"{out}/{{{{ inventory_hostname }}}}.json", "mode": "0600"}}]}]
     path = workdir / "play.yml"
     path.write_text(yaml.safe_dump(play, sort_keys=False))
     proc = subprocess.run(["ansible-playbook", "-f", "20", "-i", str(inventory), str(path)],
@@ -178,10 +161,10 @@ def run_play(inventory: Path, hosts: list[str], task: dict, workdir: Path) -> di
     return results
 
 
-def write_steps(control: Control, node: str) -> list[dict]:
+def write_steps(control: Simulator, node: str) -> list[dict]:
     """The commands of the fault-free run that change the node, as fault matches."""
     steps, seen = [], {}
-    for command in control.call(f"/_sim/nodes/{node}/commands")["commands"]:
+    for command in control.recorded_commands(node):
         words = [w.lower() for w in command["argv"][:4]]
         key = tuple(words)
         seen[key] = seen.get(key, 0) + 1
@@ -194,11 +177,11 @@ def run_case(case: Case, workdir: Path) -> list[dict]:
     """Run the matrix of one case; return one row per faulted node (see the module docstring)."""
     reference = {"ref": case.scenario}
     with dev.simulator(reference, workdir / "ref") as (base, inventory):
-        control = Control(base)
+        control = Simulator(base, Path(inventory))
         if case.prepare:
-            control.call("/_sim/nodes/ref/state", {"state": case.prepare(control.state("ref"))})
+            control.load_state("ref", case.prepare(control.state("ref")))
         before = case.part(control.state("ref"))
-        control.call("/_sim/nodes/ref/log/clear", {})
+        control.clear_log("ref")
         result = run_play(Path(inventory), ["ref"], case.task, workdir / "ref")["ref"]
         assert not result.get("failed") and not result.get("unreachable"), result
         wanted = case.part(control.state("ref"))
@@ -209,21 +192,21 @@ def run_case(case: Case, workdir: Path) -> list[dict]:
     nodes = {f"n{i}_{fault}": case.scenario for i in range(len(steps)) for fault in FAULTS}
     rows = []
     with dev.simulator(nodes, workdir / "matrix") as (base, inventory):
-        control = Control(base)
+        control = Simulator(base, Path(inventory))
         for name in nodes:
             if case.prepare:
-                control.call(f"/_sim/nodes/{name}/state", {"state": case.prepare(control.state(name))})
+                control.load_state(name, case.prepare(control.state(name)))
             index, fault = name[1:].split("_", 1)
             step = steps[int(index)]
             spec = {"match": step["match"], "occurrence": step["occurrence"], "action": fault}
             if fault == "fail":
                 spec.update(exit_code=5, stdout="Access is denied.\r\n")
-            control.call(f"/_sim/nodes/{name}/faults", [spec])
+            control.fault(name, spec)
         results = run_play(Path(inventory), list(nodes), case.task, workdir / "matrix")
         for name in nodes:
             index, fault = name[1:].split("_", 1)
             after = case.part(control.state(name))
-            fired = any(f["fired"] for f in control.call(f"/_sim/nodes/{name}/faults")["faults"])
+            fired = any(f["fired"] for f in control.faults(name))
             result = results[name]
             reported_ok = not result.get("failed") and not result.get("unreachable")
             rows.append({"case": case.id, "step": " ".join(steps[int(index)]["argv"][:6]), "fault": fault,

@@ -171,7 +171,7 @@ def test_drop_connection_fault_closes_the_socket_but_the_script_runs_on(sim):
     entry = handle.node("master01").log_snapshot()[-1]
     assert entry["dropped"] is True
     assert [n["argv"][:4] for n in entry["native"]] == [["netsh", "http", "add", "sslcert"],
-                                                          ["netsh", "http", "show", "sslcert"]]
+                                                        ["netsh", "http", "show", "sslcert"]]
 
     retry = protocol(handle, "master01")
     shell_id = retry.open_shell(codepage=65001)
