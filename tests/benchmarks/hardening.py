@@ -53,7 +53,7 @@ HOSTILE = {
 SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 WORKER_CONFIG = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config"
 HOSTS = "C:\\Windows\\System32\\drivers\\etc\\hosts"
-V = "{{ hostile }}"
+V = "{{ hostile_b64 | b64decode }}"
 
 # module option -> (scenario, task arguments with V where the hostile value goes, tools it may run)
 FIELDS = {  # noqa: E501
@@ -76,7 +76,7 @@ FIELDS = {  # noqa: E501
                                                           "password": "x"}, {"sc.exe"}),
     "hosts_entry.ip": ("scaleout_pair_healthy:worker", {"ip": V, "names": ["shir-node-02"]}, set()),
     "hosts_entry.names": ("scaleout_pair_healthy:worker", {"ip": "10.0.0.12", "names": [V]}, set()),
-    "settings_file.key": ("scaleout_pair_healthy:worker", {"path": WORKER_CONFIG, "settings": "{{ {hostile: '1'} }}"},
+    "settings_file.key": ("scaleout_pair_healthy:worker", {"path": WORKER_CONFIG, "settings": "{{ {hostile_b64 | b64decode: '1'} }}"},
                           set()),  # Ansible templates values, not keys: the dict is built by a template
     "settings_file.value": ("scaleout_pair_healthy:worker", {"path": WORKER_CONFIG, "settings": {"MasterEndpoint": V}},
                             set()),
@@ -89,12 +89,21 @@ FIELDS = {  # noqa: E501
 }
 
 
-def unsafe_inventory(path: Path, values: dict) -> None:
-    """Host vars whose values Ansible must not template (`!unsafe`)."""
+def value_inventory(path: Path, name: str, values: dict) -> None:
+    """Host vars ``<name>_b64`` holding each host's value in base64: tasks decode it with the
+    ``b64decode`` filter, whose result Ansible does not template again, so no value is mangled."""
     lines = ["all:", "  hosts:"]
     for host, value in values.items():
-        lines += [f"    {host}:", f"      hostile: !unsafe {json.dumps(value)}"]
+        lines += [f"    {host}:", f"      {name}_b64: '{base64.b64encode(value.encode()).decode()}'"]
     path.write_text("\n".join(lines) + "\n")
+
+
+def check_delivered(results: dict) -> None:
+    """Fail loudly if a task never saw its value (the inventory did not load)."""
+    for host, found in results.items():
+        for result in found:
+            if "is undefined" in str(result.get("msg", "")):
+                raise SystemExit(f"hardening.py: {host}: {result['msg']}")
 
 
 def play(inventories: list, hosts: list, tasks: list, workdir: Path, *flags: str) -> tuple:
@@ -120,6 +129,7 @@ def play(inventories: list, hosts: list, tasks: list, workdir: Path, *flags: str
 
 COMMAND_LINES: list = []
 INJECTIONS: list = []
+NEITHER: list = []
 
 
 def hostile_values(scratch: Path) -> None:
@@ -133,10 +143,11 @@ def hostile_values(scratch: Path) -> None:
         with dev.simulator({h: scenario for h in hosts}, workdir) as (base, inventory):
             control = Simulator(base, Path(inventory))
             extra = workdir / "hostile.yml"
-            unsafe_inventory(extra, hosts)
+            value_inventory(extra, "hostile", hosts)
             before = {h: control.state(h) for h in hosts}
             results, _output = play([inventory, extra], list(hosts), [{"name": option, f"irops.remediation.{module}": args}],
                                     workdir)
+            check_delivered(results)
             refusals = control.refusals()
             row = {"tried": len(hosts), "refused": 0, "accepted": 0, "injections": 0}
             for host in hosts:
@@ -205,25 +216,25 @@ def passwords_and_secrets(scratch: Path) -> None:
     import hashlib  # pylint: disable=import-outside-toplevel
 
     from hostile_passwords import DELIVERED, REFUSED  # pylint: disable=import-outside-toplevel
+    from test_certificate import pfx_bytes  # pylint: disable=import-outside-toplevel
     from test_certificate_info import make_cert  # pylint: disable=import-outside-toplevel
 
     passwords = {**DELIVERED, **{name: value for name, (value, _reason) in REFUSED.items()}}
     names = sorted(passwords)
     hosts = {f"p{i}": name for i, name in enumerate(names)}
     made = {host: make_cert(f"IROPS-PFX-{i}") for i, host in enumerate(hosts)}
-    pfx = {host: base64.b64encode(made[host].pfx(passwords[name])).decode() for host, name in hosts.items()}
+    pfx = {host: base64.b64encode(pfx_bytes(made[host], passwords[name])).decode() for host, name in hosts.items()}
     workdir = scratch / "passwords"
     with dev.simulator({h: "scaleout_pair_healthy:worker" for h in hosts}, workdir) as (base, inventory):
         control = Simulator(base, Path(inventory))
         extra = workdir / "passwords.yml"
-        lines = ["all:", "  hosts:"]
-        for host, name in hosts.items():
-            lines += [f"    {host}:", f"      secret: !unsafe {json.dumps(passwords[name])}", f"      pfx: {pfx[host]}"]
-        extra.write_text("\n".join(lines) + "\n")
+        value_inventory(extra, "secret", {host: passwords[name] for host, name in hosts.items()})
+        pfx_inventory = workdir / "pfx.yml"
+        pfx_inventory.write_text("all:\n  hosts:\n" + "".join(f"    {h}:\n      pfx: {pfx[h]}\n" for h in hosts))
         # the worker's account may log on as a service; sc.exe records the SHA-256 of what it received
-        account = {"name": "SSISScaleOutWorker140", "username": "CONTOSO\\svc-ssis", "password": "{{ secret }}",
+        account = {"name": "SSISScaleOutWorker140", "username": "CONTOSO\\svc-ssis", "password": "{{ secret_b64 | b64decode }}",
                    "update_password": "always"}
-        certificate = {"content": "{{ pfx }}", "password": "{{ secret }}", "store_name": "My", "key_spec": "key_exchange"}
+        certificate = {"content": "{{ pfx }}", "password": "{{ secret_b64 | b64decode }}", "store_name": "My", "key_spec": "key_exchange"}
         tasks = [{"name": "Account", "irops.remediation.service": account},
                  {"name": "PFX", "irops.remediation.certificate": certificate}]
         for host in hosts:
@@ -231,7 +242,8 @@ def passwords_and_secrets(scratch: Path) -> None:
             state["accounts"] = dict(state.get("accounts", {}), **{"CONTOSO\\svc-ssis": {
                 "sid": "S-1-5-21-3623811015-3361044348-30300820-1105", "rights": ["SeServiceLogonRight"]}})
             control.load_state(host, state)
-        results, output = play([inventory, extra], list(hosts), tasks, workdir, "-vvvv")
+        results, output = play([inventory, extra, pfx_inventory], list(hosts), tasks, workdir, "-vvvv")
+        check_delivered(results)
         counts = {"sc.exe": [0, 0, 0], "certutil -importpfx": [0, 0, 0]}  # intact, refused up front, neither
         leaks = {"-vvvv output": 0, "task results": 0, "node logs": 0}
         for host, name in hosts.items():
@@ -243,11 +255,16 @@ def passwords_and_secrets(scratch: Path) -> None:
             account, pfx_result = results[host]
             refused = name in REFUSED
             intact = service.get("password_sha256") == hashlib.sha256(value.encode()).hexdigest()
-            counts["sc.exe"][0 if intact and not refused else 1 if refused and account.get("failed") else 2] += 1
+            outcome = 0 if intact and not refused else 1 if refused and account.get("failed") else 2
+            counts["sc.exe"][outcome] += 1
+            if outcome == 2:
+                NEITHER.append(("sc.exe", name, account.get("msg", "")[:200]))
             imported = any(e["thumbprint"].upper() == made[host].thumbprint
                            for e in state["cert_stores"]["LocalMachine"]["My"])
-            counts["certutil -importpfx"][0 if imported and not refused else
-                                          1 if refused and pfx_result.get("failed") else 2] += 1
+            outcome = 0 if imported and not refused else 1 if refused and pfx_result.get("failed") else 2
+            counts["certutil -importpfx"][outcome] += 1
+            if outcome == 2:
+                NEITHER.append(("certutil", name, pfx_result.get("msg", "")[:200]))
             for secret in ([value] if len(value) >= 5 else []) + [pfx[host]]:
                 leaks["-vvvv output"] += secret in output
                 leaks["task results"] += secret in json.dumps(results[host], ensure_ascii=False)
@@ -256,6 +273,8 @@ def passwords_and_secrets(scratch: Path) -> None:
     print(f"{'tool':<22}{'tried':>6}{'intact':>8}{'refused up front':>18}{'neither':>9}")
     for tool, (intact, refused, neither) in counts.items():
         print(f"{tool:<22}{len(hosts):>6}{intact:>8}{refused:>18}{neither:>9}")
+    for tool, name, msg in NEITHER:
+        print(f"  neither: {tool}, password {name!r}: {msg}")
     print("\n5. Secrets (passwords of 5+ characters and each PFX's base64) found, at -vvvv:")
     print("   " + ", ".join(f"{where}: {count}" for where, count in leaks.items()))
 
@@ -263,9 +282,11 @@ def passwords_and_secrets(scratch: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-faults", action="store_true", help="leave out the fault matrix (the slowest part)")
+    parser.add_argument("--skip-hostile", action="store_true", help="leave out the hostile values")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        hostile_values(Path(scratch))
+        if not options.skip_hostile:
+            hostile_values(Path(scratch))
         passwords_and_secrets(Path(scratch))
         if not options.skip_faults:
             faults(Path(scratch))

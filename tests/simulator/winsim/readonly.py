@@ -10,7 +10,8 @@ from __future__ import annotations
 READ_ONLY_CMDLETS = {"test-path", "get-childitem", "get-content", "test-netconnection", "sort-object",
                      "select-object", "[convert]::tobase64string", "[convert]::frombase64string",
                      "[io.file]::readallbytes", "[io.file]::exists", "[environment]::expandenvironmentvariables",
-                     "[net.dns]::gethostaddresses", "[console]::in.readline"}
+                     "[net.dns]::gethostaddresses", "[console]::in.readline", "[text.encoding]::utf8.getstring",
+                     "[scriptblock]::create", "[bitconverter]::tostring", "start-sleep"}
 
 
 def is_read_only(argv: list[str]) -> bool:
