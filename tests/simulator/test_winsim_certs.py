@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from winsim_helpers import make_node, run_one
@@ -35,9 +36,16 @@ def test_store_listing_with_csp_key():
     assert result["rc"] == 0 and out[0] == 'My "Personal"'
     assert out[1] == "================ Certificate 0 ================"
     assert f"Cert Hash(sha1): {WORKER}" in out and "Subject: CN=SSISWORKER01" in out
-    assert "  Provider = Microsoft Enhanced RSA and AES Cryptographic Provider" in out
-    assert any(line.startswith("  Simple container name: ") for line in out)
-    assert "Private key is NOT exportable" in out and "Encryption test passed" in out
+    key = node.state.find_certificate("LocalMachine", "My", WORKER).key
+    # a CSP key not enrolled from a template (tests/unit/test_data/real/certutil/store_my_csp_guid_container_en-US.txt)
+    assert out[out.index(f"Cert Hash(sha1): {WORKER}") + 1:][:5] == [
+        f"  Key Container = {key.container}", f"  Unique container name: {key.unique_name}",
+        "  Provider = Microsoft Enhanced RSA and AES Cryptographic Provider", "Private key is NOT exportable",
+        "Encryption test passed"]
+    assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key.container)
+    assert key.file == "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\" + key.unique_name
+    # the unique name is the simulator's own value, not a hash of the container name that a parser could redo
+    assert key.unique_name.split("_")[0] != hashlib.md5(key.container.lower().encode()).hexdigest()
     assert out[-1] == "CertUtil: -store command completed successfully."
     assert " NotAfter: 12/1/2034 12:00 AM" in out
 
@@ -174,8 +182,8 @@ def test_verify_untrusted_chain_and_expired():
     assert run_one(expired, "certutil -verify 'C:\\Temp\\shir.cer'")["rc"] == -2146762495  # CERT_E_EXPIRED
 
 
-@pytest.mark.parametrize("locale, label", [("fr-FR", "Hachage du certificat(sha1)\u00a0: "),
-                                           ("de-DE", "Zertifikathash(sha1): ")])
+@pytest.mark.parametrize("locale, label", [("fr-FR", "Hach. cert. (sha1) : "),  # real: store_root_fr-FR.txt
+                                           ("de-DE", "Zertifikathash(sha1): ")])  # assumed
 def test_certutil_labels_are_localised(locale, label):
     node = make_node({"node": {"locale": locale, "cert_stores": {"LocalMachine": {"My": [
         {"cert": "scaleout_worker", "key": True}]}}}})

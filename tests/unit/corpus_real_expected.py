@@ -67,6 +67,8 @@ CVI_CA = "CN=CVI Issuing CA 1, DC=corp, DC=cvilab, DC=local"
 CVI_ROOT = "CN=CVI Root CA, DC=corp, DC=cvilab, DC=local"
 PKI_SRV = "CN=PKI-SRV01.corp.cvilab.local"
 VPN_GUID = "5834bfa9-1c4a-44a8-a128-c2267f712336"
+AZURE_GUID = "55a42ce9-5197-498f-a203-54bfba68824d"
+AZURE_CRP = "DC=Windows Azure CRP Certificate Generator"
 COMODO = "CN=COMODO RSA Certification Authority, O=COMODO CA Limited, L=Salford, S=Greater Manchester, C=GB"
 MS_ROOT_AUTH = "CN=Microsoft Root Authority, OU=Microsoft Corporation, OU=Copyright (c) 1997 Microsoft Corp."
 ECC_2018 = ("CN=Microsoft ECC Product Root Certificate Authority 2018, O=Microsoft Corporation, L=Redmond, "
@@ -138,6 +140,23 @@ EXPECTED: dict[str, list[Check]] = {
               TEMPLATE_CSP, {"guid": CVI_GUID}),
         Check("key", {1: key(KSP, "CNG", None, True, "CVI Issuing CA 1", "b52f658bb3f263e6f529f3a0187c63bc_" + CVI_GUID,
                              CNG + "b52f658bb3f263e6f529f3a0187c63bc_" + CVI_GUID)}, None, {"guid": CVI_GUID}),
+    ],
+    "certutil/store_my_csp_guid_container_en-US.txt": [
+        Check("certs", [
+            cert(0, "E6CC21E72B8357BD5A0990DB7DED3421F3F8B9AA", AZURE_CRP, AZURE_CRP, "40d7e4a080d857b7418f88e767a9c405",
+                 "2026-08-02T23:16:00", "2027-08-02T23:16:00", True, True),
+            cert(1, "9DDB6E9C7B19D0C0707F281C0FC8732F44D95296", CVI_CA, CVI_ROOT,
+                 "3300000003f2e7053357ab3c58000000000003", "2026-06-20T18:27:00", "2031-06-20T18:37:00", False, True),
+            cert(2, "5F3779D4D2E353546583CFEB1F133176801544A3", AZURE_CRP, AZURE_CRP, "5a3820df9ba8f2ac417b47056047898e",
+                 "2026-08-02T22:59:00", "2027-08-02T22:59:00", True, True)]),
+        Check("key", {0: key(ENH, "CSP", "AT_KEYEXCHANGE", False, "{BCFFCA5D-B870-4CC2-A8E9-10A641CA58D0}",
+                             "8e5a57f198ccf38cb4e07149dcca663d_" + AZURE_GUID,
+                             CSP + "8e5a57f198ccf38cb4e07149dcca663d_" + AZURE_GUID),
+                      1: key(KSP, "CNG", None, True, "CVI Issuing CA 1", "b52f658bb3f263e6f529f3a0187c63bc_" + AZURE_GUID,
+                             CNG + "b52f658bb3f263e6f529f3a0187c63bc_" + AZURE_GUID),
+                      2: key(ENH, "CSP", "AT_KEYEXCHANGE", False, "{2E4B42A3-896C-4DC2-A9D9-23BDF003A3F6}",
+                             "a4e5a235c32ea0ae2b439a3b4c125fc5_" + AZURE_GUID,
+                             CSP + "a4e5a235c32ea0ae2b439a3b4c125fc5_" + AZURE_GUID)}, None, {"guid": AZURE_GUID}),
     ],
     "certutil/store_my_cng_template_en-US.txt": [
         Check("certs", [cert(4, "23F6CB9AD02185A3C33F3A7B1B2EF71622150FCB", PKI_SRV, CVI_CA,

@@ -4,18 +4,15 @@ Certificates are real X.509 objects (winsim/certs.py); a PFX is really parsed wi
 password; the thumbprint is the SHA-1 of the DER.
 
 Sources:
+  [REAL]          the real outputs of tests/unit/test_data/real/certutil/ (SOURCES.md there names
+                  each page); a key below names the file: [REAL] store_my_cng_template_en-US.txt
+  [REAL-FR]       store_root_fr-FR.txt, store_root_ca_version_fr-FR.txt (a French -store listing)
+  [REAL-DE]       store_v_excerpt_de-DE.txt (a German -v dump)
   [CERTUTIL-DOC]  WS administration/windows-commands/certutil.md (verbs, options -f -p -csp
                   -user -urlfetch, -importPFX modifiers, default store My for -importPFX)
-  [TOOLS-MD]      windows-tools.md "certutil": the per-certificate block (``====... Certificate N
-                  ====...``, Serial Number, Issuer, NotBefore, NotAfter, Subject, ``Cert Hash(sha1):``),
-                  the CSP lines (Key Container, Simple container name, Provider) and CNG lines
-                  (Unique container name, Provider = Microsoft Software Key Storage Provider),
-                  ``Private key is NOT exportable``, ``Encryption test passed`` / ``Signature test
-                  passed``, ``CertUtil: -store command completed successfully.``, the not-found
-                  line with 0x80092004 (CRYPT_E_NOT_FOUND), the -verify lines ``Leaf certificate
-                  revocation check passed`` and ``completed successfully`` even when revocation
-                  was offline (CRYPT_E_REVOCATION_OFFLINE 0x80092013); key file locations;
-                  labels are localised (a Chinese "Cert Hash" label is attested)
+  [TOOLS-MD]      windows-tools.md "certutil": the not-found line with 0x80092004
+                  (CRYPT_E_NOT_FOUND), ``completed successfully`` even when revocation was offline
+                  (CRYPT_E_REVOCATION_OFFLINE 0x80092013); key file locations
   [SHIR-SEED]     self-hosted-ir-troubleshooting.md: ``certutil -importpfx FILENAME.pfx
                   AT_KEYEXCHANGE``, ``Certutil.exe -CSP "CSP or KSP" -ImportPFX FILENAME.pfx``,
                   ``Certutil -verify -urlfetch <certificate path>``
@@ -29,18 +26,30 @@ Sources:
                   entry label reads ``DNS Name=`` in English and ``Nom DNS=`` in French
   assumed         no public text showed it
 
+A ``-store`` block ([REAL] every store_*_en-US.txt): the block header, Serial Number, Issuer,
+NotBefore, NotAfter, Subject, then ``Signature matches Public Key`` and ``Root Certificate: Subject
+matches Issuer`` for a self-signed certificate or ``Non-root Certificate`` for another, ``Cert
+Hash(sha1):``, then the key: ``No key provider information`` and ``Cannot find the certificate and
+private key for decryption.`` without one ([REAL] store_enterprise_root_en-US.txt); with one,
+``Key Container = <container>``, ``Unique container name: <unique name>``, ``Provider = ...``
+([REAL] store_my_csp_guid_container_en-US.txt for a CSP key, store_my_cng_template_en-US.txt for
+a CNG key), ``Private key is NOT exportable`` when so and ``Encryption test passed`` /
+``Signature test passed``. Blocks are separated by a blank line; the last is followed directly by
+``CertUtil: -store command completed successfully.`` ([REAL] store_my_csp_templates_and_ca_cng_en-US.txt).
+
 Assumed: every line on stdout; the exit code is the HRESULT as a signed 32-bit number (0 on
-success); the header line of a store (``My "Personal"``); date format per locale; the second
-error line ``CertUtil: <message>``; the import lines ``Certificate "<CN>" added to store.``;
+success); the header line of a store (``My "Personal"``) before a failure; the second error line
+``CertUtil: <message>`` but for the messages of [REAL] importpfx_invalid_password_en-US.txt and
+viewstore_enterprise_my_not_found_en-US.txt; the import lines ``Certificate "<CN>" added to store.``;
 the -verify layout around the attested lines; for ``-v -store``, the [DUMP-SAMPLE] layout per
 certificate followed by the same key lines as ``-store`` (the property dump a real ``-v`` adds,
 CERT_KEY_PROV_INFO_PROP_ID and the others, is not emulated), hashes printed without spaces like
 ``-store``, extensions other than SAN / Key Usage / Basic Constraints / EKU / key identifiers /
 CRL distribution points shown as ``Unknown Extension type`` with a hex dump, the technical labels
-(Algorithm ObjectId, Name Hash, Key Id Hash) left in English in every locale, the de-DE SAN label
-``DNS-Name=``; revocation status from the scenario network
-(the CRL host must resolve and answer on port 80; ``network.revoked`` lists revoked
-thumbprints); every fr-FR and de-DE text.
+of the -v dump (Algorithm ObjectId, Name Hash, Key Id Hash) in fr-FR, the de-DE SAN label
+``DNS-Name=``; revocation status from the scenario network (the CRL host must resolve and answer
+on port 80; ``network.revoked`` lists revoked thumbprints); every fr-FR and de-DE text not marked
+[REAL-FR] / [REAL-DE] in TEXT.
 """
 
 from __future__ import annotations
@@ -70,24 +79,25 @@ ERRORS = {
     "no_check": (0x80092012, "CRYPT_E_NO_REVOCATION_CHECK", None),
 }
 
-# Every text certutil prints, per locale.  en-US: [TOOLS-MD] where it quotes the text, else
-# assumed; fr-FR and de-DE: all assumed.
+# Every text certutil prints, per locale.  en-US: [REAL] (the module docstring names the files) where a
+# real output shows the text, else assumed; fr-FR: [REAL-FR] for the -store labels, the root lines and the
+# no-key lines, else assumed; de-DE: [REAL-DE] for the -v dump labels, else assumed.
 TEXT: dict[str, dict[str, str]] = {
     "cert_header": {"en-US": "================ Certificate {n} ================",
                     "fr-FR": "================ Certificat {n} ================",
                     "de-DE": "================ Zertifikat {n} ================"},
-    "serial": {"en-US": "Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie\u00a0: {v}",
-               "de-DE": "Seriennummer: {v}"},
-    "issuer": {"en-US": "Issuer: {v}", "fr-FR": "\u00c9metteur\u00a0: {v}", "de-DE": "Aussteller: {v}"},
-    "not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore\u00a0: {v}", "de-DE": " NotBefore: {v}"},
-    "not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter\u00a0: {v}", "de-DE": " NotAfter: {v}"},
-    "subject": {"en-US": "Subject: {v}", "fr-FR": "Objet\u00a0: {v}", "de-DE": "Antragsteller: {v}"},
+    "serial": {"en-US": "Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie : {v}",  # [REAL-FR]
+               "de-DE": "Seriennummer: {v}"},  # [REAL-DE] (the -v dump)
+    "issuer": {"en-US": "Issuer: {v}", "fr-FR": "\u00c9metteur: {v}", "de-DE": "Aussteller: {v}"},
+    "not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore : {v}", "de-DE": " NotBefore: {v}"},
+    "not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter : {v}", "de-DE": " NotAfter: {v}"},
+    "subject": {"en-US": "Subject: {v}", "fr-FR": "Objet: {v}", "de-DE": "Antragsteller: {v}"},
     "sig_matches": {"en-US": "Signature matches Public Key", "fr-FR": "La signature correspond \u00e0 la cl\u00e9 publique",
                     "de-DE": "Signatur stimmt mit dem \u00f6ffentlichen Schl\u00fcssel \u00fcberein"},
     "root_cert": {"en-US": "Root Certificate: Subject matches Issuer",
-                  "fr-FR": "Certificat racine\u00a0: l'objet correspond \u00e0 l'\u00e9metteur",
+                  "fr-FR": "Certificat racine : le sujet correspond \u00e0 l\u2019\u00e9metteur",
                   "de-DE": "Stammzertifikat: Antragsteller stimmt mit Aussteller \u00fcberein"},
-    "hash": {"en-US": "Cert Hash(sha1): {v}", "fr-FR": "Hachage du certificat(sha1)\u00a0: {v}",
+    "hash": {"en-US": "Cert Hash(sha1): {v}", "fr-FR": "Hach. cert. (sha1) : {v}",
              "de-DE": "Zertifikathash(sha1): {v}"},
     "key_container": {"en-US": "  Key Container = {v}", "fr-FR": "  Conteneur de cl\u00e9s = {v}",
                       "de-DE": "  Schl\u00fcsselcontainer = {v}"},
@@ -102,7 +112,7 @@ TEXT: dict[str, dict[str, str]] = {
                       "de-DE": "Verschl\u00fcsselungstest wurde bestanden"},
     "signature_ok": {"en-US": "Signature test passed", "fr-FR": "Test de signature r\u00e9ussi",
                      "de-DE": "Signaturtest wurde bestanden"},
-    "no_key_info": {"en-US": "No key provider information", "fr-FR": "Aucune information de fournisseur de cl\u00e9",
+    "no_key_info": {"en-US": "No key provider information", "fr-FR": "Aucune information sur le fournisseur de cl\u00e9",
                     "de-DE": "Keine Schl\u00fcsselanbieterinformationen"},
     "no_key": {"en-US": "Cannot find the certificate and private key for decryption.",
                "fr-FR": "Impossible de trouver le certificat et la cl\u00e9 priv\u00e9e pour le d\u00e9chiffrement.",
@@ -136,12 +146,22 @@ TEXT: dict[str, dict[str, str]] = {
     "issuer_block": {"en-US": "Issuer:", "fr-FR": "\u00c9metteur\u00a0:", "de-DE": "Aussteller:"},
     "subject_block": {"en-US": "Subject:", "fr-FR": "Objet\u00a0:", "de-DE": "Antragsteller:"},
     # -v -store ([DUMP-SAMPLE] for en-US; [SAN-FR] for the fr-FR DNS label; the rest assumed)
-    "x509": {"en-US": "X509 Certificate:", "fr-FR": "Certificat X509\u00a0:", "de-DE": "X509-Zertifikat:"},
+    "x509": {"en-US": "X509 Certificate:", "fr-FR": "Certificat X509\u00a0:", "de-DE": "X.509-Zertifikat:"},  # [REAL-DE]
+    "v_not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore : {v}", "de-DE": " Nicht vor: {v}"},  # [REAL-DE]
+    "v_not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter : {v}", "de-DE": " Nicht nach: {v}"},  # [REAL-DE]
+    "algorithm_oid": {"en-US": "    Algorithm ObjectId: {v}", "fr-FR": "    ObjectId de l'algorithme\u00a0: {v}",
+                      "de-DE": "    Algorithmus Objekt-ID: {v}"},  # [REAL-DE]
+    "algorithm_params": {"en-US": "    Algorithm Parameters:", "fr-FR": "    Param\u00e8tres de l'algorithme\u00a0:",
+                         "de-DE": "    Algorithmusparameter:"},  # [REAL-DE]
+    "name_hash": {"en-US": "  Name Hash({h}): {v}", "fr-FR": "  Hachage du nom ({h})\u00a0: {v}",
+                  "de-DE": "  Namenshash ({h}): {v}"},  # [REAL-DE]
+    "public_key": {"en-US": "Public Key: UnusedBits = 0", "fr-FR": "Cl\u00e9 publique\u00a0: Bits inutilis\u00e9s = 0",
+                   "de-DE": "\u00d6ffentlicher Schl\u00fcssel: Nicht verwendete Bits = 0"},  # [REAL-DE]
     "version": {"en-US": "Version: {v}", "fr-FR": "Version\u00a0: {v}", "de-DE": "Version: {v}"},
     "signature_algorithm": {"en-US": "Signature Algorithm:", "fr-FR": "Algorithme de signature\u00a0:",
                             "de-DE": "Signaturalgorithmus:"},
     "public_key_algorithm": {"en-US": "Public Key Algorithm:", "fr-FR": "Algorithme de cl\u00e9 publique\u00a0:",
-                             "de-DE": "Algorithmus des \u00f6ffentlichen Schl\u00fcssels:"},
+                             "de-DE": "\u00d6ffentlicher Schl\u00fcssel-Algorithmus:"},  # [REAL-DE]
     "public_key_length": {"en-US": "Public Key Length: {v} bits", "fr-FR": "Longueur de la cl\u00e9 publique\u00a0: {v} bits",
                           "de-DE": "L\u00e4nge des \u00f6ffentlichen Schl\u00fcssels: {v} Bits"},
     "extensions": {"en-US": "Certificate Extensions: {v}", "fr-FR": "Extensions du certificat\u00a0: {v}",
@@ -274,21 +294,20 @@ def cert_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]:
              _t("not_after", locale, v=format_date(cert.not_after, locale)), _t("subject", locale, v=cert.subject)]
     if cert.self_signed:
         lines += [_t("sig_matches", locale), _t("root_cert", locale)]
+    else:
+        lines.append(_t("non_root", locale))
     lines.append(_t("hash", locale, v=cert.thumbprint))
     return lines + key_lines(entry, locale)
 
 
 def key_lines(entry: certs.StoreEntry, locale: str) -> list[str]:
-    """What ``-store`` prints after the hash: the key container, provider and key test ([TOOLS-MD])."""
+    """What ``-store`` prints after the hash (module docstring): the key container and its unique name,
+    the provider, exportability and the key test."""
     key = entry.key
     if key is None:
         return [_t("no_key_info", locale), _t("no_key", locale)]
-    lines = [_t("key_container", locale, v=key.container)]
-    if key.kind == "csp":
-        lines.append(_t("simple_container", locale, v=key.container))
-    else:
-        lines.append(_t("unique_container", locale, v=key.unique_name))
-    lines.append(_t("provider", locale, v=key.provider))
+    lines = [_t("key_container", locale, v=key.container), _t("unique_container", locale, v=key.unique_name),
+             _t("provider", locale, v=key.provider)]
     if not key.exportable:
         lines.append(_t("not_exportable", locale))
     lines.append(_t("signature_ok" if key.key_spec == "AT_SIGNATURE" else "encryption_ok", locale))
@@ -306,9 +325,10 @@ def _hex_dump(data: bytes) -> list[str]:
     return lines
 
 
-def _name_block(label: str, name, der: bytes) -> list[str]:
+def _name_block(label: str, name, der: bytes, locale: str) -> list[str]:
     return [label] + ["    " + part for part in certs.windows_name(name).split(", ")] + [
-        f"  Name Hash(sha1): {hashlib.sha1(der).hexdigest()}", f"  Name Hash(md5): {hashlib.md5(der).hexdigest()}"]
+        _t("name_hash", locale, h="sha1", v=hashlib.sha1(der).hexdigest()),
+        _t("name_hash", locale, h="md5", v=hashlib.md5(der).hexdigest())]
 
 
 def _extension_lines(ext, locale: str) -> list[str]:
@@ -361,21 +381,22 @@ def verbose_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]
     algorithm = f"{oid} {SIGNATURE_ALGORITHMS.get(oid, '')}".rstrip()
     lines = [_t("cert_header", locale, n=index), _t("x509", locale), _t("version", locale, v=x.version.value + 1),
              _t("serial", locale, v=cert.serial_hex), _t("signature_algorithm", locale),
-             f"    Algorithm ObjectId: {algorithm}", "    Algorithm Parameters:", "    05 00"]
-    lines += _name_block(_t("issuer_block", locale), x.issuer, x.issuer.public_bytes())
-    lines += ["", _t("not_before", locale, v=format_date(cert.not_before, locale)),
-              _t("not_after", locale, v=format_date(cert.not_after, locale)), ""]
-    lines += _name_block(_t("subject_block", locale), x.subject, x.subject.public_bytes())
-    lines += ["", _t("public_key_algorithm", locale), "    Algorithm ObjectId: 1.2.840.113549.1.1.1 RSA",
-              "    Algorithm Parameters:", "    05 00", _t("public_key_length", locale, v=x.public_key().key_size),
-              "Public Key: UnusedBits = 0"] + _hex_dump(rsa_key)
+             _t("algorithm_oid", locale, v=algorithm), _t("algorithm_params", locale), "    05 00"]
+    lines += _name_block(_t("issuer_block", locale), x.issuer, x.issuer.public_bytes(), locale)
+    lines += ["", _t("v_not_before", locale, v=format_date(cert.not_before, locale)),
+              _t("v_not_after", locale, v=format_date(cert.not_after, locale)), ""]
+    lines += _name_block(_t("subject_block", locale), x.subject, x.subject.public_bytes(), locale)
+    lines += ["", _t("public_key_algorithm", locale), _t("algorithm_oid", locale, v="1.2.840.113549.1.1.1 RSA"),
+              _t("algorithm_params", locale), "    05 00", _t("public_key_length", locale, v=x.public_key().key_size),
+              _t("public_key", locale)] + _hex_dump(rsa_key)
     extensions = list(x.extensions)
     lines.append(_t("extensions", locale, v=len(extensions)))
     for ext in extensions:
         lines += _extension_lines(ext, locale) + [""]
-    lines += [_t("signature_algorithm", locale), f"    Algorithm ObjectId: {algorithm}", "    Algorithm Parameters:",
+    lines += [_t("signature_algorithm", locale), _t("algorithm_oid", locale, v=algorithm), _t("algorithm_params", locale),
               "    05 00", "Signature: UnusedBits=0"] + _hex_dump(x.signature)
-    lines.append(_t("root_cert" if cert.self_signed else "non_root", locale))
+    # [REAL] store_v_my_csp_signature_machine_en-US.txt: both lines for a self-signed certificate
+    lines += [_t("sig_matches", locale), _t("root_cert", locale)] if cert.self_signed else [_t("non_root", locale)]
     # which bytes each Key Id hash covers is assumed; the Key Id sha1 is a second 40-hex value in the block
     lines += [f"Key Id Hash(rfc-sha1): {hashlib.sha1(rsa_key).hexdigest()}", f"Key Id Hash(sha1): {hashlib.sha1(spki).hexdigest()}",
               f"Key Id Hash(md5): {hashlib.md5(spki).hexdigest()}", f"Key Id Hash(sha256): {hashlib.sha256(spki).hexdigest()}",
@@ -476,9 +497,8 @@ def _store(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult
             return _fail(result, "store", "not_found", locale)
     lines = [store_header(ctx.state.store_name("LocalMachine", store), locale)]
     block = verbose_block if options.get("-v") else cert_block
-    for index, entry in selected:
-        lines += block(entry, index, locale)
-        lines.append("")
+    for number, (index, entry) in enumerate(selected):
+        lines += ([""] if number else []) + block(entry, index, locale)  # [REAL]: a blank line between blocks only
     lines.append(_t("completed", locale, verb="store"))
     return result.out("\r\n".join(lines) + "\r\n")
 

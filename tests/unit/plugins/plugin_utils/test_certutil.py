@@ -23,8 +23,9 @@ def test_csp_key_facts_are_the_same_in_every_language(name):
     assert facts["not_before"] == "2024-12-01T00:00:00" and facts["not_after"] == "2034-12-01T00:00:00"
     assert facts["provider"] == "Microsoft Enhanced RSA and AES Cryptographic Provider"
     assert facts["provider_type"] == "CSP" and facts["key_spec"] == "AT_KEYEXCHANGE" and facts["exportable"] is False
+    # the unique container name certutil printed ("Unique container name:" / "Nom de conteneur unique :")
     assert facts["key_file"] == ("C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\"
-                                 "1f33be65a1c5fbcfff8a10147809592d_" + GUID)
+                                 "d5740cb02e36540d989569e770ecfa85_" + GUID)
 
 
 def test_cng_key_uses_the_printed_unique_name_and_has_no_key_spec():
