@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures import load
-from test_facts_stages import FakeRunner, _worker_settings, icacls
+from test_facts_stages import FakeRunner, _worker_settings
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
@@ -44,7 +44,7 @@ def gathered(subsets, root=ROOT, my="store_my_csp_en-US.txt", acl="key_file_en-U
         "-v -store Root": (0, verbose_root, ""), "-v -store My": (0, load("certutil", "store_v_my_csp_en-US.txt"), ""),
         "-store Root": (0, root, ""), "-store My": (0, load("certutil", my), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""), "SendTrustedIssuerList": schannel,
-        "icacls": (0, icacls(acl), ""),
+        "icacls": (0, load("icacls", acl), ""),
     })
     facts, errors = _facts.gather(runner, subsets)
     assert errors == {}

@@ -13,15 +13,10 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._runner import C
 GUID = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 # The worker key file: the unique container name certutil prints in store_my_csp_en-US.txt, in MachineKeys.
 KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\d5740cb02e36540d989569e770ecfa85_" + GUID
-# The icacls recordings (tests/unit/test_data/icacls/key_file_*.txt) were made on the name the simulator gave
-# the same key before it stopped deriving names from a hash; icacls echoes the path it is given, so that path
-# is replaced by the one certutil names.
-_RECORDED_KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\1f33be65a1c5fbcfff8a10147809592d_" + GUID
-
-
-def icacls(name: str) -> str:
-    """An icacls recording of the worker key file, on the path certutil names."""
-    return load("icacls", name).replace(_RECORDED_KEY_FILE, KEY_FILE)
+# The icacls recordings of the worker key file (tests/unit/test_data/icacls/key_file_*.txt) were made on the
+# name the simulator gave that key before it stopped deriving key names from a hash. icacls prints the path
+# it is given, so FakeRunner answers an icacls command with the recording on the command's own path.
+RECORDED_KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\1f33be65a1c5fbcfff8a10147809592d_" + GUID
 NOT_FOUND = (1, "", load("reg", "query_not_found_en-US.txt"))
 
 
@@ -37,6 +32,8 @@ class FakeRunner:
         for command in commands:
             line = command.line
             rc, stdout, stderr = next(value for key, value in self.answers.items() if key.lower() in line.lower())
+            if getattr(command, "executable", None) == "icacls":
+                stdout, stderr = (text.replace(RECORDED_KEY_FILE, str(command.args[0])) for text in (stdout, stderr))
             results.append(CommandResult(line, rc, stdout, stderr))
         return results
 
@@ -52,7 +49,7 @@ def worker(acl="key_file_en-US.txt", my="store_my_csp_en-US.txt"):
         "-store Root": (0, load("certutil", "store_root_en-US.txt"), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""),
         "SendTrustedIssuerList": NOT_FOUND,
-        "icacls": (0, icacls(acl), ""),
+        "icacls": (0, load("icacls", acl), ""),
     })
 
 
@@ -91,7 +88,7 @@ def test_no_key_file_no_second_round_trip():
 
 def test_an_unreadable_key_file_is_recorded_not_raised():
     runner = worker(acl="key_file_missing_en-US.txt")
-    runner.answers["icacls"] = (2, "", icacls("key_file_missing_en-US.txt"))
+    runner.answers["icacls"] = (2, "", load("icacls", "key_file_missing_en-US.txt"))
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
     [cert] = facts["cert_my_key_acl"]
     assert errors == {} and cert["key_access"] is None and "cannot find the file" in cert["key_file_error"]
