@@ -285,3 +285,22 @@ def test_shir_remote_access_host_is_validated(host):
 def test_dns_name_matches_one_wildcard_label(host, name, matches):
     from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil
     assert _certutil.dns_name_matches(host, name) is matches
+
+
+def test_key_checks_are_unknown_when_certutil_does_not_say_the_provider_or_key_spec():
+    """Key lines in words the tables do not know: the checks say what is missing, they do not guess."""
+    given = settings(shir_certificate_thumbprint=SHIR01, scaleout_worker_thumbprint=WORKER)
+    facts = gathered(["cert_my"], my="store_my_signature_en-US.txt")
+    cert = facts["cert_my"]["certificates"][0]
+    cert.update(provider=None, provider_type=None, key_spec=None, key_unread=["Fornitore = Contoso"])
+    for check in (_checks.shir_certificate_key_exchange, _checks.shir_certificate_csp):
+        status, evidence = check(facts, given)
+        assert status == _checks.UNKNOWN and "key provider" in evidence and "Fornitore = Contoso" in evidence
+    cert.update(provider="Microsoft Enhanced Cryptographic Provider v1.0", provider_type="CSP", key_unread=["Test ok"])
+    status, evidence = _checks.shir_certificate_key_exchange(facts, given)
+    assert status == _checks.UNKNOWN and "key spec" in evidence and "Test ok" in evidence
+    facts = gathered(["cert_my_key_acl"])
+    facts["cert_my_key_acl"][0].update(key_file=None, key_access=None, key_acl=None,
+                                       key_file_unknown="certutil printed no unique container name for this key")
+    status, evidence = _checks.scaleout_worker_key_access(facts, given)
+    assert status == _checks.UNKNOWN and "no unique container name" in evidence

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import pytest
 from fixtures import load
 
@@ -17,7 +20,7 @@ GUID = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 @pytest.mark.parametrize("name", ["store_my_csp_en-US.txt", "store_my_csp_fr-FR.txt"])
 def test_csp_key_facts_are_the_same_in_every_language(name):
     [cert] = _certutil.parse_store(load("certutil", name))
-    facts = cert.as_dict(GUID)
+    facts = cert.as_dict()
     assert facts["thumbprint"] == WORKER and facts["subject"] == "CN=SSISWORKER01" == facts["issuer"]
     assert facts["self_signed"] is True and facts["has_private_key"] is True
     assert facts["not_before"] == "2024-12-01T00:00:00" and facts["not_after"] == "2034-12-01T00:00:00"
@@ -30,7 +33,7 @@ def test_csp_key_facts_are_the_same_in_every_language(name):
 
 def test_cng_key_uses_the_printed_unique_name_and_has_no_key_spec():
     [cert] = _certutil.parse_store(load("certutil", "store_my_cng_en-US.txt"))
-    facts = cert.as_dict(GUID)
+    facts = cert.as_dict()
     assert facts["provider_type"] == "CNG" and facts["key_spec"] is None
     assert facts["provider"] == _certutil.KSP and facts["self_signed"] is False
     assert facts["key_file"].startswith(_certutil.CNG_KEY_DIR + "\\") and facts["key_file"].endswith("_" + GUID)
@@ -141,7 +144,7 @@ MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 def test_san_dns_names_are_the_same_in_english_and_french(name):
     cert = _certutil.StoreCert(0, MASTER, subject="CN=SSISMASTER01")  # what the -store block of the same node gives
     _certutil.attach_dns_names([cert], load("certutil", name))
-    facts = cert.as_dict(GUID)
+    facts = cert.as_dict()
     assert facts["dns_names"] == ["SSISMASTER01", "SSISMASTER01.contoso.local"]  # the IP address entry is not a DNS name
     assert facts["wcf_dns_name"] == "SSISMASTER01.contoso.local"
 
@@ -182,3 +185,97 @@ def test_verbose_store_command():
     command = _certutil.store_command("My", MASTER, verbose=True)
     assert command.executable == "certutil" and command.read_only
     assert [str(a) for a in command.args] == ["-v", "-store", "My", MASTER.lower()]
+
+
+# --------------------------------------------------------------------------- words (localisation as data)
+def _body(source: str) -> str:
+    return load("real/certutil", source.partition("real:certutil/")[2], crlf=False)
+
+
+WORD_ENTRIES = [(concept, language, text, source) for concept, languages in _certutil.WORDS.items()
+                for language, (text, source) in languages.items()]
+
+
+@pytest.mark.parametrize("concept, language, text, source", WORD_ENTRIES,
+                         ids=[f"{entry[0]}:{entry[1]}" for entry in WORD_ENTRIES])
+def test_every_word_names_its_source_and_a_real_output_holds_it(concept, language, text, source):
+    assert re.fullmatch(r"real:certutil/[\w.-]+\.txt|assumed", source)
+    if source != _certutil.ASSUMED:
+        assert _certutil._norm(text) in _certutil._norm(_body(source))
+
+
+def test_the_source_check_can_fail():
+    body = _certutil._norm(_body("real:certutil/store_root_fr-FR.txt"))
+    assert _certutil._norm("Aucune information sur le fournisseur de clé") in body
+    assert _certutil._norm("Aucune information de fournisseur de clé") not in body  # the simulator's former guess
+
+
+def test_every_concept_has_the_three_languages_but_the_clock_markers():
+    for concept, languages in _certutil.WORDS.items():
+        assert set(languages) == (set(_certutil.LANGUAGES) if concept not in ("am", "pm") else {"en-US"}), concept
+
+
+# --------------------------------------------------------------------------- key lines
+GUID_CONTAINER = load("real/certutil", "store_my_csp_guid_container_en-US.txt")
+UNIQUE = "8e5a57f198ccf38cb4e07149dcca663d_55a42ce9-5197-498f-a203-54bfba68824d"
+
+
+def _first_key(text: str) -> dict:
+    return _certutil.parse_store(text)[0].as_dict()
+
+
+def test_the_key_file_is_the_unique_name_certutil_printed_and_never_a_derived_one():
+    facts = _first_key(GUID_CONTAINER)
+    assert facts["key_file"] == _certutil.CSP_KEY_DIR + "\\" + UNIQUE and facts["key_file_unknown"] is None
+    # the same output without the unique name: the key file is unknown, and says what is missing
+    without = GUID_CONTAINER.replace(f"  Unique container name: {UNIQUE}\r\n", "", 1)
+    facts = _first_key(without)
+    assert facts["key_file"] is None and facts["unique_name"] is None
+    assert "no unique container name" in facts["key_file_unknown"]
+    assert "{BCFFCA5D-B870-4CC2-A8E9-10A641CA58D0}" in facts["key_file_unknown"]
+    md5 = hashlib.md5("{bcffca5d-b870-4cc2-a8e9-10a641ca58d0}".encode()).hexdigest()
+    assert md5 not in repr(facts)
+
+
+def test_two_different_unique_names_make_the_key_file_unknown():
+    other = "00000000000000000000000000000000_55a42ce9-5197-498f-a203-54bfba68824d"
+    text = GUID_CONTAINER.replace(f"  Unique container name: {UNIQUE}\r\n",
+                                  f"  Unique container name: {UNIQUE}\r\n  Unique container name: {other}\r\n", 1)
+    facts = _first_key(text)
+    assert facts["key_file"] is None and UNIQUE in facts["key_file_unknown"] and other in facts["key_file_unknown"]
+
+
+def test_an_unknown_provider_is_named_and_no_folder_is_guessed():
+    facts = _first_key(GUID_CONTAINER.replace("Microsoft Enhanced Cryptographic Provider v1.0", "Contoso HSM", 1))
+    assert facts["provider"] == "Contoso HSM" and facts["provider_type"] is None and facts["key_file"] is None
+    assert "'Contoso HSM'" in facts["key_file_unknown"]
+
+
+# Words in no table (made up for this test, in the place of a language the tables do not hold): the
+# unique name is still read by its shape; what the other lines say is unknown, and they are reported.
+UNKNOWN_WORDS = GUID_CONTAINER.replace("  Key Container = ", "  Contenitore chiavi = ", 1).replace(
+    "  Unique container name: ", "  Nome univoco: ", 1).replace("  Provider = ", "  Fornitore = ", 1).replace(
+    "Private key is NOT exportable\r\nEncryption test passed", "La chiave privata NON è esportabile\r\nTest superato", 1)
+
+
+def test_words_no_table_knows_are_reported_not_guessed():
+    facts = _first_key(UNKNOWN_WORDS)
+    assert facts["unique_name"] == UNIQUE and facts["provider"] is None and facts["key_file"] is None
+    assert facts["exportable"] is None and facts["key_spec"] is None and facts["container"] is None
+    assert "Fornitore = Microsoft Enhanced Cryptographic Provider v1.0" in facts["key_unread"]
+    assert "La chiave privata NON è esportabile" in facts["key_unread"]
+    assert "no key provider line" in facts["key_file_unknown"]
+
+
+def test_a_known_not_exportable_line_wins_over_a_line_not_read():
+    text = GUID_CONTAINER.replace("Private key is NOT exportable\r\n", "Private key is NOT exportable\r\nPeut-être\r\n", 1)
+    facts = _first_key(text)
+    assert facts["exportable"] is False and facts["key_unread"] == ["Peut-être"]
+
+
+def test_lines_without_a_key_make_no_key_and_layout_lines_are_no_words():
+    no_key = load("real/certutil", "store_enterprise_ca_no_key_en-US.txt")  # No key provider information, Missing stored keyset
+    assert _certutil.parse_store(no_key)[0].key is None
+    dump = _first_key(load("real/certutil", "dump_p12_ca_key_not_plain_text_exportable_en-US.txt"))
+    assert dump["key_unread"] == [] and dump["exportable"] is True and dump["provider_type"] == "CNG"
+    assert "no unique container name" in dump["key_file_unknown"]
