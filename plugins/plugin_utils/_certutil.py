@@ -39,8 +39,9 @@ subject alternative names from it. The extension opens on a line holding its OID
 (``DNS Name=`` in a recorded English dump, ``Nom DNS=`` in French). The verbose block is matched
 to the ``-store`` block by its number and must carry the same thumbprint.
 
-Dates are the user's short date and time: month first with AM/PM (en-US), day first with ``/``
-(fr-FR) or ``.`` (de-DE), 24-hour clock (real samples of each).
+Dates are the user's short date and time: month first with AM/PM (en-US), year first with AM/PM
+(store_root_win11_yyyy-mm-dd_en.txt), day first with ``/`` (fr-FR) or ``.`` (de-DE), 24-hour
+clock (real samples of each).
 """
 
 from __future__ import annotations
@@ -338,19 +339,26 @@ def validate_store(value, what: str = "store_name") -> str:
 
 
 def parse_date(value: str) -> str | None:
-    """certutil's short date and time (node local time) as ISO 8601 without zone, or None."""
+    """certutil's short date and time (node local time) as ISO 8601 without zone, or None.
+
+    A 12-hour clock's marker (:data:`WORDS` "am"/"pm") applies whichever field comes first; a marker the
+    tables do not know makes the date unreadable (None) rather than read on a 24-hour clock."""
     match = re.match(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(\S+)?\s*$", value)
     if not match:
         return None
     first, second, third, hour, minute = (int(match.group(i)) for i in range(1, 6))
     second_field = int(match.group(6) or 0)
-    marker = (match.group(7) or "").upper().replace(".", "")
+    marker = None
+    if match.group(7):
+        marker = _CLOCK.get(_norm(match.group(7)).replace(".", ""))
+        if marker is None or not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if marker == "pm" else 0)
     separator = value.strip()[len(match.group(1))]
     if len(match.group(1)) == 4:
         year, month, day = first, second, third
-    elif marker in ("AM", "PM"):
+    elif marker is not None:
         month, day, year = first, second, third
-        hour = hour % 12 + (12 if marker == "PM" else 0)
     elif separator == "/" or separator == ".":
         day, month, year = first, second, third
     else:

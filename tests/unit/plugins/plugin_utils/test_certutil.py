@@ -279,3 +279,13 @@ def test_lines_without_a_key_make_no_key_and_layout_lines_are_no_words():
     dump = _first_key(load("real/certutil", "dump_p12_ca_key_not_plain_text_exportable_en-US.txt"))
     assert dump["key_unread"] == [] and dump["exportable"] is True and dump["provider_type"] == "CNG"
     assert "no unique container name" in dump["key_file_unknown"]
+
+
+# --------------------------------------------------------------------------- dates
+@pytest.mark.parametrize("text, iso", [
+    ("2001-05-09 8:19 PM", "2001-05-09T20:19:00"), ("1997-01-10 4:00 AM", "1997-01-10T04:00:00"),
+    ("2024-06-01 12:00 AM", "2024-06-01T00:00:00"), ("2024-06-01 12:30 PM", "2024-06-01T12:30:00"),
+    ("6/1/2024 13:00 PM", None), ("2024-06-01 8:19 nachm.", None),  # a marker no table holds: not read as 24-hour
+])
+def test_a_12_hour_clock_whichever_field_comes_first(text, iso):
+    assert _certutil.parse_date(text) == iso
