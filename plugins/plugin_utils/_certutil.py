@@ -66,7 +66,11 @@ _BLOCK = re.compile(r"^=+\s+\S+\s+(\d+)\s+=+$")
 _FIELD = re.compile(r"^(?P<label>[^:=]*?\S)[\s\u00a0]*(?P<sep>:|=)(?:[\s\u00a0]+(?P<value>.*))?$")
 _HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
 _UNIQUE = re.compile(r"^[0-9A-Fa-f]{32}_[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
-_HRESULT = re.compile(r"0x([0-9A-Fa-f]{8})")
+# An error code as certutil prints one: "0x80092010 (-2146885616 CRYPT_E_REVOKED)", "0x80070056 (WIN32: 86
+# ERROR_INVALID_PASSWORD)" (real samples). Not a flag value, which certutil prints inside the parentheses
+# after its name ("dwFlags = CA_VERIFY_FLAGS_CONSOLE_TRACE (0x20000000)", verify_leaf_passed_en-US.txt).
+_HRESULT = re.compile(r"(?<![(\w])0x(8[0-9A-Fa-f]{7})\b(?=[ \t]*\()")
+_TRUST_ERROR = re.compile(r"\.dwErrorStatus\s*=\s*(CERT_TRUST_[A-Z_]+)\b")
 _STORE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
 _SAN_OID = re.compile(r"^\s+2\.5\.29\.17:")
 _DNS_LABEL = re.compile(r"\bDNS\b", re.IGNORECASE)
@@ -511,10 +515,15 @@ def attach_dns_names(certs: list[StoreCert], verbose_text: str) -> None:
             cert.dns_names = list(block.dns_names)
 
 
+def hresults(output: str) -> list[int]:
+    """Every error code certutil printed as one (``0x80092010 (-2146885616 CRYPT_E_REVOKED)``), in order."""
+    return [int(code, 16) for code in _HRESULT.findall(output)]
+
+
 def hresult(output: str) -> int | None:
-    """The first HRESULT (``0x8009...``) certutil printed, or None."""
-    found = _HRESULT.search(output)
-    return int(found.group(1), 16) if found else None
+    """The first error code certutil printed, or None."""
+    codes = hresults(output)
+    return codes[0] if codes else None
 
 
 def failure_code(result) -> int | None:
@@ -529,44 +538,68 @@ def failure_code(result) -> int | None:
 
 @dataclass
 class VerifyResult:
-    """What ``certutil -verify -urlfetch`` says: keyed on the revocation line, not the exit code."""
+    """What ``certutil -verify -urlfetch`` says: keyed on its error codes, trust-status flags and the
+    revocation line, not on the exit code (certutil completes successfully for a revoked leaf,
+    verify_revoked_excerpt_en-US.txt, and for a partial chain, verify_partial_chain_offline_en-US.txt)."""
 
     chain_built: bool
     revocation: str  # checked | offline | revoked | not_checked | not_applicable | unknown
     error: int | None
     completed: bool
+    trust_errors: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"chain_built": self.chain_built, "revocation": self.revocation,
                 "revocation_checked": self.revocation == "checked", "revoked": self.revocation == "revoked",
                 "revocation_offline": self.revocation == "offline",
-                "error": f"0x{self.error:08X}" if self.error is not None else None, "completed": self.completed}
+                "error": f"0x{self.error:08X}" if self.error is not None else None, "completed": self.completed,
+                "trust_errors": list(self.trust_errors)}
 
 
 _CHAIN_ERRORS = {CERT_E_CHAINING, CERT_E_UNTRUSTEDROOT, CERT_E_EXPIRED}
+_REVOCATION_ERRORS = {CRYPT_E_REVOKED: "revoked", CRYPT_E_REVOCATION_OFFLINE: "offline",
+                      CRYPT_E_NO_REVOCATION_CHECK: "not_checked"}
+# Trust-status flags (wincrypt.h CERT_TRUST_*; printed by name, never translated: the German
+# scinfo_chain_offline_revocation_de-DE.txt) that mean the chain was not built to a trusted root.
+_CHAIN_FLAGS = {"CERT_TRUST_IS_PARTIAL_CHAIN", "CERT_TRUST_IS_UNTRUSTED_ROOT", "CERT_TRUST_IS_NOT_TIME_VALID",
+                "CERT_TRUST_IS_NOT_SIGNATURE_VALID", "CERT_TRUST_IS_CYCLIC", "CERT_TRUST_IS_EXPLICIT_DISTRUST",
+                "CERT_TRUST_IS_NOT_VALID_FOR_USAGE", "CERT_TRUST_INVALID_BASIC_CONSTRAINTS",
+                "CERT_TRUST_INVALID_NAME_CONSTRAINTS", "CERT_TRUST_INVALID_EXTENSION",
+                "CERT_TRUST_INVALID_POLICY_CONSTRAINTS"}
+_REVOCATION_FLAGS = {"CERT_TRUST_IS_REVOKED": "revoked", "CERT_TRUST_IS_OFFLINE_REVOCATION": "offline"}
+_REVOCATION_ORDER = ("revoked", "offline", "not_checked")
 
 
 def parse_verify(result) -> VerifyResult:
-    """Classify ``certutil -verify -urlfetch`` output. The revocation line carries an HRESULT
-    (offline 0x80092013, revoked 0x80092010, no check 0x80092012); a chain error carries
-    its own (0x800B010A, 0x800B0109, 0x800B0101); "revocation check passed" has none."""
-    codes = [int(c, 16) for c in _HRESULT.findall(result.output)]
+    """Classify ``certutil -verify -urlfetch`` output.
+
+    The error is an error code certutil printed on a chain or revocation line (``... 0x800b010a
+    (-2146762486 CERT_E_CHAINING)``), never a flag value of the trace (``dwFlags = ... (0x20000000)``);
+    None when none was printed. The revocation is revoked, offline or not checked when an error code or a
+    ``*.dwErrorStatus = CERT_TRUST_*`` flag says so, and "checked" only on the line that says so
+    (:data:`WORDS` "revocation_passed"); a chain error code or flag means the chain was not built."""
+    output = result.output
+    codes = hresults(output)
+    flags = list(dict.fromkeys(_TRUST_ERROR.findall(output)))
     chain_error = next((c for c in codes if c in _CHAIN_ERRORS), None)
-    if CRYPT_E_REVOKED in codes:
-        revocation = "revoked"
-    elif CRYPT_E_REVOCATION_OFFLINE in codes:
-        revocation = "offline"
-    elif CRYPT_E_NO_REVOCATION_CHECK in codes:
-        revocation = "not_checked"
-    elif chain_error is None and result.ok:
-        revocation = "checked"
-    else:
-        revocation = "unknown"
-    first = codes[0] if codes else None
-    if revocation == "checked" and _verify_self_signed(result.stdout):
-        revocation = "not_applicable"  # no revocation check for a self-signed leaf
-    chain_built = chain_error is None and (result.ok or revocation == "revoked")
-    return VerifyResult(chain_built, revocation, chain_error or first, result.ok)
+    chain_flag = any(flag in _CHAIN_FLAGS for flag in flags)
+    said = {_REVOCATION_ERRORS[c] for c in codes if c in _REVOCATION_ERRORS}
+    said |= {_REVOCATION_FLAGS[f] for f in flags if f in _REVOCATION_FLAGS}
+    notes = {_line_role(line.strip()) for line in output.splitlines()} - {None}
+    if "leaf_revoked" in notes:
+        said.add("revoked")
+    revocation = next((state for state in _REVOCATION_ORDER if state in said), None)
+    if revocation is None:
+        if "revocation_passed" in notes and "CERT_TRUST_REVOCATION_STATUS_UNKNOWN" not in flags:
+            revocation = "checked"
+        elif chain_error is None and not chain_flag and result.ok and not flags \
+                and _verify_self_signed(result.stdout):
+            revocation = "not_applicable"  # no revocation check for a self-signed leaf
+        else:
+            revocation = "unknown"
+    error = chain_error or next((c for c in codes if c in _REVOCATION_ERRORS), None) or (codes[0] if codes else None)
+    chain_built = chain_error is None and not chain_flag and (result.ok or revocation == "revoked")
+    return VerifyResult(chain_built, revocation, error, result.ok, flags)
 
 
 def _verify_self_signed(text: str) -> bool:

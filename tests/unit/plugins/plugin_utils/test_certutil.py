@@ -281,7 +281,7 @@ def test_lines_without_a_key_make_no_key_and_layout_lines_are_no_words():
     assert "no unique container name" in dump["key_file_unknown"]
 
 
-# --------------------------------------------------------------------------- dates
+# --------------------------------------------------------------------------- dates and -verify
 @pytest.mark.parametrize("text, iso", [
     ("2001-05-09 8:19 PM", "2001-05-09T20:19:00"), ("1997-01-10 4:00 AM", "1997-01-10T04:00:00"),
     ("2024-06-01 12:00 AM", "2024-06-01T00:00:00"), ("2024-06-01 12:30 PM", "2024-06-01T12:30:00"),
@@ -289,3 +289,19 @@ def test_lines_without_a_key_make_no_key_and_layout_lines_are_no_words():
 ])
 def test_a_12_hour_clock_whichever_field_comes_first(text, iso):
     assert _certutil.parse_date(text) == iso
+
+
+def test_verify_flag_values_are_no_error_and_trust_flags_are_read():
+    passed = _certutil.parse_verify(CommandResult("certutil -verify", 0, load("real/certutil", "verify_leaf_passed_en-US.txt"), ""))
+    assert passed.error is None and passed.revocation == "checked" and passed.trust_errors == []
+    flags = _certutil.parse_verify(CommandResult("certutil -scinfo", 0,
+                                                 load("real/certutil", "scinfo_chain_offline_revocation_de-DE.txt"), ""))
+    assert flags.error is None and flags.revocation == "offline" and not flags.chain_built
+    assert "CERT_TRUST_IS_PARTIAL_CHAIN" in flags.as_dict()["trust_errors"]
+
+
+def test_a_passing_verify_in_words_no_table_holds_is_not_checked():
+    text = load("real/certutil", "verify_leaf_passed_en-US.txt").replace(
+        "Leaf certificate revocation check passed", "Controllo di revoca superato")  # made-up words
+    verdict = _certutil.parse_verify(CommandResult("certutil -verify", 0, text, ""))
+    assert verdict.revocation == "unknown" and verdict.chain_built and verdict.error is None
