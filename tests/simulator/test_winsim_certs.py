@@ -50,6 +50,27 @@ def test_store_listing_with_csp_key():
     assert " NotAfter: 12/1/2034 12:00 AM" in out
 
 
+def test_a_csp_key_enrolled_from_a_template_prints_its_unique_name_as_the_key_container():
+    # tests/unit/test_data/real/certutil/store_my_csp_template_schannel_en-US.txt: Key Container = <unique name>,
+    # then Simple container name: te-<template>-<guid>; a CNG key enrolled from a template keeps the other form
+    # (store_my_cng_template_en-US.txt)
+    node = make_node({"node": {"cert_stores": {"LocalMachine": {"My": [
+        {"cert": "scaleout_worker", "key": {"provider": "Microsoft RSA SChannel Cryptographic Provider",
+                                            "template": "CVI-WebServer"}},
+        {"cert": "shir01_remote", "key": {"provider": "Microsoft Software Key Storage Provider",
+                                          "template": "OCSPResponseSigning"}}]}}}})
+    out = run_one(node, "certutil -store My")["out"]
+    csp = node.state.find_certificate("LocalMachine", "My", WORKER).key
+    cng = node.state.find_certificate("LocalMachine", "My", SHIR01).key
+    assert re.fullmatch(r"te-CVI-WebServer-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", csp.container)
+    assert out[out.index(f"Cert Hash(sha1): {WORKER}") + 1:][:3] == [
+        f"  Key Container = {csp.unique_name}", f"  Simple container name: {csp.container}",
+        "  Provider = Microsoft RSA SChannel Cryptographic Provider"]
+    assert out[out.index(f"Cert Hash(sha1): {SHIR01}") + 1:][:2] == [
+        f"  Key Container = {cng.container}", f"  Unique container name: {cng.unique_name}"]
+    assert csp.file.endswith("\\MachineKeys\\" + csp.unique_name) and cng.file.endswith("\\Keys\\" + cng.unique_name)
+
+
 def test_store_not_found_and_no_key():
     node = make_node("scaleout_pair_healthy:worker")
     missing = run_one(node, f"certutil -store Root {WORKER}")

@@ -33,7 +33,9 @@ Hash(sha1):``, then the key: ``No key provider information`` and ``Cannot find t
 private key for decryption.`` without one ([REAL] store_enterprise_root_en-US.txt); with one,
 ``Key Container = <container>``, ``Unique container name: <unique name>``, ``Provider = ...``
 ([REAL] store_my_csp_guid_container_en-US.txt for a CSP key, store_my_cng_template_en-US.txt for
-a CNG key), ``Private key is NOT exportable`` when so and ``Encryption test passed`` /
+a CNG key) but for a CSP key enrolled from a template ``Key Container = <unique name>``, ``Simple
+container name: te-<template>-<guid>`` ([REAL] store_my_csp_template_schannel_en-US.txt and the
+other store_my_csp_template_*), ``Private key is NOT exportable`` when so and ``Encryption test passed`` /
 ``Signature test passed``. Blocks are separated by a blank line; the last is followed directly by
 ``CertUtil: -store command completed successfully.`` ([REAL] store_my_csp_templates_and_ca_cng_en-US.txt).
 
@@ -306,8 +308,12 @@ def key_lines(entry: certs.StoreEntry, locale: str) -> list[str]:
     key = entry.key
     if key is None:
         return [_t("no_key_info", locale), _t("no_key", locale)]
-    lines = [_t("key_container", locale, v=key.container), _t("unique_container", locale, v=key.unique_name),
-             _t("provider", locale, v=key.provider)]
+    lines = [_t("key_container", locale, v=key.recorded_container)]
+    if key.recorded_container == key.unique_name:  # a CSP key enrolled from a template
+        lines.append(_t("simple_container", locale, v=key.container))
+    else:
+        lines.append(_t("unique_container", locale, v=key.unique_name))
+    lines.append(_t("provider", locale, v=key.provider))
     if not key.exportable:
         lines.append(_t("not_exportable", locale))
     lines.append(_t("signature_ok" if key.key_spec == "AT_SIGNATURE" else "encryption_ok", locale))
