@@ -179,8 +179,9 @@ def test_verify_urlfetch_revocation_offline_still_completes_successfully():
     result = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")
     assert result["rc"] == 0
     assert result["out"][-1] == "CertUtil: -verify command completed successfully."
-    revocation = [line for line in result["out"] if "revocation" in line.lower()]
+    revocation = [line for line in result["out"] if line.startswith("ERROR:")]
     assert revocation[0].startswith("ERROR: Verifying leaf certificate revocation status returned")
+    assert "ChainContext.dwErrorStatus = CERT_TRUST_IS_OFFLINE_REVOCATION (0x1000000)" in result["out"]
     assert "0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)" in revocation[0]
 
 
@@ -192,15 +193,28 @@ def test_verify_urlfetch_online_passes_and_revoked_fails(sim):
     assert "Leaf certificate revocation check passed" in result["out"] and result["rc"] == 0
     handle.server.nodes["n"].fabric.revoked.add(SHIR01)
     revoked = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")
-    assert revoked["rc"] == -2146885616 and revoked["out"][-1] == "CertUtil: The certificate is revoked."
+    # tests/unit/test_data/real/certutil/verify_revoked_excerpt_en-US.txt: a revoked leaf still completes
+    assert revoked["rc"] == 0 and revoked["out"][-4:] == [
+        "------------------------------------", "Certificate is REVOKED", "Leaf certificate is REVOKED (Reason=0)",
+        "CertUtil: -verify command completed successfully."]
+    assert "The certificate is revoked. 0x80092010 (-2146885616 CRYPT_E_REVOKED)" in revoked["out"]
+    assert "  Element.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)" in revoked["out"]
 
 
 def test_verify_untrusted_chain_and_expired():
     node = make_node({"node": {"directories": ["C:\\", "C:\\Temp"], "files": {"C:\\Temp\\shir.cer": {
         "base64": __import__("base64").b64encode(certs.load_named("shir01_remote")[0].der).decode()}}}})
-    assert run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")["rc"] == -2146762486  # CERT_E_CHAINING
-    expired = verify_node(clock="2027-01-01T00:00:00Z")
-    assert run_one(expired, "certutil -verify 'C:\\Temp\\shir.cer'")["rc"] == -2146762495  # CERT_E_EXPIRED
+    # tests/unit/test_data/real/certutil/verify_partial_chain_offline_en-US.txt: the issuer is missing, and still
+    # "completed successfully"
+    partial = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")
+    assert partial["rc"] == 0 and "ChainContext.dwErrorStatus = CERT_TRUST_IS_PARTIAL_CHAIN (0x10000)" in partial["out"]
+    assert "Missing Issuer: CN=Contoso Root CA, O=Contoso" in partial["out"]
+    assert ("A certificate chain could not be built to a trusted root authority. 0x800b010a (-2146762486 "
+            "CERT_E_CHAINING)") in partial["out"]
+    assert partial["out"][-1] == "CertUtil: -verify command completed successfully."
+    expired = run_one(verify_node(clock="2027-01-01T00:00:00Z"), "certutil -verify 'C:\\Temp\\shir.cer'")
+    assert expired["rc"] == 0 and "  Element.dwErrorStatus = CERT_TRUST_IS_NOT_TIME_VALID (0x1)" in expired["out"]
+    assert any(line.endswith("0x800b0101 (-2146762495 CERT_E_EXPIRED)") for line in expired["out"])
 
 
 @pytest.mark.parametrize("locale, label", [("fr-FR", "Hach. cert. (sha1) : "),  # real: store_root_fr-FR.txt

@@ -65,6 +65,9 @@ def sample(name: str) -> tuple[dict, list[str]]:
     return meta, lines
 
 
+SHIR01 = "29385c8a39c63665a6b47c9870a72cad65628530"
+
+
 def pfx_free_verify_node():
     cert = certs.load_named("shir01_remote", with_key=False)[0]
     return make_node({"node": {"directories": ["C:\\", "C:\\Temp"],
@@ -287,9 +290,75 @@ def test_certutil_failures_are_the_real_lines():
     assert shapes(missing["out"]) == shapes(real_lines("viewstore_enterprise_my_not_found_en-US.txt"))
 
 
+def verify_node(roots=("contoso_root_ca",)):
+    """A node with the certificate shir01_remote at C:\\Temp\\shir.cer and ``roots`` in Root."""
+    node = pfx_free_verify_node()
+    node.state.cert_stores["LocalMachine"]["Root"] = [certs.StoreEntry(certs.load_named(name, with_key=False)[0])
+                                                      for name in roots]
+    return node
+
+
+def trace(lines: list[str]) -> list[tuple]:
+    """The trace and verdict of -verify output, without the -urlfetch retrieval sections (compared on their own)."""
+    inside, kept = False, []
+    for line in lines:
+        if line.startswith("  ----------------  Certificate AIA"):
+            inside = True
+        if not inside:
+            kept.append(line)
+        if line == "  --------------------------------":
+            inside = False
+    return shapes(without_extension_lines(kept))
+
+
+def test_certutil_verify_of_a_partial_chain_with_revocation_offline_is_the_real_one():
+    """verify_partial_chain_offline_en-US.txt: the issuer is missing and the CRL cannot be fetched."""
+    out = run_one(verify_node(roots=()), "certutil -verify 'C:\\Temp\\shir.cer'")["out"]
+    assert trace(out) == trace(real_lines("verify_partial_chain_offline_en-US.txt"))
+
+
+def test_certutil_verify_header_flags_and_root_element_are_the_real_ones():
+    """-verify -urlfetch of a leaf under a trusted root: the header and flags of verify_leaf_passed_en-US.txt,
+    the root element with its retrieval sections as in verify_urlfetch_ca_passed_en-US.txt."""
+    out = run_one(verify_node(), "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")["out"]
+    leaf = real_lines("verify_leaf_passed_en-US.txt")
+    flags = leaf.index("dwFlags = CA_VERIFY_FLAGS_CONSOLE_TRACE (0x20000000)")
+    assert out[out.index(leaf[flags]):][:6] == leaf[flags:flags + 6]
+    assert shapes(out[:out.index("")]) == shapes(leaf[:leaf.index("")])  # Issuer / Subject / serial header
+    urlfetch = real_lines("verify_urlfetch_ca_passed_en-US.txt")
+    root = "CertContext[0][1]: dwInfoStatus=10c dwErrorStatus=0"
+    assert shapes(out[out.index(root):out.index("Exclude leaf cert:")]) == shapes(
+        without_extension_lines(urlfetch[urlfetch.index(root):urlfetch.index("Exclude leaf cert:")]))
+
+
+def test_certutil_verify_that_passes_ends_as_the_real_one(sim):
+    """The CRL is fetched: the end of verify_leaf_passed_en-US.txt, from the chain hashes on."""
+    network = {"dns": {"pki.contoso.local": "10.0.9.9"}, "hosts": {"10.0.9.9": {"ports": [80]}}}
+    node = sim({"n": {"network": network, "node": verify_node().state.to_json()}}).node("n")
+    out = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")["out"]
+    leaf = real_lines("verify_leaf_passed_en-US.txt")
+    assert shapes(out[out.index("Exclude leaf cert:"):]) == shapes(leaf[leaf.index("Exclude leaf cert:"):])
+    assert out[-2:] == leaf[-2:] == ["Leaf certificate revocation check passed",
+                                     "CertUtil: -verify command completed successfully."]
+
+
+def test_certutil_verify_of_a_revoked_leaf_ends_as_the_real_one(sim):
+    """verify_revoked_excerpt_en-US.txt from the chain hashes on, and the revoked flag of
+    verify_revoked_trace_excerpt_en-US.txt."""
+    network = {"dns": {"pki.contoso.local": "10.0.9.9"}, "hosts": {"10.0.9.9": {"ports": [80]}}, "revoked": [SHIR01]}
+    node = sim({"n": {"network": network, "node": verify_node().state.to_json()}}).node("n")
+    out = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")["out"]
+    revoked = real_lines("verify_revoked_excerpt_en-US.txt")
+    assert shapes(out[out.index("Exclude leaf cert:"):]) == shapes(without_extension_lines(revoked))
+    flag = real_lines("verify_revoked_trace_excerpt_en-US.txt")[0]
+    assert flag == "ChainContext.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)" and flag in out
+
+
 def test_the_certutil_comparison_sees_a_changed_line():
     real = real_lines("store_my_csp_template_schannel_en-US.txt")
     swapped = [line.replace("  Simple container name:", "  Unique container name:") for line in real]
     assert shapes(swapped) != shapes(real)
     assert shapes([line.replace("Private key is NOT exportable", "Private key is not exportable") for line in real]) \
         != shapes(real)
+    assert shapes(["CertContext[0][0]: dwInfoStatus=2 dwErrorStatus=0"]) == shapes(
+        ["CertContext[0][0]: dwInfoStatus=102 dwErrorStatus=1000040"])
