@@ -17,7 +17,7 @@ WORKER = "21F5F6B3697E9EF46E28B0FB7AAE5320FA53D878"
 GUID = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
 
 
-@pytest.mark.parametrize("name", ["store_my_csp_en-US.txt", "store_my_csp_fr-FR.txt"])
+@pytest.mark.parametrize("name", ["store_my_csp_en-US_assumed.txt", "store_my_csp_fr-FR_assumed.txt"])
 def test_csp_key_facts_are_the_same_in_every_language(name):
     [cert] = _certutil.parse_store(load("certutil", name))
     facts = cert.as_dict()
@@ -32,7 +32,7 @@ def test_csp_key_facts_are_the_same_in_every_language(name):
 
 
 def test_cng_key_uses_the_printed_unique_name_and_has_no_key_spec():
-    [cert] = _certutil.parse_store(load("certutil", "store_my_cng_en-US.txt"))
+    [cert] = _certutil.parse_store(load("certutil", "store_my_cng_en-US_assumed.txt"))
     facts = cert.as_dict()
     assert facts["provider_type"] == "CNG" and facts["key_spec"] is None
     assert facts["provider"] == _certutil.KSP and facts["self_signed"] is False
@@ -41,13 +41,13 @@ def test_cng_key_uses_the_printed_unique_name_and_has_no_key_spec():
 
 
 def test_signature_key_and_exportable_key():
-    [cert] = _certutil.parse_store(load("certutil", "store_my_signature_en-US.txt"))
+    [cert] = _certutil.parse_store(load("certutil", "store_my_signature_en-US_assumed.txt"))
     assert cert.key.key_spec == "AT_SIGNATURE"
-    text = load("certutil", "store_my_csp_en-US.txt").replace("Private key is NOT exportable\r\n", "")
+    text = load("certutil", "store_my_csp_en-US_assumed.txt").replace("Private key is NOT exportable\r\n", "")
     assert _certutil.parse_store(text)[0].key.exportable is True
 
 
-@pytest.mark.parametrize("name", ["store_root_en-US.txt", "store_root_de-DE.txt"])
+@pytest.mark.parametrize("name", ["store_root_en-US_assumed.txt", "store_root_de-DE_assumed.txt"])
 def test_certificate_without_key(name):
     certs = _certutil.parse_store(load("certutil", name))
     assert certs and all(not c.has_private_key and c.as_dict()["key_file"] is None for c in certs)
@@ -55,7 +55,7 @@ def test_certificate_without_key(name):
 
 
 def test_german_dates_and_hex_pairs_with_spaces():
-    text = load("certutil", "store_root_de-DE.txt")
+    text = load("certutil", "store_root_de-DE_assumed.txt")
     [cert] = _certutil.parse_store(text)[:1]
     spaced = text.replace(cert.thumbprint.lower(), " ".join(cert.thumbprint[i:i + 2] for i in range(0, 40, 2)))
     assert _certutil.parse_store(spaced)[0].thumbprint == cert.thumbprint
@@ -72,23 +72,26 @@ def test_dates(text, iso):
 
 
 def test_not_found_in_french_is_known_by_its_hresult():
-    text = load("certutil", "store_not_found_fr-FR.txt")
+    text = load("certutil", "store_not_found_fr-FR_assumed.txt")
     result = CommandResult("certutil -store My x", -2146885628, text, "")
     assert _certutil.parse_store(text) == [] and _certutil.failure_code(result) == _certutil.CRYPT_E_NOT_FOUND
     assert _certutil.failure_code(CommandResult("x", -2146885628, "", "")) == _certutil.CRYPT_E_NOT_FOUND
 
 
-@pytest.mark.parametrize("name, rc, revocation, chain", [
-    ("verify_checked_en-US.txt", 0, "checked", True),
-    ("verify_offline_en-US.txt", 0, "offline", True),
-    ("verify_offline_de-DE.txt", 0, "offline", True),
-    ("verify_revoked_fr-FR.txt", -2146885616, "revoked", True),
-    ("verify_untrusted_en-US.txt", -2146762487, "unknown", False),
+@pytest.mark.parametrize("name, revocation, chain, error", [
+    ("real/certutil/verify_leaf_passed_en-US.txt", "checked", True, None),
+    ("real/certutil/verify_partial_chain_offline_en-US.txt", "offline", False, "0x800B010A"),
+    ("real/certutil/verify_revoked_excerpt_en-US.txt", "revoked", True, "0x80092010"),
+    ("certutil/verify_offline_de-DE_assumed.txt", "offline", True, "0x80092013"),
+    ("certutil/verify_revoked_fr-FR_assumed.txt", "revoked", True, "0x80092010"),
+    ("certutil/verify_untrusted_en-US_assumed.txt", "unknown", False, "0x800B0109"),
 ])
-def test_verify_keys_on_the_revocation_line_not_the_exit_code(name, rc, revocation, chain):
-    verdict = _certutil.parse_verify(CommandResult("certutil -verify", rc, load("certutil", name), ""))
-    assert verdict.revocation == revocation and verdict.chain_built is chain
-    assert verdict.as_dict()["revocation_offline"] is (revocation == "offline")
+def test_verify_keys_on_its_lines_not_the_exit_code(name, revocation, chain, error):
+    """certutil completes successfully (exit code 0) whatever it found: revoked, offline, a chain not built."""
+    tool, _sep, file = name.rpartition("/")
+    verdict = _certutil.parse_verify(CommandResult("certutil -verify", 0, load(tool, file), ""))
+    assert verdict.revocation == revocation and verdict.chain_built is chain and verdict.completed
+    assert verdict.as_dict()["revocation_offline"] is (revocation == "offline") and verdict.as_dict()["error"] == error
 
 
 def test_commands():
@@ -114,7 +117,7 @@ def test_provider_kind(provider, kind):
 
 
 def test_a_serial_number_of_40_hex_digits_is_not_the_thumbprint():
-    text = load("certutil", "store_my_csp_en-US.txt").replace("39b1b0b632b7baba2fbbb7b935b2b900", "ab" * 20)
+    text = load("certutil", "store_my_csp_en-US_assumed.txt").replace("39b1b0b632b7baba2fbbb7b935b2b900", "ab" * 20)
     [cert] = _certutil.parse_store(text)
     assert cert.thumbprint == WORKER and cert.serial == "ab" * 20
 
@@ -140,7 +143,7 @@ def test_verify_of_a_self_signed_leaf_has_no_revocation_check():
 MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 
 
-@pytest.mark.parametrize("name", ["store_v_my_san_en-US.txt", "store_v_my_san_fr-FR.txt"])
+@pytest.mark.parametrize("name", ["store_v_my_san_en-US_assumed.txt", "store_v_my_san_fr-FR_assumed.txt"])
 def test_san_dns_names_are_the_same_in_english_and_french(name):
     cert = _certutil.StoreCert(0, MASTER, subject="CN=SSISMASTER01")  # what the -store block of the same node gives
     _certutil.attach_dns_names([cert], load("certutil", name))
@@ -150,7 +153,7 @@ def test_san_dns_names_are_the_same_in_english_and_french(name):
 
 
 def test_german_root_store_blocks_keep_their_own_names_and_a_ca_has_none():
-    blocks = _certutil.parse_verbose_store(load("certutil", "store_v_root_de-DE.txt"))
+    blocks = _certutil.parse_verbose_store(load("certutil", "store_v_root_de-DE_assumed.txt"))
     assert sorted(blocks) == [0, 1, 2]
     assert blocks[0].dns_names == []
     assert blocks[1].dns_names == ["SSISWORKER01", "SSISWORKER01.contoso.local"]
@@ -159,7 +162,7 @@ def test_german_root_store_blocks_keep_their_own_names_and_a_ca_has_none():
 
 
 def test_last_dns_name_is_what_wcf_checks_and_other_san_entries_are_skipped():
-    block = _certutil.parse_verbose_store(load("certutil", "store_v_wcf_last_dns_en-US.txt"))[0]
+    block = _certutil.parse_verbose_store(load("certutil", "store_v_wcf_last_dns_en-US_assumed.txt"))[0]
     assert block.dns_names == ["*.contoso.com", "shir.contoso.com", "microsoft.com.com"]
     # spaced hex pairs (older builds); the Key Id sha1 is a 40-hex value too, which is why hashes is a set
     assert "5F6E7D8C9BAAB9C8D7E6F504132231404F5E6D7C" in block.hashes
@@ -168,8 +171,8 @@ def test_last_dns_name_is_what_wcf_checks_and_other_san_entries_are_skipped():
 
 
 def test_a_block_is_used_only_for_the_certificate_with_its_number_and_thumbprint():
-    terse = _certutil.parse_store(load("certutil", "store_my_csp_en-US.txt"))
-    verbose = load("certutil", "store_v_my_san_en-US.txt")  # block 0 holds another certificate
+    terse = _certutil.parse_store(load("certutil", "store_my_csp_en-US_assumed.txt"))
+    verbose = load("certutil", "store_v_my_san_en-US_assumed.txt")  # block 0 holds another certificate
     _certutil.attach_dns_names(terse, verbose)
     assert terse[0].dns_names is None and terse[0].as_dict()["wcf_dns_name"] is None
 
