@@ -123,9 +123,9 @@ def test_a_whole_store_in_two_round_trips(sim, playbook):
 def test_the_key_file_of_a_template_enrolled_csp_key_is_the_unique_name_certutil_prints(sim, playbook):
     """certutil prints "Key Container = <unique name>" and "Simple container name: te-<template>-<guid>" for
     such a key (tests/unit/test_data/real/certutil/store_my_csp_template_*): the key file is that unique name."""
-    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": "Microsoft RSA SChannel Cryptographic Provider",
-                                                              "template": "WebServer",
-                                                              "grant": [f"NT SERVICE\\{WORKER_SERVICE}:(R)"]}}]})
+    key = {"provider": "Microsoft RSA SChannel Cryptographic Provider", "template": "WebServer",
+           "grant": [f"NT SERVICE\\{WORKER_SERVICE}:(R)"]}
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": key}]})
     run = playbook([INFO], NODE)
     [server] = run.result(NODE)["certificates"]
     [entry] = sim.state(NODE)["cert_stores"]["LocalMachine"]["My"]

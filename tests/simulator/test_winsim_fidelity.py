@@ -273,8 +273,8 @@ def test_certutil_store_frames_its_blocks_as_a_real_listing():
         return [(line_shape(line) if not line or line.startswith(("My ", "=", "CertUtil:")) else None) for line in lines]
     assert [f for f in frame(out) if f] == [f for f in frame(real) if f]
     assert out[-1] == real[-1] == "CertUtil: -store command completed successfully."
-    assert [k for k, line in enumerate(out) if not line] == [out.index("================ Certificate 1 ================") - 1,
-                                                              out.index("================ Certificate 2 ================") - 1]
+    blocks = [out.index(f"================ Certificate {n} ================") for n in (1, 2)]
+    assert [k for k, line in enumerate(out) if not line] == [start - 1 for start in blocks]
 
 
 def test_certutil_failures_are_the_real_lines():
