@@ -35,7 +35,11 @@ HOSTNAMEPORT = "hostnameport"
 _FIELD = re.compile(r"^\s+(?P<label>\S.*?)\s+:(?: (?P<value>.*))?$")
 _GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9*](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$")
-_ERROR_CODE = re.compile(r":\s*(\d+)\s*$")
+# The Win32 code after a word and a colon ("..., Error: 1312"), whether the line ends there or
+# goes on with the message: the real corpus has both forms (tests/unit/test_data/real/netsh/
+# add_sslcert_logon_session_1312_en-US.txt prints "Error: 1312 A specified logon session ..." on one
+# line). A letter must stand before the colon, so an endpoint such as "0.0.0.0:443" is no code.
+_ERROR_CODE = re.compile(r"(?<=[^\W\d_]):[ \t]*(\d+)(?=\s|$)")
 # netsh prints "(null)" for a binding added without certstorename; http.sys then uses MY.
 _NULL = "(null)"
 DEFAULT_STORE = "MY"
@@ -374,7 +378,9 @@ def find_binding(bindings: list[Binding], endpoint: Endpoint) -> Binding | None:
 
 
 def error_code(text: str) -> int | None:
-    """The Win32 error code netsh prints after a failure (``... failed, Error: 183``)."""
+    """The Win32 error code netsh prints after a failure: ``... failed, Error: 183`` with the
+    message on the next line, or ``... failed, Error: 1312 A specified logon session ...`` on one
+    line. The word before the colon is not read (it may be localised)."""
     for line in text.splitlines():
         match = _ERROR_CODE.search(line)
         if match:

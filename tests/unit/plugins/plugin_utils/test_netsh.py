@@ -57,6 +57,18 @@ def test_error_codes(name, code):
     assert _netsh.parse_show_sslcert(text) == []
 
 
+@pytest.mark.parametrize("text, code", [
+    # the real one-line form (tests/unit/test_data/real/netsh/add_sslcert_logon_session_1312_en-US.txt)
+    ("SSL Certificate update failed, Error: 1312 A specified logon session does not exist.", 1312),
+    ("SSL Certificate add failed, Error: 183\r\nCannot create a file when that file already exists.", 183),
+    # an endpoint in a message is no code: a digit, not a word, stands before its colon
+    ("The parameter is incorrect: 0.0.0.0:443", None),
+    ("Usage: add sslcert [ipport=]IP Address:port", None),
+])
+def test_error_code_on_one_line_or_two(text, code):
+    assert _netsh.error_code(text) == code
+
+
 def test_find_binding_compares_addresses_not_text():
     bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US.txt"))
     assert _netsh.find_binding(bindings, _netsh.parse_ip_port("[0:0::0]:8443")) is bindings[2]
