@@ -302,6 +302,22 @@ EXPECTED: dict[str, list[Check]] = {
                        ["BUILTIN\\Administrators:(I)(F)", "NT AUTHORITY\\SYSTEM:(I)(F)", "BUILTIN\\Users:(I)(RX)"],
                        ["BUILTIN\\Administrators", "NT AUTHORITY\\SYSTEM", "BUILTIN\\Users"])),
     ],
+    "icacls/show_root_servercore_ltsc2022_en-US.txt": [
+        # CREATOR OWNER:(OI)(CI)(IO)(F) is inherit-only (no access to C:\ itself) and (CI)(AD) reads nothing.
+        Check("aces", ("C:\\\\",
+                       ["BUILTIN\\Administrators:(OI)(CI)(F)", "NT AUTHORITY\\SYSTEM:(OI)(CI)(F)",
+                        "CREATOR OWNER:(OI)(CI)(IO)(F)", "BUILTIN\\Users:(OI)(CI)(RX)", "BUILTIN\\Users:(CI)(AD)",
+                        "BUILTIN\\Users:(CI)(IO)(WD)", "Everyone:(RX)"],
+                       ["BUILTIN\\Administrators", "NT AUTHORITY\\SYSTEM", "BUILTIN\\Users", "Everyone"])),
+    ],
+    "icacls/show_folder_and_file_aks_en-US.txt": [
+        Check("aces", ("c:\\k",
+                       ["NT AUTHORITY\\Authenticated Users:(I)(M)", "NT AUTHORITY\\Authenticated Users:(I)(OI)(CI)(IO)(M)",
+                        "NT AUTHORITY\\SYSTEM:(I)(OI)(CI)(F)", "BUILTIN\\Administrators:(I)(OI)(CI)(F)",
+                        "BUILTIN\\Users:(I)(OI)(CI)(RX)"],
+                       ["NT AUTHORITY\\Authenticated Users", "NT AUTHORITY\\SYSTEM", "BUILTIN\\Administrators",
+                        "BUILTIN\\Users"])),
+    ],
     "icacls/verify_not_canonical_en-US.txt": [
         Check("aces", ("C:\\Program Files\\osquery", [], [])),
     ],

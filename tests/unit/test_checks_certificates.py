@@ -7,7 +7,7 @@ import pytest
 from fixtures import load
 from test_facts_stages import FakeRunner, _worker_settings
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts, _icacls
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
@@ -177,6 +177,23 @@ def test_worker_key_access_unknown_and_missing_certificate():
                                                    key_file_error="file not found")])
     status, evidence = _checks.scaleout_worker_key_access(unreadable, settings(scaleout_worker_thumbprint=WORKER))
     assert status == _checks.UNKNOWN and "file not found" in evidence
+
+
+@pytest.mark.parametrize("ace, status", [
+    ("NT SERVICE\\SSISScaleOutWorker140:(RX,W)", _checks.PASS),  # a mixed list of rights (issue 11): a reader
+    ("NT SERVICE\\SSISScaleOutWorker140:(W,Rc)", _checks.FAIL),  # read control is no read of the key
+    ("NT SERVICE\\SSISScaleOutWorker140:(R,Qx)", _checks.PASS),  # R reads, whatever Qx adds to an allow ACE
+    ("NT SERVICE\\SSISScaleOutWorker140:(W,Qx)", _checks.UNKNOWN),  # Qx may or may not read: not guessed
+])
+def test_worker_key_access_reads_every_printed_form_of_rights(ace, status):
+    facts = gathered(["cert_my_key_acl"])
+    doc = facts["cert_my_key_acl"][0]
+    acl = [text for text in doc["key_acl"] if "SSISScaleOutWorker140" not in text] + [ace]
+    aces = _icacls.parse_acl_from(acl)
+    facts["cert_my_key_acl"] = [dict(doc, key_acl=acl, key_access=_icacls.readers(aces))]
+    verdict, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))
+    assert verdict == status
+    assert status != _checks.UNKNOWN or "(W,Qx)" in evidence
 
 
 def test_worker_key_access_without_a_key_fails():
