@@ -25,7 +25,7 @@ known on the controller (well-known SIDs in en-US, fr-FR and de-DE spelling, ``N
 virtual accounts, literal SIDs) and by name otherwise; commands name accounts by ``*SID``
 whenever it is known, which icacls accepts in every language.
 
-Assumed (no public sample): the French and German spellings of the well-known names.
+Assumed (no public sample): the French and German spellings of the well-known names (_l10n.ACCOUNTS).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import re
 import struct
 from dataclasses import dataclass
 
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 
@@ -53,21 +54,19 @@ _KNOWN_RIGHTS = frozenset(SIMPLE_RIGHTS + SPECIFIC_RIGHTS)
 _READ_RIGHTS = frozenset({"F", "M", "RX", "R", "GR", "GA", "RD"})
 RIGHTS = {"read": "R", "full_control": "F"}
 
-# Well-known SIDs and their names; en-US from Microsoft's well-known SID list, fr-FR and de-DE assumed.
-WELL_KNOWN = {
-    "S-1-5-18": ("NT AUTHORITY\\SYSTEM", "AUTORITE NT\\Syst\u00e8me", "NT-AUTORIT\u00c4T\\SYSTEM", "SYSTEM",
-                 "LocalSystem"),
-    "S-1-5-19": ("NT AUTHORITY\\LOCAL SERVICE", "AUTORITE NT\\SERVICE LOCAL", "NT-AUTORIT\u00c4T\\LOKALER DIENST",
-                 "NT AUTHORITY\\LocalService"),
-    "S-1-5-20": ("NT AUTHORITY\\NETWORK SERVICE", "AUTORITE NT\\SERVICE R\u00c9SEAU", "NT-AUTORIT\u00c4T\\NETZWERKDIENST",
-                 "NT AUTHORITY\\NetworkService"),
-    "S-1-5-32-544": ("BUILTIN\\Administrators", "BUILTIN\\Administrateurs", "VORDEFINIERT\\Administratoren",
-                     "Administrators"),
-    "S-1-5-32-545": ("BUILTIN\\Users", "BUILTIN\\Utilisateurs", "VORDEFINIERT\\Benutzer", "Users"),
-    "S-1-5-11": ("NT AUTHORITY\\Authenticated Users", "AUTORITE NT\\Utilisateurs authentifi\u00e9s",
-                 "NT-AUTORIT\u00c4T\\Authentifizierte Benutzer", "Authenticated Users"),
-    "S-1-1-0": ("Everyone", "Tout le monde", "Jeder"),
+# Well-known SIDs and the names icacls prints for them in en-US, de-DE and fr-FR (_l10n.ACCOUNTS,
+# the table the simulated node prints from: en-US attested by the real corpus, the German and French
+# names ASSUMED), then other spellings an operator may give (input aliases, not Windows output).
+_ALIASES = {
+    "S-1-5-18": ("SYSTEM", "LocalSystem"),
+    "S-1-5-19": ("NT AUTHORITY\\LocalService",),
+    "S-1-5-20": ("NT AUTHORITY\\NetworkService",),
+    "S-1-5-32-544": ("Administrators",),
+    "S-1-5-32-545": ("Users",),
+    "S-1-5-11": ("Authenticated Users",),
 }
+WELL_KNOWN = {sid: tuple(dict.fromkeys(text for text, _source in (names[lang] for lang in _l10n.LANGUAGES)))
+              + _ALIASES.get(sid, ()) for sid, names in _l10n.ACCOUNTS.items()}
 
 
 def service_sid(service: str) -> str:

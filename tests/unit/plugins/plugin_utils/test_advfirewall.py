@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixtures import load
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _l10n
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
 
@@ -147,3 +147,15 @@ def test_commands():
     assert _advfirewall.add_command(narrow).args[5:] == ("dir=out", "action=block", "protocol=UDP", "localport=8060",
                                                          "profile=domain,private", "enable=no")
     assert _advfirewall.delete_command("IR").line == "netsh advfirewall firewall delete rule name=IR"
+
+
+def test_every_word_of_the_localisation_table_is_read_and_a_word_outside_it_is_reported():
+    """The parser reads the words of plugins/plugin_utils/_l10n.py (the simulator prints the same
+    table); "Ausgehend" was once accepted for outbound as a guess, but the published German output
+    prints "Aus" and no source shows "Ausgehend": it is reported, not read."""
+    for concept, meaning in (("Out", "out"), ("In", "in")):
+        for word in _l10n.words(_l10n.ADVFIREWALL, concept).values():
+            assert _advfirewall._DIRECTION[word.casefold()] == meaning
+    text = load("advfirewall", "show_rule_two_de-DE.txt").replace("Aus\r\n", "Ausgehend\r\n", 1)
+    rule = _advfirewall.parse_show_rule(text)[0]
+    assert rule.direction is None and rule.unreadable() == ["direction 'Ausgehend'"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixtures import load
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n, _reg
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
@@ -133,6 +133,15 @@ def test_failures_in_three_languages(fixture, kind):
 def test_the_french_text_with_its_typographic_apostrophe():
     assert _reg.failure_kind("ERREUR : le syst\u00e8me n\u2019a pas trouv\u00e9 la cl\u00e9 ou la valeur "
                              "de Registre sp\u00e9cifi\u00e9e.") == "absent"
+
+
+def test_a_failure_in_a_language_no_table_knows_is_not_taken_for_absent():
+    # Dutch (no source in plugins/plugin_utils/_l10n.py): "other", so the caller reports the text
+    assert _reg.failure_kind("FOUT: het systeem kan de opgegeven registersleutel of waarde niet vinden.") == "other"
+    # and each table sentence is recognised as the simulated node prints it
+    for kind, concept in (("absent", "not_found"), ("denied", "denied")):
+        for text in _l10n.words(_l10n.REG, concept).values():
+            assert _reg.failure_kind(text) == kind
 
 
 def test_commands():
