@@ -164,3 +164,45 @@ def test_the_password_travels_as_a_secret():
     config = _sc.config_command("DIAHostService", None, "CONTOSO\\svc-ir", Secret(password))
     assert config.line == "sc.exe config DIAHostService obj= CONTOSO\\svc-ir password= $irops_secret_1"
     assert password not in config.line and "Pa ss" not in repr(config)
+
+
+# ------------------------------------------------------------------ real samples in other languages (issue 11)
+
+@pytest.mark.parametrize("relative, status", [
+    # Russian labels (Имя_службы, Тип, Состояние, ...), values in English
+    ("start_running_ru-RU.txt", _sc.Status("GoodbyeDPI", "RUNNING", 0, 0, 0)),
+    # a Chinese Windows 7 whose sc.exe prints English labels, after Chinese [SC] lines
+    ("start_pending_zh-CN.txt", _sc.Status("PcapDNSProxyService", "START_PENDING", 0, 0, 2000)),
+    ("start_pending_checkpoint_zh-CN.txt", _sc.Status("PcapDNSProxyService", "START_PENDING", 0, 2, 1000)),
+    ("start_running_en-US.txt", _sc.Status("GoodbyeDPI", "RUNNING", 0, 0, 0)),
+])
+def test_real_status_blocks_in_any_language_are_read_by_position(relative, status):
+    assert _sc.parse_query(load("real/sc", relative)) == status
+
+
+@pytest.mark.parametrize("relative, code", [
+    ("query_failed_1060_es-ES.txt", 1060), ("open_failed_1060_ru-RU.txt", 1060), ("open_failed_1060_zh-CN.txt", 1060),
+    ("start_failed_1056_zh-CN.txt", 1056),
+])
+def test_real_failures_in_other_languages_hold_no_status_nor_config(relative, code):
+    text = load("real/sc", relative)
+    assert _sc.parse_query(text) is None and _sc.parse_qc(text) is None
+    assert _sc.error_code(text) == code
+
+
+def test_the_state_and_start_type_are_read_by_their_number_not_their_word():
+    """A display language that translated the value words too would still be read (the numbers are
+    winsvc.h's constants), and a value of another shape is no status (None: the caller reports it)."""
+    russian = load("real/sc", "start_running_ru-RU.txt")
+    assert _sc.parse_query(russian.replace("4  RUNNING", "4  \u0420\u0410\u0411\u041e\u0422\u0410\u0415\u0422")).state \
+        == "RUNNING"
+    assert _sc.parse_query(russian.replace("4  RUNNING", "RUNNING")) is None
+    italian = load("sc", "qc_disabled_it-IT.txt")
+    assert _sc.parse_qc(italian.replace("4   DISABLED", "4   DISATTIVATO")).start_mode == "disabled"
+    assert _sc.parse_qc(italian.replace("4   DISABLED", "DISABLED")) is None
+
+
+def test_a_real_qc_block_gives_every_field():
+    config = _sc.parse_qc(load("real/sc", "qc_network_service_en-US.txt"))
+    assert (config.name, config.start_mode, config.account) == ("G Suite Password Sync", "auto",
+                                                                "NT AUTHORITY\\NetworkService")
