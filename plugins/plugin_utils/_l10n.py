@@ -137,17 +137,17 @@ NETSH_HTTP_VALUE_WORDS = {"Enabled": True, "Disabled": False, "Set": True, "Not 
 SC: dict[str, dict[str, tuple[str, str]]] = {
     "failure_line": {
         "en-US": ("{prefix} FAILED {code}:", "real:sc/open_failed_1060_en-US.txt"),
-        "de-DE": ("{prefix} FEHLER {code}:", "published:sc/query_missing_de-DE.txt"),
-        "fr-FR": ("{prefix} \u00e9chec(s) {code} :", "published:sc/query_missing_fr-FR.txt"),
+        "de-DE": ("{prefix} FEHLER {code}:", "real:sc/query_failed_1060_de-DE.txt"),
+        "fr-FR": ("{prefix} \u00e9chec(s) {code} :", "real:sc/query_failed_1060_fr-FR.txt"),
         "ru-RU": ("{prefix}: \u043e\u0448\u0438\u0431\u043a\u0430: {code}:", "real:sc/open_failed_1060_ru-RU.txt"),
         "zh-CN": ("{prefix} \u5931\u8d25 {code}:", "real:sc/open_failed_1060_zh-CN.txt"),
         "es-ES": ("{prefix} ERROR {code}:", "real:sc/query_failed_1060_es-ES.txt"),
     },
     "error_1060": {
         "en-US": ("The specified service does not exist as an installed service.", "real:sc/open_failed_1060_en-US.txt"),
-        "de-DE": ("Der angegebene Dienst ist kein installierter Dienst.", "published:sc/query_missing_de-DE.txt"),
+        "de-DE": ("Der angegebene Dienst ist kein installierter Dienst.", "real:sc/query_failed_1060_de-DE.txt"),
         "fr-FR": ("Le service sp\u00e9cifi\u00e9 n'existe pas en tant que service install\u00e9.",
-                  "published:sc/query_missing_fr-FR.txt"),
+                  "real:sc/query_failed_1060_fr-FR.txt"),
     },
     "error_1056": {
         "en-US": ("An instance of the service is already running.", WS_TOOLS + " (sc.exe: 1056)"),
@@ -285,7 +285,7 @@ ADVFIREWALL_LABEL_WIDTH = {"en-US": (38, _EN_FW), "de-DE": (41, _DE_FW), "fr-FR"
 REG: dict[str, dict[str, tuple[str, str]]] = {
     "not_found": {
         "en-US": ("ERROR: The system was unable to find the specified registry key or value.",
-                  WS_TOOLS + " (reg.exe; many public transcripts)"),
+                  "real:reg/query_not_found_en-US.txt"),
         # the de-DE translation of Microsoft's Azure ATP article "Configure your proxy" quotes
         # "Fehler: Der angegebene ..."; third-party transcripts print the prefix in capitals
         "de-DE": ("FEHLER: Der angegebene Registrierungsschl\u00fcssel bzw. Wert wurde nicht gefunden.",

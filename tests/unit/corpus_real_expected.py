@@ -15,6 +15,7 @@ Check kinds (``kind``, then the expected value and any arguments):
 - sc ``status`` (``parse_query``), ``config`` (``parse_qc``), ``error_code``.
 - icacls ``aces``: (path, ACE texts, readers); ``failure``: the one-line failure text.
 - advfirewall ``rules``: ``Rule.result()`` per rule and the values it could not read.
+- reg ``reg_failure``: ``failure_kind`` (absent, denied or other).
 """
 
 from __future__ import annotations
@@ -289,6 +290,8 @@ EXPECTED: dict[str, list[Check]] = {
     "sc/open_failed_1060_apollo_zh-CN.txt": [Check("error_code", 1060)],
     "sc/start_failed_1056_zh-CN.txt": [Check("error_code", 1056)],
     "sc/query_failed_1060_es-ES.txt": [Check("error_code", 1060)],
+    "sc/query_failed_1060_de-DE.txt": [Check("error_code", 1060), Check("status", None)],
+    "sc/query_failed_1060_fr-FR.txt": [Check("error_code", 1060), Check("status", None)],
     # ------------------------------------------------------------------ icacls
     "icacls/show_file_inherited_en-US.txt": [
         Check("aces", ("test.txt",
@@ -326,6 +329,9 @@ EXPECTED: dict[str, list[Check]] = {
                          "durchgeführt.; 0 Dateien erfolgreich verarbeitet, bei 1 Dateien ist ein "
                          "Verarbeitungsfehler aufgetreten."),
     ],
+    # ------------------------------------------------------------------ reg.exe
+    "reg/query_not_found_en-US.txt": [Check("reg_failure", "absent")],
+    "reg/invalid_option_reg32_en-US.txt": [Check("reg_failure", "other")],
     # ------------------------------------------------------------------ netsh advfirewall
     "advfirewall/show_rule_verbose_en-US.txt": [
         Check("rules", [({"name": "http", "enabled": True, "direction": "in",
