@@ -17,7 +17,7 @@ def test_service_sid_follows_the_documented_derivation():
     assert _icacls.service_sid("TrustedInstaller") == "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
 
 
-@pytest.mark.parametrize("name", ["key_file_en-US.txt", "key_file_fr-FR.txt"])
+@pytest.mark.parametrize("name", ["key_file_en-US_assumed.txt", "key_file_fr-FR_assumed.txt"])
 def test_key_file_acl_same_facts_in_english_and_french(name):
     aces = _icacls.parse_acl(load("icacls", name), KEY)
     assert [ace.rights for ace in aces] == ["F", "F", "R"]
@@ -30,7 +30,7 @@ def test_key_file_acl_same_facts_in_english_and_french(name):
 
 
 def test_missing_file_has_no_acl_and_an_error_line():
-    text = load("icacls", "key_file_missing_en-US.txt")
+    text = load("icacls", "key_file_missing_en-US_assumed.txt")
     assert _icacls.parse_acl(text, KEY) == []
 
 
@@ -74,7 +74,7 @@ def test_deny_and_inherited_aces():
 
 def test_grant_failure_text_in_german():
     from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
-    text = load("icacls", "grant_no_mapping_de-DE.txt")
+    text = load("icacls", "grant_no_mapping_de-DE_assumed.txt")
     assert "CONTOSO\\nobody" in _icacls.failure(CommandResult("icacls", 1332, "", text))
 
 
