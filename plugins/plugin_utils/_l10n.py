@@ -135,13 +135,16 @@ NETSH_HTTP_VALUE_WORDS = {"Enabled": True, "Disabled": False, "Set": True, "Not 
 # The failure line "[SC] <Function> <word> <code>:" and the status/config labels. The parser reads
 # neither (codes by exit code and position, fields by value shape); the simulator prints them.
 SC: dict[str, dict[str, tuple[str, str]]] = {
-    "failure_line": {
-        "en-US": ("{prefix} FAILED {code}:", "real:sc/open_failed_1060_en-US.txt"),
-        "de-DE": ("{prefix} FEHLER {code}:", "real:sc/query_failed_1060_de-DE.txt"),
-        "fr-FR": ("{prefix} \u00e9chec(s) {code} :", "real:sc/query_failed_1060_fr-FR.txt"),
-        "ru-RU": ("{prefix}: \u043e\u0448\u0438\u0431\u043a\u0430: {code}:", "real:sc/open_failed_1060_ru-RU.txt"),
-        "zh-CN": ("{prefix} \u5931\u8d25 {code}:", "real:sc/open_failed_1060_zh-CN.txt"),
-        "es-ES": ("{prefix} ERROR {code}:", "real:sc/query_failed_1060_es-ES.txt"),
+    # The whole failure: the line, then the Win32 message; a blank line between them in the
+    # English, Chinese and Spanish samples, none in the German, French and Russian ones (the French
+    # one passed through a .NET program that printed each line; the German and Russian were consoles).
+    "failure": {
+        "en-US": ("{prefix} FAILED {code}:\n\n{message}", "real:sc/open_failed_1060_en-US.txt"),
+        "de-DE": ("{prefix} FEHLER {code}:\n{message}", "real:sc/query_failed_1060_de-DE.txt"),
+        "fr-FR": ("{prefix} \u00e9chec(s) {code} :\n{message}", "real:sc/query_failed_1060_fr-FR.txt"),
+        "ru-RU": ("{prefix}: \u043e\u0448\u0438\u0431\u043a\u0430: {code}:\n{message}", "real:sc/open_failed_1060_ru-RU.txt"),
+        "zh-CN": ("{prefix} \u5931\u8d25 {code}:\n\n{message}", "real:sc/open_failed_1060_zh-CN.txt"),
+        "es-ES": ("{prefix} ERROR {code}:\n\n{message}", "real:sc/query_failed_1060_es-ES.txt"),
     },
     "error_1060": {
         "en-US": ("The specified service does not exist as an installed service.", "real:sc/open_failed_1060_en-US.txt"),
@@ -305,6 +308,12 @@ REG: dict[str, dict[str, tuple[str, str]]] = {
     "usage": {"en-US": ('Type "REG {verb} /?" for usage.', ASSUMED),
               "de-DE": ('Geben Sie "REG {verb} /?" ein, um die Syntax anzuzeigen.', ASSUMED),
               "fr-FR": ('Tapez "REG {verb} /?" pour l\'utilisation.', ASSUMED)},
+    "invalid_option": {"en-US": ("ERROR: Invalid Argument/Option - '{option}'.", "real:reg/invalid_option_reg32_en-US.txt"),
+                       "de-DE": ("FEHLER: Ung\u00fcltiges Argument/ung\u00fcltige Option - \"{option}\".", ASSUMED),
+                       "fr-FR": ("ERREUR\u00a0: argument/option non valide - \u00ab\u00a0{option}\u00a0\u00bb.", ASSUMED)},
+    "usage_no_verb": {"en-US": ('Type "REG /?" for usage.', "real:reg/invalid_option_reg32_en-US.txt"),
+                      "de-DE": ('Geben Sie "REG /?" ein, um die Syntax anzuzeigen.', ASSUMED),
+                      "fr-FR": ('Tapez "REG /?" pour l\'utilisation.', ASSUMED)},
     "default_name": {"en-US": ("(Default)", ASSUMED), "de-DE": ("(Standard)", ASSUMED),
                      "fr-FR": ("(par d\u00e9faut)", ASSUMED)},
     "value_not_set": {"en-US": ("(value not set)", ASSUMED), "de-DE": ("(Wert nicht festgelegt)", ASSUMED),

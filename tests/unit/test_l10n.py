@@ -26,7 +26,7 @@ def _body(source: str) -> str:
 def _pattern(text: str) -> re.Pattern:
     """The text with each {placeholder} standing for any value; blanks and apostrophes as printed."""
     parts = re.split(r"\{[a-z_]+\}", text)
-    return re.compile(".+?".join(re.escape(part) for part in parts))
+    return re.compile(".+?".join(re.escape(part) for part in parts), re.DOTALL)
 
 
 @pytest.mark.parametrize("table, concept, language, text, source", ENTRIES,
@@ -41,7 +41,7 @@ def test_the_three_languages_are_in_every_table_of_the_simulated_tools():
     for name in ("netsh_http", "icacls", "accounts", "advfirewall", "reg"):
         for concept, languages in _l10n.TABLES[name].items():
             assert set(_l10n.LANGUAGES) <= set(languages), (name, concept)
-    for concept in ("failure_line", "error_1060"):
+    for concept in ("failure", "error_1060"):
         assert set(_l10n.LANGUAGES) <= set(_l10n.SC[concept])
 
 
@@ -49,3 +49,5 @@ def test_the_source_check_can_fail():
     """A text that is not in its output is caught (the check above is not vacuous)."""
     assert not _pattern("{prefix} FAILLED {code}:").search(_body("real:sc/open_failed_1060_en-US.txt"))
     assert _pattern("{prefix} FAILED {code}:").search(_body("real:sc/open_failed_1060_en-US.txt"))
+    # the layout counts: the German sample has no blank line between the failure line and the message
+    assert not _pattern("{prefix} FEHLER {code}:\n\n{message}").search(_body("real:sc/query_failed_1060_de-DE.txt"))

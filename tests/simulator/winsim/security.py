@@ -73,16 +73,23 @@ def display_name(sid: str, locale: str, accounts: dict[str, str], services: list
     return sid
 
 
-def lookup_account(name: str, accounts: dict[str, str], services: list[str]) -> str | None:
-    """LookupAccountName: a SID for an account name, or None (ERROR_NONE_MAPPED)."""
+def lookup_account(name: str, accounts: dict[str, str], services: list[str], locale: str | None = None) -> str | None:
+    """LookupAccountName: a SID for an account name, or None (ERROR_NONE_MAPPED).
+
+    Well-known names resolve in the node's display language only (``locale``; None: any): a German
+    Windows answers "Administrators" with "no mapping between account names and security IDs"
+    (tests/unit/test_data/real/icacls/grant_no_mapping_de-DE.txt), and its reporter found
+    "Administratoren" works there. The short names (the part after the backslash) resolve too; the
+    English aliases of ALIASES only on en-US (assumed)."""
     text = name.strip()
     if text.startswith("*") and SID_PATTERN.match(text[1:]):
         return text[1:]
     lowered = text.lower()
     for sid, names in WELL_KNOWN_NAMES.items():
-        if any(lowered == n.lower() for n in names.values()):
+        shown = names.values() if locale is None else [names.get(locale, names["en-US"])]
+        if any(lowered in (n.lower(), n.lower().split("\\")[-1]) for n in shown):
             return sid
-    if lowered in ALIASES:
+    if lowered in ALIASES and locale in (None, "en-US"):
         return ALIASES[lowered]
     for account, sid in accounts.items():
         if account.lower() == lowered or account.lower().split("\\")[-1] == lowered:

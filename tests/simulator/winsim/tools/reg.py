@@ -185,6 +185,11 @@ _VERBS = {"query": _query, "add": _add, "delete": _delete}
 
 
 def run(args: list[str], ctx: ToolContext) -> ToolResult:
+    if args and args[0].startswith("/") and args[0] != "/?":
+        # an option before the verb, e.g. "reg /reg:32 query ..." (tests/unit/test_data/real/reg/
+        # invalid_option_reg32_en-US.txt); exit code 1 per reg-query.md, stderr assumed
+        result = ToolResult(exit_code=1)
+        return result.err(_t("invalid_option", ctx.locale, option=args[0]) + "\r\n" + _t("usage_no_verb", ctx.locale))
     if not args or args[0].lower() not in _VERBS:
         raise ToolRefused("only `reg query|add|delete` is emulated")
     verb = args[0].lower()

@@ -32,11 +32,12 @@ from winsim import l10n
 from winsim import services as scm
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
-# The failure line "[SC] <Function> <word> <code>:", whose word is localised: plugins/plugin_utils/
-# _l10n.py SC "failure_line" (en-US and ru-RU, zh-CN, es-ES: real outputs; de-DE [SC-DE] and fr-FR
-# [SC-FR]: published outputs). The simulated locales are en-US, fr-FR and de-DE.
-FAILURE_LINE: dict[str, str] = {locale: text for locale, text in l10n.words(l10n.tables.SC, "failure_line").items()
-                                if locale in ("en-US", "fr-FR", "de-DE")}
+# The failure, "[SC] <Function> <word> <code>:" then the Win32 message, whose word and layout are
+# localised: plugins/plugin_utils/_l10n.py SC "failure" (en-US, de-DE, fr-FR and ru-RU, zh-CN, es-ES
+# from real outputs: a blank line before the message in English, none in German and French). The
+# simulated locales are en-US, fr-FR and de-DE.
+FAILURE: dict[str, str] = {locale: text for locale, text in l10n.words(l10n.tables.SC, "failure").items()
+                           if locale in ("en-US", "fr-FR", "de-DE")}
 # Win32 error sentences sc.exe prints (localised).  en-US 1060: [TOOLS-MD]; de-DE and fr-FR 1060:
 # [SC-DE] and [SC-FR]; the rest assumed.
 ERRORS: dict[int, dict[str, str]] = {
@@ -108,8 +109,8 @@ def _status_lines(service: scm.Service, started: bool = False) -> list[str]:
 def _error(result: ToolResult, prefix: str, code: int, locale: str) -> ToolResult:
     result.exit_code = code
     sentence = ERRORS[code].get(locale, ERRORS[code]["en-US"])
-    line = FAILURE_LINE.get(locale, FAILURE_LINE["en-US"]).format(prefix=prefix, code=code)
-    return result.out("\r\n".join([line, "", sentence, ""]) + "\r\n")
+    text = FAILURE.get(locale, FAILURE["en-US"]).format(prefix=prefix, code=code, message=sentence)
+    return result.out("\r\n".join(text.split("\n") + [""]) + "\r\n")
 
 
 def _one_name(args: list[str], verb: str) -> str:
@@ -155,8 +156,8 @@ def _qc(args: list[str], ctx: ToolContext) -> ToolResult:
 def _start(args: list[str], ctx: ToolContext) -> ToolResult:
     name = _one_name(args, "start")
     state, result = ctx.state, ToolResult()
-    if state.services.get(name) is None:
-        return _error(result, "[SC] OpenService", 1060, ctx.locale)
+    if state.services.get(name) is None:  # the real prefix (tests/unit/test_data/real/sc/start_open_failed_1060_en-US.txt)
+        return _error(result, "[SC] StartService: OpenService", 1060, ctx.locale)
     try:
         service = state.services.start(name, state.clock, state.may_log_on_as_service)
     except scm.ServiceError as exc:
