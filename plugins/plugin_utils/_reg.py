@@ -53,6 +53,7 @@ _MULTI_SEPARATOR = "\\0"
 _SEPARATOR_CANDIDATES = "|;,#~^!@+"
 _HEX_NOISE = re.compile(r"[\s,:\-]")
 
+
 def _sentence(text: str) -> str:
     """A reg.exe error as compared: without its "ERROR:" prefix and final period, case and
     blanks folded, typographic apostrophes made plain."""
