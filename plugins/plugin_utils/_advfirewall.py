@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 
@@ -35,29 +36,30 @@ PROFILES = ("domain", "private", "public")
 _RULE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,()\[\]/+:@#-]{0,254}$")
 _DASHES = re.compile(r"^-{20,}\s*$")
 
-# Localised values: en-US from public transcripts; de-DE "Ja", "Eingehend", "Zulassen",
-# "Domäne", "Privat", "Öffentlich", "Beliebig" from a public German sample (third-party), and
-# "Aus" for an outbound rule from another published German output
-# (tests/unit/test_data/advfirewall/show_rule_two_de-DE.txt); every other German word and all
-# the French ones are ASSUMED.
-_ENABLED = {"yes": True, "ja": True, "oui": True, "no": False, "nein": False, "non": False}
-_DIRECTION = {"in": "in", "eingehend": "in", "entrant": "in", "out": "out", "aus": "out", "ausgehend": "out",
-              "sortant": "out"}
-_ACTION = {"allow": "allow", "zulassen": "allow", "autoriser": "allow", "block": "block", "blockieren": "block",
-           "bloquer": "block", "bypass": "bypass", "umgehen": "bypass", "contourner": "bypass"}
-_PROFILE = {"domain": "domain", "domäne": "domain", "domaine": "domain", "private": "private", "privat": "private",
-            "privé": "private", "public": "public", "öffentlich": "public"}
-_ANY = ("any", "beliebig", "tout")
+# Localised values, from the tables of _l10n.ADVFIREWALL (the same the simulated node prints):
+# en-US from a real output (tests/unit/test_data/real/advfirewall/show_rule_verbose_en-US.txt);
+# de-DE "Ja", "Nein", "Aus" (outbound), "Eingehend", "Zulassen", "Beliebig", "Domäne", "Privat",
+# "Öffentlich" and the no-match sentence from a published German output
+# (tests/unit/test_data/advfirewall/show_rule_two_de-DE.txt, show_rule_none_de-DE.txt); every
+# other German word and all the French ones are ASSUMED (marked so in _l10n).
+_FW = _l10n.ADVFIREWALL
+
+
+def _words(meanings: dict) -> dict:
+    """{printed word (casefolded): meaning} over every language of the table."""
+    return {text.casefold(): meaning for concept, meaning in meanings.items()
+            for text in _l10n.words(_FW, concept).values()}
+
+
+_ENABLED = _words({"Yes": True, "No": False})
+_DIRECTION = _words({"In": "in", "Out": "out"})
+_ACTION = _words({"Allow": "allow", "Block": "block", "Bypass": "bypass"})
+_PROFILE = _words({"Domain": "domain", "Private": "private", "Public": "public"})
+_ANY = tuple(_words({"Any": "any"}))
 # What ``show rule name=X`` prints, alone, when no rule has that name (exit code 1).
 # en-US: public transcripts, and netbirdio/netbird#1249 (its check of this English text failed
-# on German Windows); de-DE: a published German output ("Keine Regeln stimmen mit den
-# angegebenen Kriterien überein.", tests/unit/test_data/advfirewall/show_rule_none_de-DE.txt);
-# fr-FR: ASSUMED (no published French output found).
-NO_MATCH = {
-    "en-US": "No rules match the specified criteria.",
-    "de-DE": "Keine Regeln stimmen mit den angegebenen Kriterien überein.",
-    "fr-FR": "Aucune règle ne correspond aux critères spécifiés.",
-}
+# on German Windows); de-DE: a published German output; fr-FR: ASSUMED.
+NO_MATCH = _l10n.words(_FW, "No rules match the specified criteria.")
 
 
 def validate_rule_name(value, what: str = "name") -> str:

@@ -218,6 +218,12 @@ def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
         return UNKNOWN, f"could not read the ACL of the key of {thumbprint}: {why}"
     principal = _icacls.resolve(account)
     if not any(principal.matches(reader) for reader in readers):
+        acl = _icacls.parse_acl_from(_find(facts["cert_my_key_acl"], thumbprint).get("key_acl"))
+        strange = [ace.text for ace in acl if ace.unknown and principal.matches(ace.account)]
+        if strange:  # a right this module does not know: never guess "no access"
+            return UNKNOWN, (f"icacls printed rights this module does not know for {account} on the key of "
+                             f"{thumbprint}: {', '.join(strange)}; report the text so it can be added to "
+                             "plugins/plugin_utils/_icacls.py")
         return FAIL, (f"{account} may not read the private key of the worker certificate {thumbprint} "
                       f"({cert['key_file']}); readers: {', '.join(readers) or 'none'}")
     return PASS, f"{account} may read the private key of the worker certificate {thumbprint}"

@@ -7,12 +7,25 @@ shared/reference/windows-tools.md "icacls"): the path and the first ACE on one l
 ACEs indented below it, a blank line, then a summary whose words are localised. An ACE is
 ``<account>:<flags><rights>``, e.g. ``NT SERVICE\\SSISScaleOutWorker140:(R)``,
 ``BUILTIN\\Users:(I)(OI)(CI)(RX)``, ``*S-1-5-21-...:(DENY)(W)``; flags and rights are not
-translated, well-known group names are. So accounts are compared by SID where the SID is
+translated, well-known group names are.
+
+Rights: icacls.md lists the simple rights (F, M, RX, R, W, and N, D in icacls /?) and the specific
+rights in a comma-separated list (D, RC, WDAC, WO, S, AS, MA, GR, GW, GE, GA, RD, WD, AD, REA,
+WEA, X, DC, RA, WA). icacls *prints* a mask that is no simple right as such a list mixed with simple
+rights, and read control as ``Rc`` in mixed case: ``(W,Rc)`` (openstack-archive/os-win
+os_win/tests/functional/test_pathutils.py@91febc2021e7, a functional test that asserts it in real
+icacls output), ``(Rc,RD,WEA,DC)``, ``(Rc,S,RA,WA)``, ``(S,AD,X,WA)``, ``(D,REA,WEA,RA,WA)``
+(puppetlabs acl acceptance tests run on Windows, as copied in mozilla-releng/build-puppet
+modules/acl/acceptance/tests/access_rights_directory/mask_specific/@1ac1e79efd55). So rights are
+read case-insensitively from the known sets; a right in no set is kept with its text in
+``Ace.unknown`` and never guessed (``access_of`` refuses to decide on it). Inherit-only ACEs
+(``(IO)``, e.g. ``CREATOR OWNER:(OI)(CI)(IO)(F)`` in the real corpus) give no access to the object
+itself, so they make no reader. So accounts are compared by SID where the SID is
 known on the controller (well-known SIDs in en-US, fr-FR and de-DE spelling, ``NT SERVICE``
 virtual accounts, literal SIDs) and by name otherwise; commands name accounts by ``*SID``
 whenever it is known, which icacls accepts in every language.
 
-Assumed (no public sample): the French and German spellings of the well-known names.
+Assumed (no public sample): the French and German spellings of the well-known names (_l10n.ACCOUNTS).
 """
 
 from __future__ import annotations
@@ -22,30 +35,38 @@ import re
 import struct
 from dataclasses import dataclass
 
-from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 
-_ACE = re.compile(r"^(?P<account>.+?):(?P<perms>(?:\([A-Z,]+\))+)$")
+_ACE = re.compile(r"^(?P<account>.+?):(?P<perms>(?:\([A-Za-z,]+\))+)$")
 _SID = re.compile(r"^\*?(S-1-\d+(?:-\d+)+)$", re.IGNORECASE)
 _ACCOUNT = re.compile(r"^[^\x00-\x1f\"/\[\]:;|=,+*?<>]+$")
-_READ_RIGHTS = {"F", "M", "RX", "R"}
+# icacls.md "perm": the inheritance flags (plus (I), inherited), the simple rights (N and D as icacls /?
+# lists them), the specific rights (DE is how older icacls /? texts name delete), compared upper-cased.
+FLAGS = ("I", "OI", "CI", "IO", "NP")
+SIMPLE_RIGHTS = ("N", "F", "M", "RX", "R", "W", "D")
+SPECIFIC_RIGHTS = ("D", "DE", "RC", "WDAC", "WO", "S", "AS", "MA", "GR", "GW", "GE", "GA", "RD", "WD", "AD", "REA",
+                   "WEA", "X", "DC", "RA", "WA")
+_KNOWN_RIGHTS = frozenset(SIMPLE_RIGHTS + SPECIFIC_RIGHTS)
+# Rights that include reading a file's data (FILE_READ_DATA): full, modify, read(-and-execute), generic
+# read, generic all, read data.
+_READ_RIGHTS = frozenset({"F", "M", "RX", "R", "GR", "GA", "RD"})
 RIGHTS = {"read": "R", "full_control": "F"}
 
-# Well-known SIDs and their names; en-US from Microsoft's well-known SID list, fr-FR and de-DE assumed.
-WELL_KNOWN = {
-    "S-1-5-18": ("NT AUTHORITY\\SYSTEM", "AUTORITE NT\\Syst\u00e8me", "NT-AUTORIT\u00c4T\\SYSTEM", "SYSTEM",
-                 "LocalSystem"),
-    "S-1-5-19": ("NT AUTHORITY\\LOCAL SERVICE", "AUTORITE NT\\SERVICE LOCAL", "NT-AUTORIT\u00c4T\\LOKALER DIENST",
-                 "NT AUTHORITY\\LocalService"),
-    "S-1-5-20": ("NT AUTHORITY\\NETWORK SERVICE", "AUTORITE NT\\SERVICE R\u00c9SEAU", "NT-AUTORIT\u00c4T\\NETZWERKDIENST",
-                 "NT AUTHORITY\\NetworkService"),
-    "S-1-5-32-544": ("BUILTIN\\Administrators", "BUILTIN\\Administrateurs", "VORDEFINIERT\\Administratoren",
-                     "Administrators"),
-    "S-1-5-32-545": ("BUILTIN\\Users", "BUILTIN\\Utilisateurs", "VORDEFINIERT\\Benutzer", "Users"),
-    "S-1-5-11": ("NT AUTHORITY\\Authenticated Users", "AUTORITE NT\\Utilisateurs authentifi\u00e9s",
-                 "NT-AUTORIT\u00c4T\\Authentifizierte Benutzer", "Authenticated Users"),
-    "S-1-1-0": ("Everyone", "Tout le monde", "Jeder"),
+# Well-known SIDs and the names icacls prints for them in en-US, de-DE and fr-FR (_l10n.ACCOUNTS,
+# the table the simulated node prints from: en-US attested by the real corpus, the German and French
+# names ASSUMED), then other spellings an operator may give (input aliases, not Windows output).
+_ALIASES = {
+    "S-1-5-18": ("SYSTEM", "LocalSystem"),
+    "S-1-5-19": ("NT AUTHORITY\\LocalService",),
+    "S-1-5-20": ("NT AUTHORITY\\NetworkService",),
+    "S-1-5-32-544": ("Administrators",),
+    "S-1-5-32-545": ("Users",),
+    "S-1-5-11": ("Authenticated Users",),
 }
+WELL_KNOWN = {sid: tuple(dict.fromkeys(text for text, _source in (names[lang] for lang in _l10n.LANGUAGES)))
+              + _ALIASES.get(sid, ()) for sid, names in _l10n.ACCOUNTS.items()}
 
 
 def service_sid(service: str) -> str:
@@ -101,18 +122,35 @@ def resolve(value, what: str = "account") -> Principal:
 
 @dataclass(frozen=True)
 class Ace:
+    """One ACE as icacls printed it: ``rights`` is the text of the last parenthesis (``W,Rc``),
+    ``unknown`` the flags or rights in it that no known set holds (printed case kept)."""
+
     account: str
     flags: tuple
     rights: str
     deny: bool
+    unknown: tuple = ()
 
     @property
     def inherited(self) -> bool:
         return "I" in self.flags
 
     @property
+    def inherit_only(self) -> bool:
+        return "IO" in self.flags
+
+    @property
+    def right_set(self) -> frozenset:
+        return frozenset(part.strip().upper() for part in self.rights.split(","))
+
+    @property
+    def reads(self) -> bool:
+        """Whether the rights include reading the data (whatever allow or deny)."""
+        return bool(self.right_set & _READ_RIGHTS)
+
+    @property
     def allows_read(self) -> bool:
-        return not self.deny and (self.rights in _READ_RIGHTS or "R" in self.rights.split(","))
+        return not self.deny and not self.inherit_only and self.reads
 
     @property
     def text(self) -> str:
@@ -120,8 +158,13 @@ class Ace:
         return f"{self.account}:{flags}{'(DENY)' if self.deny else ''}({self.rights})"
 
 
+class UnknownRights(RemediationError):
+    """icacls printed a right or flag this module does not know for the account in question."""
+
+
 def parse_acl(text: str, path: str) -> list[Ace]:
-    """The ACEs ``icacls <path>`` printed, in order."""
+    """The ACEs ``icacls <path>`` printed, in order (ACEs with rights this module does not know
+    are kept, with those rights in ``unknown``)."""
     aces = []
     for number, line in enumerate(text.splitlines()):
         body = line.rstrip()
@@ -146,15 +189,26 @@ def _parse_ace(text: str) -> Ace | None:
     match = _ACE.match(text)
     if not match:
         return None
-    parts = re.findall(r"\(([A-Z,]+)\)", match.group("perms"))
-    deny = "DENY" in parts
-    parts = [part for part in parts if part != "DENY"]
-    return Ace(match.group("account"), tuple(parts[:-1]), parts[-1], deny)
+    parts = re.findall(r"\(([A-Za-z,]+)\)", match.group("perms"))
+    deny = any(part.upper() == "DENY" for part in parts)
+    parts = [part for part in parts if part.upper() != "DENY"]
+    flags, rights = tuple(parts[:-1]), parts[-1]
+    unknown = tuple(flag for flag in flags if flag.upper() not in FLAGS)
+    unknown += tuple(right for right in rights.split(",") if right.strip().upper() not in _KNOWN_RIGHTS)
+    return Ace(match.group("account"), flags, rights, deny, unknown)
+
+
+def unreadable(aces: list[Ace]) -> list[str]:
+    """The texts of the ACEs holding a flag or right this module does not know."""
+    return [ace.text for ace in aces if ace.unknown]
 
 
 def readers(aces: list[Ace]) -> list[str]:
-    """Accounts allowed to read (not denied), in ACL order, once each."""
-    denied = {ace.account.lower() for ace in aces if ace.deny}
+    """Accounts allowed to read the data (an allow ACE with a read right that applies to the object
+    itself, and no deny ACE of a read right), in ACL order, once each. A right this module does not
+    know is never taken for a read right: see :func:`unreadable` for the ACEs that hold one."""
+    # a deny ACE with a right this module does not know may deny read: its account is no sure reader
+    denied = {ace.account.lower() for ace in aces if ace.deny and (ace.reads or ace.unknown) and not ace.inherit_only}
     seen: list[str] = []
     for ace in aces:
         if ace.allows_read and ace.account.lower() not in denied and ace.account not in seen:
@@ -163,10 +217,19 @@ def readers(aces: list[Ace]) -> list[str]:
 
 
 def access_of(aces: list[Ace], principal: Principal) -> str | None:
-    """``full_control``, ``read`` or None: what the principal's explicit allow ACEs give."""
+    """``full_control``, ``read`` or None: what the principal's explicit allow ACEs give.
+
+    Raises :class:`UnknownRights` when, short of full control, one of them holds a right or flag
+    this module does not know: what it gives cannot be told, so nothing is guessed (nor changed)."""
     mine = [ace for ace in aces if principal.matches(ace.account) and not ace.deny and not ace.inherited]
-    if any(ace.rights == "F" for ace in mine):
+    if any(ace.right_set == {"F"} and not ace.inherit_only for ace in mine):
         return "full_control"
+    strange = [ace.text for ace in mine if ace.unknown]
+    if strange:  # an unknown right may or may not give read: not guessed
+        raise UnknownRights(
+            f"icacls printed rights this module does not know for {principal.name}: {', '.join(strange)} "
+            f"(known: flags {', '.join(FLAGS)}; rights {', '.join(sorted(_KNOWN_RIGHTS))}). Nothing was changed; "
+            "report the text so it can be added to plugins/plugin_utils/_icacls.py")
     if any(ace.allows_read for ace in mine):
         return "read"
     return None

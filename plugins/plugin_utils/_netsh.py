@@ -24,6 +24,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import is_thumbprint, normalize_thumbprint
@@ -35,7 +36,11 @@ HOSTNAMEPORT = "hostnameport"
 _FIELD = re.compile(r"^\s+(?P<label>\S.*?)\s+:(?: (?P<value>.*))?$")
 _GUID = re.compile(r"^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9*](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$")
-_ERROR_CODE = re.compile(r":\s*(\d+)\s*$")
+# The Win32 code after a word and a colon ("..., Error: 1312"), whether the line ends there or
+# goes on with the message: the real corpus has both forms (tests/unit/test_data/real/netsh/
+# add_sslcert_logon_session_1312_en-US.txt prints "Error: 1312 A specified logon session ..." on one
+# line). A letter must stand before the colon, so an endpoint such as "0.0.0.0:443" is no code.
+_ERROR_CODE = re.compile(r"(?<=[^\W\d_]):[ \t]*(\d+)(?=\s|$)")
 # netsh prints "(null)" for a binding added without certstorename; http.sys then uses MY.
 _NULL = "(null)"
 DEFAULT_STORE = "MY"
@@ -120,14 +125,13 @@ SETTINGS_BY_NAME: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS
 # The field sets windows-tools.md attests, by the number of settings after the store name.
 FIELD_SETS = {len(CLASSIC_SETTINGS): "classic", len(SETTINGS): "2022"}
 
-# Value words per display language. en-US: windows-tools.md ("Values: Enabled, Disabled, Set,
-# Not Set"), Microsoft's TLS blog ("Set/Not Set") and a public real-host transcript in a project's
-# test comment (the newer flags print Set / Not Set). de-DE and fr-FR: ASSUMED (the simulator's
-# translation table, tests/simulator/winsim/tools/netsh.py; no public sample shows them).
+# Value words per display language: the tables of _l10n.NETSH_HTTP (en-US attested by the real
+# corpus and windows-tools.md; de-DE and fr-FR ASSUMED, no public sample shows them), the same
+# tables the simulated node prints.
 VALUE_WORDS: dict[str, dict[str, bool]] = {
-    "en-US": {"Enabled": True, "Disabled": False, "Set": True, "Not Set": False},
-    "de-DE": {"Aktiviert": True, "Deaktiviert": False, "Festgelegt": True, "Nicht festgelegt": False},
-    "fr-FR": {"Activ\u00e9": True, "D\u00e9sactiv\u00e9": False, "D\u00e9fini": True, "Non d\u00e9fini": False},
+    language: {_l10n.text(_l10n.NETSH_HTTP, concept, language): value
+               for concept, value in _l10n.NETSH_HTTP_VALUE_WORDS.items()}
+    for language in _l10n.LANGUAGES
 }
 _SWITCH_WORDS: dict[str, bool] = {word.casefold(): value for words in VALUE_WORDS.values()
                                   for word, value in words.items()}
@@ -374,7 +378,9 @@ def find_binding(bindings: list[Binding], endpoint: Endpoint) -> Binding | None:
 
 
 def error_code(text: str) -> int | None:
-    """The Win32 error code netsh prints after a failure (``... failed, Error: 183``)."""
+    """The Win32 error code netsh prints after a failure: ``... failed, Error: 183`` with the
+    message on the next line, or ``... failed, Error: 1312 A specified logon session ...`` on one
+    line. The word before the colon is not read (it may be localised)."""
     for line in text.splitlines():
         match = _ERROR_CODE.search(line)
         if match:

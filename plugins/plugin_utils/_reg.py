@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import native_argument
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
@@ -52,20 +53,20 @@ _MULTI_SEPARATOR = "\\0"
 _SEPARATOR_CANDIDATES = "|;,#~^!@+"
 _HEX_NOISE = re.compile(r"[\s,:\-]")
 
-# What reg.exe prints when the key or the value does not exist (exit code 1):
-# en-US: windows-tools.md (reg.exe); de-DE: the de-DE translation of Microsoft's Azure ATP
-# proxy article ("Fehler: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht
-# gefunden."); fr-FR: the fr-FR translation of Microsoft Defender's investigation-package
-# article (typographic apostrophe there). Compared case-insensitively, apostrophes made plain,
-# without the "ERROR:" prefix.
-NOT_FOUND_TEXTS = (
-    "the system was unable to find the specified registry key or value",
-    "der angegebene registrierungsschlüssel bzw. wert wurde nicht gefunden",
-    "le système n'a pas trouvé la clé ou la valeur de registre spécifiée",
-)
-# Access denied: "ERROR: Access is denied." (ASSUMED wording, the Win32 message of error 5);
-# de-DE "Zugriff verweigert" and fr-FR "Accès refusé" are the Win32 texts of error 5 (ASSUMED).
-DENIED_TEXTS = ("access is denied", "zugriff verweigert", "accès refusé")
+
+def _sentence(text: str) -> str:
+    """A reg.exe error as compared: without its "ERROR:" prefix and final period, case and
+    blanks folded, typographic apostrophes made plain."""
+    body = text.split(":", 1)[1] if ":" in text else text
+    return " ".join(body.replace("\u2019", "'").casefold().split()).rstrip(".")
+
+
+# What reg.exe prints when the key or the value does not exist (exit code 1), and on access
+# denied: the tables of _l10n.REG (en-US from windows-tools.md and many public transcripts; de-DE
+# and fr-FR as the translated Microsoft pages quote them; access denied ASSUMED), the same the
+# simulated node prints.
+NOT_FOUND_TEXTS = tuple(_sentence(text) for text in _l10n.words(_l10n.REG, "not_found").values())
+DENIED_TEXTS = tuple(_sentence(text) for text in _l10n.words(_l10n.REG, "denied").values())
 
 
 @dataclass(frozen=True)
@@ -281,7 +282,7 @@ def _typed(reg_type: str, data: str):
 def failure_kind(output: str) -> str:
     """Why ``reg query`` failed: ``absent`` (the key or value does not exist),
     ``denied``, or ``other``. Known sentences in en-US, de-DE and fr-FR."""
-    text = " ".join(output.lower().replace("\u2019", "'").split())
+    text = " ".join(output.casefold().replace("\u2019", "'").split())
     if any(sentence in text for sentence in NOT_FOUND_TEXTS):
         return "absent"
     if any(sentence in text for sentence in DENIED_TEXTS):

@@ -40,8 +40,12 @@ _MODE_OF_TYPE = {"AUTO_START": "auto", "DEMAND_START": "manual", "DISABLED": "di
 # "    LABEL              : value" (the label may be empty on continuation lines, and is
 # followed by " :" in some languages); "SERVICE_NAME: name" has no indent.
 _FIELD = re.compile(r"^\s*(?P<label>[^:]*?)\s*:\s?(?P<value>.*?)\s*$")
-_STATE_VALUE = re.compile(r"^(\d+)\s+(" + "|".join(STATES) + r")\b")
-_START_VALUE = re.compile(r"^(\d+)\s+(" + "|".join(_START_TYPES) + r")\b(\s+\(DELAYED\))?")
+# "<number>  <WORD>": STATE and START_TYPE values; the number is winsvc.h's constant
+# (SERVICE_STOPPED = 1 ... SERVICE_PAUSED = 7; SERVICE_BOOT_START = 0 ... SERVICE_DISABLED = 4).
+_NUMBERED = re.compile(r"^(\d+)\s+\S")
+_STATE_BY_CODE = (None,) + STATES
+_START_BY_CODE = _START_TYPES
+_DELAYED = re.compile(r"\(DELAYED\)\s*$")
 _EXIT_VALUE = re.compile(r"^(\d+)\s+\(0x[0-9A-Fa-f]+\)$")
 _HEX_VALUE = re.compile(r"^0x([0-9A-Fa-f]+)$")
 # "[SC] <Function> <word(s)> <code>:" whatever the words' language: "FAILED", "FEHLER",
@@ -135,51 +139,74 @@ class Config:
     account: str | None
 
 
-def _fields(text: str) -> list[tuple[str, str]]:
+def _fields(text: str) -> list[tuple[str, str, bool]]:
+    """(label, value, indented) of each ``label : value`` line, [SC] lines and blank lines left out."""
     fields = []
     for line in text.splitlines():
         if line.lstrip().startswith("[SC]") or not line.strip():
             continue
         match = _FIELD.match(line)
         if match:
-            fields.append((match.group("label"), match.group("value")))
+            fields.append((match.group("label"), match.group("value"), line[:1].isspace()))
     return fields
 
 
-def parse_query(text: str) -> Status | None:
-    """Parse ``sc.exe query NAME`` in any display language; None if no status is in it."""
+def _block(text: str) -> list[str] | None:
+    """The values of the first block: the unindented ``<name label>: <name>`` line (``SERVICE_NAME``,
+    ``NOME_SERVIZIO``, ``Имя_службы``: its label is localised, its place is not) and the indented
+    field lines under it."""
     fields = _fields(text)
-    if not fields:
+    start = next((i for i, (_label, _value, indented) in enumerate(fields) if not indented), None)
+    if start is None:
         return None
-    values = [value for _label, value in fields]
-    state = next((m.group(2) for m in map(_STATE_VALUE.match, values) if m), None)
-    if state is None:
+    end = next((i for i in range(start + 1, len(fields)) if not fields[i][2]), len(fields))
+    return [value for _label, value, _indented in fields[start:end]]
+
+
+def _numbered(value: str | None, names: tuple) -> str | None:
+    """The documented name of a ``<number>  <WORD>`` value, read by its number (winsvc.h's
+    SERVICE_* constants, the same on every display language); None if the shape is not that."""
+    match = _NUMBERED.match(value or "")
+    if not match or int(match.group(1)) >= len(names) or names[int(match.group(1))] is None:
         return None
-    exit_code = next((int(m.group(1)) for m in map(_EXIT_VALUE.match, values) if m), None)
-    hexes = [int(m.group(1), 16) for m in map(_HEX_VALUE.match, values) if m]
-    checkpoint, wait_hint = (hexes + [0, 0])[:2]
-    return Status(values[0], state, exit_code, checkpoint, wait_hint)
+    return names[int(match.group(1))]
+
+
+def parse_query(text: str) -> Status | None:
+    """Parse ``sc.exe query NAME`` in any display language; None if no status is in it.
+
+    Fields by position (sc-query.md and every real sample, English, Chinese and Russian alike):
+    the name line, TYPE, STATE (its flags line has no colon), WIN32_EXIT_CODE,
+    SERVICE_EXIT_CODE, CHECKPOINT, WAIT_HINT; the state is read by its number."""
+    values = _block(text)
+    if not values or len(values) < 7:
+        return None
+    state = _numbered(values[2], _STATE_BY_CODE)
+    exit_match = _EXIT_VALUE.match(values[3])
+    hexes = [_HEX_VALUE.match(value) for value in values[5:7]]
+    if state is None or exit_match is None or not all(hexes):
+        return None
+    checkpoint, wait_hint = (int(match.group(1), 16) for match in hexes)
+    return Status(values[0], state, int(exit_match.group(1)), checkpoint, wait_hint)
 
 
 def parse_qc(text: str) -> Config | None:
-    """Parse ``sc.exe qc NAME`` in any display language; None if no configuration is in it."""
-    fields = _fields(text)
-    values = [value for _label, value in fields]
-    index = next((i for i, value in enumerate(values) if _START_VALUE.match(value)), None)
-    if index is None:
+    """Parse ``sc.exe qc NAME`` in any display language; None if no configuration is in it.
+
+    Fields by position (sc-qc.md, the real English sample and the Italian one): the name line,
+    TYPE, START_TYPE, ERROR_CONTROL, BINARY_PATH_NAME, LOAD_ORDER_GROUP, TAG, DISPLAY_NAME,
+    DEPENDENCIES (one line per dependency), SERVICE_START_NAME last. The start type is read by
+    its number; "(DELAYED)" after AUTO_START is English in every sample (assumed on others)."""
+    values = _block(text)
+    if not values or len(values) < 10:
         return None
-    match = _START_VALUE.match(values[index])
-    mode = _MODE_OF_TYPE[match.group(2)]
-    if mode == "auto" and match.group(3):
+    start_type = _numbered(values[2], _START_BY_CODE)
+    if start_type is None:
+        return None
+    mode = _MODE_OF_TYPE[start_type]
+    if mode == "auto" and _DELAYED.search(values[2]):
         mode = "delayed"
-
-    def at(offset: int) -> str | None:
-        return values[index + offset] if index + offset < len(values) else None
-
-    # After START_TYPE: ERROR_CONTROL, BINARY_PATH_NAME, LOAD_ORDER_GROUP, TAG, DISPLAY_NAME,
-    # DEPENDENCIES (one line per dependency), SERVICE_START_NAME last.
-    account = values[-1] if len(values) >= index + 8 else None
-    return Config(values[0], mode, at(5), at(2), account)
+    return Config(values[0], mode, values[7], values[4], values[-1])
 
 
 def error_code(text: str) -> int | None:

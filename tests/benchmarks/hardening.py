@@ -19,9 +19,9 @@ Sections:
 3. Passwords: every password of tests/e2e/test_passwords.py set through `service` (what sc.exe
    received) and imported with a PFX through `certificate`: delivered intact, refused up front
    with a reason, or neither (a failure).
-4. The longest WinRS command line any of these flows sent, against cmd.exe's 8191.
-5. Secrets (passwords and the PFX's base64) found in -vvvv output, task results and the nodes'
+4. Secrets (passwords and the PFX's base64) found in -vvvv output, task results and the nodes'
    logs.
+5. The longest WinRS command line any of these flows sent, against cmd.exe's 8191.
 """
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ def passwords_and_secrets(scratch: Path) -> None:
         print(f"{tool:<22}{len(hosts):>6}{intact:>8}{refused:>18}{neither:>9}")
     for tool, name, msg in NEITHER:
         print(f"  neither: {tool}, password {name!r}: {msg}")
-    print("\n5. Secrets (passwords of 5+ characters and each PFX's base64) found, at -vvvv:")
+    print("\n4. Secrets (passwords of 5+ characters and each PFX's base64) found, at -vvvv:")
     print("   " + ", ".join(f"{where}: {count}" for where, count in leaks.items()))
 
 
@@ -287,10 +287,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         if not options.skip_hostile:
             hostile_values(Path(scratch))
-        passwords_and_secrets(Path(scratch))
         if not options.skip_faults:
             faults(Path(scratch))
-        print(f"\n4. Longest WinRS command line sent: {max(COMMAND_LINES or [0])} characters (cmd.exe's limit: 8191)")
+        passwords_and_secrets(Path(scratch))
+        print(f"\n5. Longest WinRS command line sent: {max(COMMAND_LINES or [0])} characters (cmd.exe's limit: 8191)")
     return 0
 
 

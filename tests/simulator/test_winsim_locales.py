@@ -65,7 +65,7 @@ def test_every_translation_table_covers_every_locale():
             assert set(translations) == set(LOCALES), key
     for key, translations in sc.ERRORS.items():
         assert set(translations) == set(LOCALES), key
-    assert set(sc.FAILURE_LINE) == set(LOCALES)
+    assert set(sc.FAILURE) == set(LOCALES)
     for key, translations in netsh.LABELS.items():
         assert set(translations) == {"de-DE", "fr-FR"}, key  # en-US is the key itself
     for key, translations in netsh_advfirewall.TEXT.items():

@@ -127,7 +127,8 @@ def test_sc_labels_stay_english_failure_words_and_sentences_are_localised(locale
     node = make_node({"node": {"locale": locale}})
     missing = run_one(node, "sc.exe query Nope")
     assert missing["rc"] == 1060
-    assert missing["out"] == [failed, "", SC[1060][locale], ""]
+    # a blank line before the message in English, none in German and French (the real corpus)
+    assert missing["out"] == [failed] + ([""] if locale == "en-US" else []) + [SC[1060][locale], ""]
     assert "        STATE              : 4  RUNNING" in run_one(node, "sc.exe query WinRM")["out"]
 
 
@@ -171,10 +172,16 @@ def test_firewall_rule_show_add_delete():
 
 
 def test_firewall_labels_in_german():
+    """As the published German output prints them (tests/unit/test_data/advfirewall/show_rule_two_de-DE.txt):
+    labels padded to 41 columns, "Aus" for an outbound rule, "Beliebig" and no port lines for any protocol."""
     node = make_node({"node": {"locale": "de-DE", "firewall": {"rules": [
-        {"name": "R", "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8060"}]}}})
+        {"name": "R", "direction": "in", "action": "allow", "protocol": "TCP", "localport": "8060"},
+        {"name": "R", "direction": "out", "action": "allow", "protocol": "any"}]}}})
     out = run_one(node, "netsh advfirewall firewall show rule name=R")["out"]
-    assert "Regelname:                            R" in out and "Aktion:                               Zulassen" in out
+    assert "Regelname:".ljust(41) + "R" in out and "Aktion:".ljust(41) + "Zulassen" in out
+    assert "Richtung:".ljust(41) + "Aus" in out and "Protokoll:".ljust(41) + "Beliebig" in out
+    assert "Lokales IP:".ljust(41) + "Beliebig" in out and out.count("Lokaler Port:".ljust(41) + "8060") == 1
+    assert out[-2:] == ["OK.", ""]
 
 
 # --------------------------------------------------------------------------- network
@@ -219,3 +226,14 @@ def test_name_resolution_follows_the_hosts_file_then_dns(pair):
     run_one(pair.node("worker"), f"[IO.File]::WriteAllBytes('{hosts}', [Convert]::FromBase64String('{content}'))")
     assert tnc(pair, "worker", "nowhere.contoso.local", 8391)[0] == ["True"]
     assert tnc(pair, "worker", "SSISMASTER01", 8391)[0] == ["False"]  # the hosts file wins over DNS
+
+
+@pytest.mark.parametrize("granted, shown", [
+    ("(R,W)", "(R,W)"), ("(RX,W)", "(RX,W)"), ("(R,W,X)", "(RX,W)"), ("(M)", "(M)"), ("(W,D)", "(W,D)"),
+])
+def test_icacls_prints_a_combination_of_rights_the_way_windows_does(granted, shown):
+    """icacls prints "(RX,W)", never "(R,W,X)": simple rights first, then specific ones in icacls.md order."""
+    node = make_node({"node": {"directories": ["C:\\", "C:\\Data"], "files": {"C:\\Data\\a.txt": {"text": "x"}}}})
+    run_one(node, f"icacls C:\\Data\\a.txt /grant 'Everyone:{granted}'")
+    out = run_one(node, "icacls C:\\Data\\a.txt")["out"]
+    assert any(line.strip().endswith("Everyone:" + shown) for line in out), out

@@ -7,13 +7,13 @@ import pytest
 from fixtures import load
 from test_facts_stages import FakeRunner, _worker_settings
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts, _icacls
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 WORKER = "21F5F6B3697E9EF46E28B0FB7AAE5320FA53D878"
 SHIR01 = "29385C8A39C63665A6B47C9870A72CAD65628530"
-NOT_FOUND = (1, "", load("reg", "query_not_found_en-US.txt"))
+NOT_FOUND = (1, "", load("reg", "query_not_found_en-US_assumed.txt"))
 ROOT = load("certutil", "store_root_en-US_assumed.txt")
 
 
@@ -37,13 +37,13 @@ def worker_config(endpoint="https://SSISMASTER01:8391", thumbprint=MASTER.lower(
             '  "MasterHttpsCertThumbprint": "' + thumbprint + '",\r\n  "StoreLocation": "LocalMachine"\r\n}')
 
 
-def gathered(subsets, root=ROOT, my="store_my_csp_en-US_assumed.txt", acl="key_file_en-US.txt", schannel=NOT_FOUND,
+def gathered(subsets, root=ROOT, my="store_my_csp_en-US_assumed.txt", acl="key_file_en-US_assumed.txt", schannel=NOT_FOUND,
              config=None, verbose_root=MASTER_V) -> dict:
     runner = FakeRunner({
         **_worker_settings(140, config if config is not None else worker_config()),
         "-v -store Root": (0, verbose_root, ""), "-v -store My": (0, load("certutil", "store_v_my_csp_en-US_assumed.txt"), ""),
         "-store Root": (0, root, ""), "-store My": (0, load("certutil", my), ""),
-        "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""), "SendTrustedIssuerList": schannel,
+        "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), ""), "SendTrustedIssuerList": schannel,
         "icacls": (0, load("icacls", acl), ""),
     })
     facts, errors = _facts.gather(runner, subsets)
@@ -118,7 +118,7 @@ def test_master_trusts_workers_fails_on_a_missing_worker_certificate():
 
 
 def test_master_trusts_workers_fails_when_schannel_sends_the_issuer_list_even_without_settings():
-    sent = (0, load("reg", "query_send_trusted_issuer_list_1_en-US.txt"), "")
+    sent = (0, load("reg", "query_send_trusted_issuer_list_1_en-US_assumed.txt"), "")
     facts = gathered(["cert_root", "schannel"], root=_root_with(MASTER, WORKER), schannel=sent)
     status, evidence = _checks.scaleout_master_trusts_workers(facts, settings())
     assert status == _checks.FAIL and "SendTrustedIssuerList is 1" in evidence
@@ -126,7 +126,7 @@ def test_master_trusts_workers_fails_when_schannel_sends_the_issuer_list_even_wi
 
 
 def test_master_trusts_workers_zero_passes_and_missing_setting_is_unknown():
-    zero = (0, load("reg", "query_dword_en-US.txt"), "")
+    zero = (0, load("reg", "query_dword_en-US_assumed.txt"), "")
     facts = gathered(["cert_root", "schannel"], root=_root_with(MASTER, WORKER), schannel=zero)
     assert _checks.scaleout_master_trusts_workers(facts, settings(scaleout_worker_thumbprints=WORKER))[0] == _checks.PASS
     status, evidence = _checks.scaleout_master_trusts_workers(facts, settings())
@@ -152,7 +152,7 @@ def test_worker_key_access_pass():
 
 
 def test_worker_key_access_fail_names_the_readers():
-    facts = gathered(["cert_my_key_acl"], acl="key_file_no_worker_en-US.txt")
+    facts = gathered(["cert_my_key_acl"], acl="key_file_no_worker_en-US_assumed.txt")
     status, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))
     assert status == _checks.FAIL and "MachineKeys" in evidence and "BUILTIN\\Administrators" in evidence
 
@@ -177,6 +177,23 @@ def test_worker_key_access_unknown_and_missing_certificate():
                                                    key_file_error="file not found")])
     status, evidence = _checks.scaleout_worker_key_access(unreadable, settings(scaleout_worker_thumbprint=WORKER))
     assert status == _checks.UNKNOWN and "file not found" in evidence
+
+
+@pytest.mark.parametrize("ace, status", [
+    ("NT SERVICE\\SSISScaleOutWorker140:(RX,W)", _checks.PASS),  # a mixed list of rights (issue 11): a reader
+    ("NT SERVICE\\SSISScaleOutWorker140:(W,Rc)", _checks.FAIL),  # read control is no read of the key
+    ("NT SERVICE\\SSISScaleOutWorker140:(R,Qx)", _checks.PASS),  # R reads, whatever Qx adds to an allow ACE
+    ("NT SERVICE\\SSISScaleOutWorker140:(W,Qx)", _checks.UNKNOWN),  # Qx may or may not read: not guessed
+])
+def test_worker_key_access_reads_every_printed_form_of_rights(ace, status):
+    facts = gathered(["cert_my_key_acl"])
+    doc = facts["cert_my_key_acl"][0]
+    acl = [text for text in doc["key_acl"] if "SSISScaleOutWorker140" not in text] + [ace]
+    aces = _icacls.parse_acl_from(acl)
+    facts["cert_my_key_acl"] = [dict(doc, key_acl=acl, key_access=_icacls.readers(aces))]
+    verdict, evidence = _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))
+    assert verdict == status
+    assert status != _checks.UNKNOWN or "(W,Qx)" in evidence
 
 
 def test_worker_key_access_without_a_key_fails():
@@ -246,7 +263,7 @@ def wcf_facts() -> dict:
     """My as certutil -store and -v -store print it for the certificate of the article's example."""
     runner = FakeRunner({"-v -store My": (0, load("certutil", "store_v_wcf_last_dns_en-US_assumed.txt"), ""),
                          "-store My": (0, load("certutil", "store_my_wcf_last_dns_en-US_assumed.txt"), ""),
-                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_my"])
     assert errors == {}
     return facts

@@ -18,6 +18,7 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import (
     _certutil,
     _icacls,
     _netsh,
+    _reg,
     _sc,
 )
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
@@ -110,6 +111,8 @@ def _run(relative: str, kind: str, args: dict):  # noqa: C901  (one branch per c
                                             ("name", "start_mode", "display_name", "binary_path", "account")}
     if kind == "failure":
         return _icacls.failure(CommandResult("icacls", 1, text, ""))
+    if kind == "reg_failure":
+        return _reg.failure_kind(text)
     if kind == "rules":
         return [(rule.result(), rule.unreadable()) for rule in _advfirewall.parse_show_rule(text)]
     raise AssertionError(f"unknown check kind {kind!r}")

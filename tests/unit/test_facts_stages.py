@@ -17,7 +17,7 @@ KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\d5740cb02e3654
 # name the simulator gave that key before it stopped deriving key names from a hash. icacls prints the path
 # it is given, so FakeRunner answers an icacls command with the recording on the command's own path.
 RECORDED_KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\1f33be65a1c5fbcfff8a10147809592d_" + GUID
-NOT_FOUND = (1, "", load("reg", "query_not_found_en-US.txt"))
+NOT_FOUND = (1, "", load("reg", "query_not_found_en-US_assumed.txt"))
 
 
 class FakeRunner:
@@ -42,12 +42,12 @@ class FakeRunner:
         return len(self.batches)
 
 
-def worker(acl="key_file_en-US.txt", my="store_my_csp_en-US_assumed.txt"):
+def worker(acl="key_file_en-US_assumed.txt", my="store_my_csp_en-US_assumed.txt"):
     return FakeRunner({
         "-v -store My": (0, load("certutil", "store_v_my_csp_en-US_assumed.txt"), ""),
         "-store My": (0, load("certutil", my), ""),
         "-store Root": (0, load("certutil", "store_root_en-US_assumed.txt"), ""),
-        "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), ""),
+        "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), ""),
         "SendTrustedIssuerList": NOT_FOUND,
         "icacls": (0, load("icacls", acl), ""),
     })
@@ -80,15 +80,15 @@ def test_key_acl_is_a_second_round_trip_batching_every_key_file():
 
 def test_no_key_file_no_second_round_trip():
     runner = FakeRunner({"-store My": (0, load("certutil", "store_root_en-US_assumed.txt").replace("Root ", "My ", 1), ""),
-                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
     assert errors == {} and runner.round_trips == 1
     assert [c["key_access"] for c in facts["cert_my_key_acl"]] == [None]
 
 
 def test_an_unreadable_key_file_is_recorded_not_raised():
-    runner = worker(acl="key_file_missing_en-US.txt")
-    runner.answers["icacls"] = (2, "", load("icacls", "key_file_missing_en-US.txt"))
+    runner = worker(acl="key_file_missing_en-US_assumed.txt")
+    runner.answers["icacls"] = (2, "", load("icacls", "key_file_missing_en-US_assumed.txt"))
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
     [cert] = facts["cert_my_key_acl"]
     assert errors == {} and cert["key_access"] is None and "cannot find the file" in cert["key_file_error"]
@@ -96,16 +96,16 @@ def test_an_unreadable_key_file_is_recorded_not_raised():
 
 def test_a_failed_first_stage_fails_its_follow_up_without_a_round_trip():
     runner = FakeRunner({"-store My": (5, "", "Access is denied."),
-                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
     assert runner.round_trips == 1 and "cert_my" in errors and errors["cert_my_key_acl"].startswith("needs cert_my: ")
 
 
 def test_schannel_value_is_read_and_a_denied_read_is_an_error():
-    runner = FakeRunner({"SendTrustedIssuerList": (0, load("reg", "query_send_trusted_issuer_list_1_en-US.txt"), "")})
+    runner = FakeRunner({"SendTrustedIssuerList": (0, load("reg", "query_send_trusted_issuer_list_1_en-US_assumed.txt"), "")})
     facts, _errors = _facts.gather(runner, ["schannel"])
     assert facts["schannel"] == {"send_trusted_issuer_list": 1, "type": "dword"}
-    runner = FakeRunner({"SendTrustedIssuerList": (1, "", load("reg", "add_denied_en-US.txt"))})
+    runner = FakeRunner({"SendTrustedIssuerList": (1, "", load("reg", "add_denied_en-US_assumed.txt"))})
     facts, errors = _facts.gather(runner, ["schannel"])
     assert "schannel" not in facts and "SendTrustedIssuerList" in errors["schannel"]
 
@@ -113,7 +113,7 @@ def test_schannel_value_is_read_and_a_denied_read_is_an_error():
 def test_an_empty_root_store_is_no_error():
     text = load("certutil", "store_not_found_fr-FR_assumed.txt")
     runner = FakeRunner({"-store Root": (-2146885628, text, ""),
-                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")})
+                         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_root"])
     assert errors == {} and facts["cert_root"] == []
 
@@ -144,7 +144,7 @@ def test_the_worker_settings_file_is_found_under_any_documented_version_and_name
     runner = FakeRunner(dict(_worker_settings(150, text), **{
         "-v -store Root": (0, load("certutil", "store_v_my_san_en-US_assumed.txt").replace("My ", "Root ", 1), ""),
         "-store Root": (0, load("certutil", "store_root_en-US_assumed.txt"), ""),
-        "MachineGuid": (0, load("reg", "query_machine_guid_en-US.txt"), "")}))
+        "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")}))
     facts, errors = _facts.gather(runner, ["scaleout_master_cert"])
     assert errors == {} and runner.round_trips == 2 and len(runner.batches[0]) == 6
     assert facts["scaleout_worker_settings"]["path"] == SETTINGS_PATH.format(150)

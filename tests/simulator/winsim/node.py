@@ -214,7 +214,7 @@ class NodeState:
         return {name: spec["sid"] for name, spec in self.accounts.items()}
 
     def lookup_account(self, name: str) -> str | None:
-        return security.lookup_account(name, self.account_sids(), self.services.names())
+        return security.lookup_account(name, self.account_sids(), self.services.names(), self.locale)
 
     def account_name(self, sid: str) -> str:
         return security.display_name(sid, self.locale, self.account_sids(), self.services.names())

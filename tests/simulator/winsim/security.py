@@ -21,6 +21,8 @@ import re
 import struct
 from dataclasses import dataclass
 
+from winsim import l10n
+
 ADMINISTRATORS = "S-1-5-32-544"
 USERS = "S-1-5-32-545"
 SYSTEM = "S-1-5-18"
@@ -30,24 +32,13 @@ AUTHENTICATED_USERS = "S-1-5-11"
 EVERYONE = "S-1-1-0"
 CREATOR_OWNER = "S-1-3-0"
 
-# Well-known accounts: SID -> display name per locale.  en-US names: [SID-DOC].
-# fr-FR / de-DE names: assumed (as commonly seen on localised Windows; no reference file
-# quotes them).  [TOOLS-MD] attests only that they are localised.
+# Well-known accounts: SID -> display name per locale, from plugins/plugin_utils/_l10n.py ACCOUNTS
+# (the table the collection's icacls parser reads): en-US names attested by the real corpus and
+# [SID-DOC]; fr-FR / de-DE names assumed ([TOOLS-MD] attests only that they are localised).
 WELL_KNOWN_NAMES: dict[str, dict[str, str]] = {
-    ADMINISTRATORS: {"en-US": "BUILTIN\\Administrators", "fr-FR": "BUILTIN\\Administrateurs",
-                     "de-DE": "VORDEFINIERT\\Administratoren"},
-    USERS: {"en-US": "BUILTIN\\Users", "fr-FR": "BUILTIN\\Utilisateurs", "de-DE": "VORDEFINIERT\\Benutzer"},
-    SYSTEM: {"en-US": "NT AUTHORITY\\SYSTEM", "fr-FR": "AUTORITE NT\\Syst\u00e8me", "de-DE": "NT-AUTORIT\u00c4T\\SYSTEM"},
-    LOCAL_SERVICE: {"en-US": "NT AUTHORITY\\LOCAL SERVICE", "fr-FR": "AUTORITE NT\\SERVICE LOCAL",
-                    "de-DE": "NT-AUTORIT\u00c4T\\LOKALER DIENST"},
-    NETWORK_SERVICE: {"en-US": "NT AUTHORITY\\NETWORK SERVICE", "fr-FR": "AUTORITE NT\\SERVICE R\u00c9SEAU",
-                      "de-DE": "NT-AUTORIT\u00c4T\\NETZWERKDIENST"},
-    AUTHENTICATED_USERS: {"en-US": "NT AUTHORITY\\Authenticated Users",
-                          "fr-FR": "AUTORITE NT\\Utilisateurs authentifi\u00e9s",
-                          "de-DE": "NT-AUTORIT\u00c4T\\Authentifizierte Benutzer"},
-    EVERYONE: {"en-US": "Everyone", "fr-FR": "Tout le monde", "de-DE": "Jeder"},
-    CREATOR_OWNER: {"en-US": "CREATOR OWNER", "fr-FR": "CREATEUR PROPRIETAIRE", "de-DE": "ERSTELLER-BESITZER"},
-}
+    sid: names for sid, names in l10n.by_locale(l10n.tables.ACCOUNTS).items()
+    if sid in (ADMINISTRATORS, USERS, SYSTEM, LOCAL_SERVICE, NETWORK_SERVICE, AUTHENTICATED_USERS, EVERYONE,
+               CREATOR_OWNER)}
 # Other spellings LookupAccountName accepts (assumed set: the short names and LocalSystem's
 # service-manager aliases).  "LocalSystem" is NOT an account name (dmgcmd relies on that).
 ALIASES = {
@@ -82,16 +73,23 @@ def display_name(sid: str, locale: str, accounts: dict[str, str], services: list
     return sid
 
 
-def lookup_account(name: str, accounts: dict[str, str], services: list[str]) -> str | None:
-    """LookupAccountName: a SID for an account name, or None (ERROR_NONE_MAPPED)."""
+def lookup_account(name: str, accounts: dict[str, str], services: list[str], locale: str | None = None) -> str | None:
+    """LookupAccountName: a SID for an account name, or None (ERROR_NONE_MAPPED).
+
+    Well-known names resolve in the node's display language only (``locale``; None: any): a German
+    Windows answers "Administrators" with "no mapping between account names and security IDs"
+    (tests/unit/test_data/real/icacls/grant_no_mapping_de-DE.txt), and its reporter found
+    "Administratoren" works there. The short names (the part after the backslash) resolve too; the
+    English aliases of ALIASES only on en-US (assumed)."""
     text = name.strip()
     if text.startswith("*") and SID_PATTERN.match(text[1:]):
         return text[1:]
     lowered = text.lower()
     for sid, names in WELL_KNOWN_NAMES.items():
-        if any(lowered == n.lower() for n in names.values()):
+        shown = names.values() if locale is None else [names.get(locale, names["en-US"])]
+        if any(lowered in (n.lower(), n.lower().split("\\")[-1]) for n in shown):
             return sid
-    if lowered in ALIASES:
+    if lowered in ALIASES and locale in (None, "en-US"):
         return ALIASES[lowered]
     for account, sid in accounts.items():
         if account.lower() == lowered or account.lower().split("\\")[-1] == lowered:
@@ -126,10 +124,19 @@ class Ace:
         return "I" in self.flags
 
     def rights_text(self) -> str:
+        """As icacls prints a mask: a simple right alone, else a list that starts with the largest
+        simple read right and W, then the specific rights in icacls.md's order (D, ..., WDAC, WO, ...,
+        X): "(RX,W)", "(R,W,D,WDAC,WO)", "(W,Rc)" (issue 11; os-win's and puppetlabs acl's tests on
+        real icacls, and a German transcript). Change-permissions ``p`` prints as WDAC,WO (assumed)."""
         for name, bits in SIMPLE_RIGHTS.items():
             if bits == self.rights:
                 return f"({name})"
-        parts = [n for n in ("R", "W", "X", "D") if n.lower() in self.rights]
+        rights = self.rights
+        parts = ["RX"] if {"r", "x"} <= rights else (["R"] if "r" in rights else [])
+        parts += ["W"] if "w" in rights else []
+        parts += ["D"] if "d" in rights else []
+        parts += ["WDAC", "WO"] if "p" in rights else []
+        parts += ["X"] if "x" in rights and "r" not in rights else []
         return "(" + ",".join(parts) + ")"
 
     def text(self, name: str) -> str:

@@ -19,29 +19,13 @@ The caller (an administrator) needs the change-permissions right (``p`` in secur
 
 from __future__ import annotations
 
-from winsim import security, winpath
+from winsim import l10n, security, winpath
+from winsim.l10n import by_locale
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
-TEXT = {
-    "summary": {"en-US": "Successfully processed {ok} files; Failed processing {failed} files",
-                "fr-FR": "{ok} fichiers correctement trait\u00e9s\u00a0; \u00e9chec du traitement de {failed} fichiers",
-                "de-DE": "{ok} Dateien erfolgreich verarbeitet, bei {failed} Dateien ist ein Verarbeitungsfehler "
-                         "aufgetreten."},
-    "processed": {"en-US": "processed file: {path}", "fr-FR": "fichier trait\u00e9\u00a0: {path}",
-                  "de-DE": "Bearbeitete Datei: {path}"},
-    "not_found": {"en-US": "{path}: The system cannot find the file specified.",
-                  "fr-FR": "{path}: Le fichier sp\u00e9cifi\u00e9 est introuvable.",
-                  "de-DE": "{path}: Das System kann die angegebene Datei nicht finden."},
-    "no_mapping": {"en-US": "{name}: No mapping between account names and security IDs was done.",
-                   "fr-FR": "{name}: Le mappage entre les noms de compte et les ID de s\u00e9curit\u00e9 n'a pas "
-                            "\u00e9t\u00e9 effectu\u00e9.",
-                   "de-DE": "{name}: Es wurde keine Zuordnung zwischen Kontennamen und Sicherheitskennungen "
-                            "durchgef\u00fchrt."},
-    "denied": {"en-US": "{path}: Access is denied.", "fr-FR": "{path}: Acc\u00e8s refus\u00e9.",
-               "de-DE": "{path}: Zugriff verweigert"},
-    "invalid": {"en-US": 'Invalid parameter "{text}"', "fr-FR": 'Param\u00e8tre non valide \u00ab\u00a0{text}\u00a0\u00bb',
-                "de-DE": 'Ung\u00fcltiger Parameter "{text}"'},
-}
+# Every text, per locale: plugins/plugin_utils/_l10n.py ICACLS (sources there; the German summary and
+# "no mapping" sentence are real outputs, the rest assumed).
+TEXT = by_locale(l10n.tables.ICACLS)
 
 
 def _t(key: str, locale: str, **kwargs) -> str:

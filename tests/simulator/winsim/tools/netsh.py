@@ -24,7 +24,7 @@ text goes to stdout, errors included (assumed: no transcript distinguishes the s
 
 from __future__ import annotations
 
-from winsim import httpsys
+from winsim import httpsys, l10n
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
 # --------------------------------------------------------------------------- texts
@@ -55,55 +55,11 @@ MESSAGES: dict[str, str] = {
     "error_87": "The parameter is incorrect.",
 }
 
-# Every `show sslcert` label, keyed by its en-US text, with the de-DE and fr-FR translations.
-# en-US labels: [TOOLS-MD] field order + [SAMPLES] spelling.  de-DE: only "Zertifikathash"
-# and "Anwendungs-ID" are attested ([TOOLS-MD] "General"); every other German text and
-# every French text is assumed.
-LABELS: dict[str, dict[str, str]] = {
-    "SSL Certificate bindings:": {"de-DE": "SSL-Zertifikatbindungen:", "fr-FR": "Liaisons de certificat SSL :"},  # de assumed
-    "IP:port": {"de-DE": "IP:Port", "fr-FR": "IP:port"},  # de assumed
-    "Hostname:port": {"de-DE": "Hostname:Port", "fr-FR": "Nom d'hôte:port"},  # de assumed
-    "Certificate Hash": {"de-DE": "Zertifikathash", "fr-FR": "Hachage du certificat"},  # de attested [TOOLS-MD]
-    "Application ID": {"de-DE": "Anwendungs-ID", "fr-FR": "ID de l'application"},  # de attested [TOOLS-MD]
-    "Certificate Store Name": {"de-DE": "Zertifikatspeichername", "fr-FR": "Nom du magasin de certificats"},  # de assumed
-    "Verify Client Certificate Revocation": {
-        "de-DE": "Clientzertifikatsperrung überprüfen",
-        "fr-FR": "Vérifier la révocation des certificats clients"},  # de assumed
-    "Verify Revocation Using Cached Client Certificate Only": {
-        "de-DE": "Sperrung nur mit zwischengespeichertem Clientzertifikat überprüfen",
-        "fr-FR": "V\u00e9rifier la r\u00e9vocation avec le certificat client mis en cache uniquement"},  # de, fr assumed
-    "Usage Check": {"de-DE": "Verwendungsprüfung", "fr-FR": "Vérification de l'utilisation"},  # de assumed
-    "Revocation Freshness Time": {"de-DE": "Aktualitätszeit der Sperrung", "fr-FR": "Temps d'actualisation de la révocation"},  # de assumed
-    "URL Retrieval Timeout": {"de-DE": "Timeout für URL-Abruf", "fr-FR": "Délai d'attente de récupération de l'URL"},  # de assumed
-    "Ctl Identifier": {"de-DE": "CTL-Bezeichner", "fr-FR": "Identificateur CTL"},  # de assumed
-    "Ctl Store Name": {"de-DE": "CTL-Speichername", "fr-FR": "Nom du magasin CTL"},  # de assumed
-    "DS Mapper Usage": {"de-DE": "DS-Zuordnungsverwendung", "fr-FR": "Utilisation du mappeur DS"},  # de assumed
-    "Negotiate Client Certificate": {"de-DE": "Clientzertifikat aushandeln", "fr-FR": "Négocier le certificat client"},  # de assumed
-    "Reject Connections": {"de-DE": "Verbindungen ablehnen", "fr-FR": "Rejeter les connexions"},  # de assumed
-    "Disable HTTP2": {"de-DE": "HTTP2 deaktivieren", "fr-FR": "Désactiver HTTP2"},  # de assumed
-    "Disable QUIC": {"de-DE": "QUIC deaktivieren", "fr-FR": "Désactiver QUIC"},  # de assumed
-    "Disable TLS1.2": {"de-DE": "TLS1.2 deaktivieren", "fr-FR": "Désactiver TLS1.2"},  # de assumed
-    "Disable TLS1.3": {"de-DE": "TLS1.3 deaktivieren", "fr-FR": "Désactiver TLS1.3"},  # de assumed
-    "Disable OCSP Stapling": {"de-DE": "OCSP-Heftung deaktivieren", "fr-FR": "Désactiver l'agrafage OCSP"},  # de assumed
-    "Enable Token Binding": {"de-DE": "Tokenbindung aktivieren", "fr-FR": "Activer la liaison de jeton"},  # de assumed
-    "Log Extended Events": {"de-DE": "Erweiterte Ereignisse protokollieren", "fr-FR": "Journaliser les événements étendus"},  # de assumed
-    "Disable Legacy TLS Versions": {"de-DE": "Ältere TLS-Versionen deaktivieren", "fr-FR": "Désactiver les versions TLS héritées"},  # de assumed
-    "Enable Session Ticket": {"de-DE": "Sitzungsticket aktivieren", "fr-FR": "Activer le ticket de session"},  # de assumed
-    "Disable Session ID": {"de-DE": "Sitzungs-ID deaktivieren", "fr-FR": "Désactiver l'ID de session"},  # de assumed
-    "Enable Caching Client Hello": {
-        "de-DE": "Zwischenspeichern von Client Hello aktivieren",
-        "fr-FR": "Activer la mise en cache de Client Hello"},  # de assumed
-    "Extended Properties:": {"de-DE": "Erweiterte Eigenschaften:", "fr-FR": "Propriétés étendues :"},  # de assumed
-    "PropertyId": {"de-DE": "PropertyId", "fr-FR": "PropertyId"},  # de assumed (identifier, left untranslated)
-    "Receive Window": {"de-DE": "Empfangsfenster", "fr-FR": "Fenêtre de réception"},  # de assumed
-    "Max Settings Per Frame": {"de-DE": "Max. Einstellungen pro Frame", "fr-FR": "Paramètres max. par trame"},  # de assumed
-    "Max Settings Per Minute": {"de-DE": "Max. Einstellungen pro Minute", "fr-FR": "Paramètres max. par minute"},  # de assumed
-    # value words: [TOOLS-MD] "Values: Enabled, Disabled, Set, Not Set, (null)"; de assumed
-    "Enabled": {"de-DE": "Aktiviert", "fr-FR": "Activé"},
-    "Disabled": {"de-DE": "Deaktiviert", "fr-FR": "Désactivé"},
-    "Set": {"de-DE": "Festgelegt", "fr-FR": "Défini"},
-    "Not Set": {"de-DE": "Nicht festgelegt", "fr-FR": "Non défini"},
-}
+# Every `show sslcert` label and value word, keyed by its en-US text, with the de-DE and fr-FR
+# translations: plugins/plugin_utils/_l10n.py NETSH_HTTP (sources there). en-US labels: the real
+# corpus and [TOOLS-MD] field order; de-DE: only "Zertifikathash" and "Anwendungs-ID" are attested
+# ([TOOLS-MD] "General"); every other German text and every French text is assumed.
+LABELS: dict[str, dict[str, str]] = l10n.translations(l10n.tables.NETSH_HTTP)
 
 # [SAMPLES]: "    IP:port                      : 0.0.0.0:443" -> four spaces, the label
 # left-justified in 28 columns, " : ", the value; longer labels are not truncated

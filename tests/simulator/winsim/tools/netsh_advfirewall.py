@@ -7,56 +7,33 @@ Sources:
                action=allow|block|bypass)
   [NOMATCH-DE] a published German output (tests/unit/test_data/advfirewall/show_rule_none_de-DE.txt,
                its header names the source): "Keine Regeln stimmen mit den angegebenen Kriterien überein."
+  [SHOW-DE]    the German ``show rule`` output published beside it (show_rule_two_de-DE.txt): labels
+               padded to 41 columns, "Lokales IP:", "Remote-IP:", "Edgeausnahme:", "Richtung: Aus" for
+               an outbound rule, "Beliebig", no LocalPort/RemotePort lines for protocol any, "OK."
+  [VERBOSE-EN] a real English ``show rule ... verbose`` (tests/unit/test_data/real/advfirewall/
+               show_rule_verbose_en-US.txt): a blank line, labels padded to 38 columns, 70 dashes,
+               "Grouping:" with no value, "Protocol: TCP", "LocalPort: 80"
   assumed      no public text showed it
 
-Assumed: the ``show rule`` layout (a blank line, ``Rule Name:`` padded to 38 columns, a rule
-of 70 dashes, one ``Label:`` line per field, ``Ok.`` and a blank line after the last rule),
-the messages ``Ok.``, ``Deleted N rule(s).``, ``No rules match the specified criteria.``,
-exit code 1 when no rule matches, and every fr-FR / de-DE text except the German no-match
-message [NOMATCH-DE].
+Assumed: ``Ok.`` and a blank line after the last rule in English (the real excerpt ends at
+"Action:"), the messages ``Deleted N rule(s).``, ``Updated N rule(s).``, exit code 1 when no
+rule matches, the German port labels, and every fr-FR text.
 """
 
 from __future__ import annotations
 
-from winsim import firewall
+from winsim import firewall, l10n
 from winsim.tools import ToolContext, ToolRefused, ToolResult
 
-# label / word -> translations (en-US is the key); all assumed except the keywords' values and
-# the German no-match message
-TEXT: dict[str, dict[str, str]] = {
-    "Rule Name:": {"fr-FR": "Nom de la r\u00e8gle\u00a0:", "de-DE": "Regelname:"},
-    "Enabled:": {"fr-FR": "Activ\u00e9\u00a0:", "de-DE": "Aktiviert:"},
-    "Direction:": {"fr-FR": "Direction\u00a0:", "de-DE": "Richtung:"},
-    "Profiles:": {"fr-FR": "Profils\u00a0:", "de-DE": "Profile:"},
-    "Grouping:": {"fr-FR": "Regroupement\u00a0:", "de-DE": "Gruppierung:"},
-    "LocalIP:": {"fr-FR": "IP locale\u00a0:", "de-DE": "Lokale IP:"},
-    "RemoteIP:": {"fr-FR": "IP distante\u00a0:", "de-DE": "Remote-IP:"},
-    "Protocol:": {"fr-FR": "Protocole\u00a0:", "de-DE": "Protokoll:"},
-    "LocalPort:": {"fr-FR": "Port local\u00a0:", "de-DE": "Lokaler Port:"},
-    "RemotePort:": {"fr-FR": "Port distant\u00a0:", "de-DE": "Remoteport:"},
-    "Edge traversal:": {"fr-FR": "Traversement de p\u00e9riph\u00e9rie\u00a0:", "de-DE": "Edgeausnahme:"},
-    "Action:": {"fr-FR": "Action\u00a0:", "de-DE": "Aktion:"},
-    "Yes": {"fr-FR": "Oui", "de-DE": "Ja"},
-    "No": {"fr-FR": "Non", "de-DE": "Nein"},
-    "In": {"fr-FR": "Entrant", "de-DE": "Eingehend"},
-    "Out": {"fr-FR": "Sortant", "de-DE": "Ausgehend"},
-    "Allow": {"fr-FR": "Autoriser", "de-DE": "Zulassen"},
-    "Block": {"fr-FR": "Bloquer", "de-DE": "Blockieren"},
-    "Bypass": {"fr-FR": "Contourner", "de-DE": "Umgehen"},
-    "Any": {"fr-FR": "Tout", "de-DE": "Beliebig"},
-    "Domain": {"fr-FR": "Domaine", "de-DE": "Dom\u00e4ne"},
-    "Private": {"fr-FR": "Priv\u00e9", "de-DE": "Privat"},
-    "Public": {"fr-FR": "Public", "de-DE": "\u00d6ffentlich"},
-    "Ok.": {"fr-FR": "Ok.", "de-DE": "OK."},
-    "No rules match the specified criteria.": {"fr-FR": "Aucune r\u00e8gle ne correspond aux crit\u00e8res "
-                                                        "sp\u00e9cifi\u00e9s.",
-                                               "de-DE": "Keine Regeln stimmen mit den angegebenen Kriterien "
-                                                        "\u00fcberein."},  # [NOMATCH-DE]
-    "Deleted {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) supprim\u00e9e(s).", "de-DE": "{n} Regel(n) gel\u00f6scht."},
-    "Updated {n} rule(s).": {"fr-FR": "{n} r\u00e8gle(s) mise(s) \u00e0 jour.", "de-DE": "{n} Regel(n) aktualisiert."},  # assumed
-}
-LABEL_WIDTH = 38
-RULE = "-" * 70
+# label / word -> translations (en-US is the key): plugins/plugin_utils/_l10n.py ADVFIREWALL, the
+# table the collection's parser reads (sources there: the German labels, Ja/Nein, Aus/Eingehend,
+# Zulassen, Beliebig, the profile names, "OK." and the no-match sentence from [SHOW-DE] /
+# [NOMATCH-DE]; the port labels, the other German words and every French text assumed).
+TEXT: dict[str, dict[str, str]] = l10n.translations(l10n.tables.ADVFIREWALL)
+# The column where values start: en-US 38 [VERBOSE-EN], de-DE 41 [SHOW-DE], fr-FR assumed.
+LABEL_WIDTH: dict[str, int] = {locale: width for locale, (width, _source)
+                               in l10n.tables.ADVFIREWALL_LABEL_WIDTH.items()}
+RULE = "-" * 70  # [VERBOSE-EN], [SHOW-DE]
 
 
 def _t(text: str, locale: str) -> str:
@@ -91,20 +68,22 @@ def _matches(rule: firewall.Rule, values: dict) -> bool:
 
 
 def _render(rule: firewall.Rule, locale: str) -> list[str]:
+    width = LABEL_WIDTH.get(locale, LABEL_WIDTH["en-US"])
+
     def line(label: str, value: str) -> str:
-        return f"{_t(label, locale).ljust(LABEL_WIDTH)}{value}"
+        return f"{_t(label, locale).ljust(width)}{value}".rstrip()  # "Grouping:" ends at its colon
 
     profiles = ",".join(_t(p.capitalize(), locale) for p in firewall.PROFILES if p in rule.profiles)
-    return [line("Rule Name:", rule.name), RULE,
-            line("Enabled:", _t("Yes" if rule.enabled else "No", locale)),
-            line("Direction:", _t(rule.direction.capitalize(), locale)),
-            line("Profiles:", profiles), line("Grouping:", ""),
-            line("LocalIP:", _t("Any", locale)), line("RemoteIP:", _t("Any", locale)),
-            line("Protocol:", rule.protocol.upper() if rule.protocol.lower() != "any" else _t("Any", locale)),
-            line("LocalPort:", _t("Any", locale) if rule.localport.lower() == "any" else rule.localport),
-            line("RemotePort:", _t("Any", locale) if rule.remoteport.lower() == "any" else rule.remoteport),
-            line("Edge traversal:", _t("No", locale)),
-            line("Action:", _t(rule.action.capitalize(), locale))]
+    lines = [line("Rule Name:", rule.name), RULE,
+             line("Enabled:", _t("Yes" if rule.enabled else "No", locale)),
+             line("Direction:", _t(rule.direction.capitalize(), locale)),
+             line("Profiles:", profiles), line("Grouping:", ""),
+             line("LocalIP:", _t("Any", locale)), line("RemoteIP:", _t("Any", locale)),
+             line("Protocol:", rule.protocol.upper() if rule.protocol.lower() != "any" else _t("Any", locale))]
+    if rule.protocol.lower() in ("tcp", "udp"):  # [SHOW-DE]: a rule for any protocol prints no port lines
+        lines += [line("LocalPort:", _t("Any", locale) if rule.localport.lower() == "any" else rule.localport),
+                  line("RemotePort:", _t("Any", locale) if rule.remoteport.lower() == "any" else rule.remoteport)]
+    return lines + [line("Edge traversal:", _t("No", locale)), line("Action:", _t(rule.action.capitalize(), locale))]
 
 
 def _no_match(locale: str) -> ToolResult:

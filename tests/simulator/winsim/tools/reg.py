@@ -17,27 +17,14 @@ without /f would prompt, so they are refused rather than guessed.
 
 from __future__ import annotations
 
+from winsim import l10n
+from winsim.l10n import by_locale
 from winsim.registry import TYPES, canonical_key, make_value
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
-# One table per text, keyed by locale.  en-US: [TOOLS-MD] for "not_found", [REG-DOC]
-# examples for "success"; fr-FR and de-DE: assumed translations.
-MESSAGES = {
-    "not_found": {"en-US": "ERROR: The system was unable to find the specified registry key or value.",
-                  "fr-FR": "ERREUR\u00a0: le syst\u00e8me n'a pas trouv\u00e9 la cl\u00e9 ou la valeur de Registre "
-                           "sp\u00e9cifi\u00e9e.",
-                  "de-DE": "FEHLER: Der angegebene Registrierungsschl\u00fcssel bzw. Wert wurde nicht gefunden."},
-    "success": {"en-US": "The operation completed successfully.",
-                "fr-FR": "L'op\u00e9ration a r\u00e9ussi.",
-                "de-DE": "Der Vorgang wurde erfolgreich beendet."},
-    "invalid_syntax": {"en-US": "ERROR: Invalid syntax.", "fr-FR": "ERREUR\u00a0: syntaxe non valide.",
-                       "de-DE": "FEHLER: Ung\u00fcltige Syntax."},
-    "usage": {"en-US": 'Type "REG {verb} /?" for usage.', "fr-FR": 'Tapez "REG {verb} /?" pour l\'utilisation.',
-              "de-DE": 'Geben Sie "REG {verb} /?" ein, um die Syntax anzuzeigen.'},
-    "default_name": {"en-US": "(Default)", "fr-FR": "(par d\u00e9faut)", "de-DE": "(Standard)"},
-    "value_not_set": {"en-US": "(value not set)", "fr-FR": "(valeur non d\u00e9finie)",
-                      "de-DE": "(Wert nicht festgelegt)"},
-}
+# One table per text, keyed by locale: plugins/plugin_utils/_l10n.py REG (sources there: en-US
+# "not_found" [TOOLS-MD], de-DE and fr-FR as Microsoft's translated pages quote them, the rest assumed).
+MESSAGES = by_locale(l10n.tables.REG)
 SEPARATOR = "    "  # [TOOLS-MD]
 
 
@@ -198,6 +185,11 @@ _VERBS = {"query": _query, "add": _add, "delete": _delete}
 
 
 def run(args: list[str], ctx: ToolContext) -> ToolResult:
+    if args and args[0].startswith("/") and args[0] != "/?":
+        # an option before the verb, e.g. "reg /reg:32 query ..." (tests/unit/test_data/real/reg/
+        # invalid_option_reg32_en-US.txt); exit code 1 per reg-query.md, stderr assumed
+        result = ToolResult(exit_code=1)
+        return result.err(_t("invalid_option", ctx.locale, option=args[0]) + "\r\n" + _t("usage_no_verb", ctx.locale))
     if not args or args[0].lower() not in _VERBS:
         raise ToolRefused("only `reg query|add|delete` is emulated")
     verb = args[0].lower()

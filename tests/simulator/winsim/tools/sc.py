@@ -28,16 +28,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from winsim import l10n
 from winsim import services as scm
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
-# The failure line "[SC] <Function> <word> <code>:", whose word is localised:
-# en-US [TOOLS-MD]; de-DE [SC-DE]; fr-FR [SC-FR] (a space before the colon too).
-FAILURE_LINE: dict[str, str] = {
-    "en-US": "{prefix} FAILED {code}:",
-    "fr-FR": "{prefix} \u00e9chec(s) {code} :",
-    "de-DE": "{prefix} FEHLER {code}:",
-}
+# The failure, "[SC] <Function> <word> <code>:" then the Win32 message, whose word and layout are
+# localised: plugins/plugin_utils/_l10n.py SC "failure" (en-US, de-DE, fr-FR and ru-RU, zh-CN, es-ES
+# from real outputs: a blank line before the message in English, none in German and French). The
+# simulated locales are en-US, fr-FR and de-DE.
+FAILURE: dict[str, str] = {locale: text for locale, text in l10n.words(l10n.tables.SC, "failure").items()
+                           if locale in ("en-US", "fr-FR", "de-DE")}
 # Win32 error sentences sc.exe prints (localised).  en-US 1060: [TOOLS-MD]; de-DE and fr-FR 1060:
 # [SC-DE] and [SC-FR]; the rest assumed.
 ERRORS: dict[int, dict[str, str]] = {
@@ -46,9 +46,7 @@ ERRORS: dict[int, dict[str, str]] = {
                     "d'autres services en cours d'ex\u00e9cution.",
            "de-DE": "Ein Stoppsteuerelement wurde an einen Dienst gesendet, von dem andere ausgef\u00fchrte Dienste "
                     "abh\u00e4ngig sind."},
-    1056: {"en-US": "An instance of the service is already running.",
-           "fr-FR": "Une instance du service est d\u00e9j\u00e0 en cours d'ex\u00e9cution.",
-           "de-DE": "Es wird bereits eine Instanz des Dienstes ausgef\u00fchrt."},
+    1056: l10n.words(l10n.tables.SC, "error_1056"),
     1057: {"en-US": "The account name is invalid or does not exist, or the password is invalid for the account "
                     "name specified.",
            "fr-FR": "Le nom de compte n'est pas valide ou n'existe pas, ou le mot de passe n'est pas valide pour le "
@@ -61,9 +59,7 @@ ERRORS: dict[int, dict[str, str]] = {
                     "soit parce qu'il n'a pas de p\u00e9riph\u00e9riques activ\u00e9s qui lui sont associ\u00e9s.",
            "de-DE": "Der angegebene Dienst kann nicht gestartet werden. Er ist deaktiviert oder nicht mit aktivierten "
                     "Ger\u00e4ten verbunden."},
-    1060: {"en-US": "The specified service does not exist as an installed service.",
-           "fr-FR": "Le service sp\u00e9cifi\u00e9 n'existe pas en tant que service install\u00e9.",
-           "de-DE": "Der angegebene Dienst ist kein installierter Dienst."},
+    1060: l10n.words(l10n.tables.SC, "error_1060"),  # the table's sources: a real and two published outputs
     1061: {"en-US": "The service cannot accept control messages at this time.",
            "fr-FR": "Le service ne peut pas accepter de messages de contr\u00f4le pour l'instant.",
            "de-DE": "Der Dienst kann zurzeit keine Steuerungsmeldungen annehmen."},
@@ -113,8 +109,8 @@ def _status_lines(service: scm.Service, started: bool = False) -> list[str]:
 def _error(result: ToolResult, prefix: str, code: int, locale: str) -> ToolResult:
     result.exit_code = code
     sentence = ERRORS[code].get(locale, ERRORS[code]["en-US"])
-    line = FAILURE_LINE.get(locale, FAILURE_LINE["en-US"]).format(prefix=prefix, code=code)
-    return result.out("\r\n".join([line, "", sentence, ""]) + "\r\n")
+    text = FAILURE.get(locale, FAILURE["en-US"]).format(prefix=prefix, code=code, message=sentence)
+    return result.out("\r\n".join(text.split("\n") + [""]) + "\r\n")
 
 
 def _one_name(args: list[str], verb: str) -> str:
@@ -160,8 +156,8 @@ def _qc(args: list[str], ctx: ToolContext) -> ToolResult:
 def _start(args: list[str], ctx: ToolContext) -> ToolResult:
     name = _one_name(args, "start")
     state, result = ctx.state, ToolResult()
-    if state.services.get(name) is None:
-        return _error(result, "[SC] OpenService", 1060, ctx.locale)
+    if state.services.get(name) is None:  # the real prefix (tests/unit/test_data/real/sc/start_open_failed_1060_en-US.txt)
+        return _error(result, "[SC] StartService: OpenService", 1060, ctx.locale)
     try:
         service = state.services.start(name, state.clock, state.may_log_on_as_service)
     except scm.ServiceError as exc:

@@ -18,9 +18,9 @@ SHOW = f"netsh advfirewall firewall show rule 'name={NAME}'"
 
 
 @pytest.mark.parametrize("fixture, rc", [
-    ("show_rule_elevation_en-US.txt", 1),
-    ("show_rule_none_unknown_language.txt", 1),
-    ("show_rule_truncated_en-US.txt", 0),
+    ("show_rule_elevation_en-US_assumed.txt", 1),
+    ("show_rule_none_unknown_language_assumed.txt", 1),
+    ("show_rule_truncated_en-US_assumed.txt", 0),
 ])
 def test_unreadable_output_is_an_error_not_an_absent_rule(fixture, rc):
     with pytest.raises(RemediationError) as error:
@@ -28,6 +28,6 @@ def test_unreadable_output_is_an_error_not_an_absent_rule(fixture, rc):
     assert load("advfirewall", fixture).strip()[:40] in str(error.value)
 
 
-@pytest.mark.parametrize("fixture", ["show_rule_none_en-US.txt", "show_rule_none_de-DE.txt"])
+@pytest.mark.parametrize("fixture", ["show_rule_none_en-US_assumed.txt", "show_rule_none_de-DE.txt"])
 def test_the_no_match_message_is_an_absent_rule(fixture):
     assert firewall_rule._parse_show(CommandResult(SHOW, 1, load("advfirewall", fixture), ""), NAME) == []

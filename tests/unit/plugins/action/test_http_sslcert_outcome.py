@@ -98,7 +98,7 @@ def test_failed_verifying_show_is_unknown():
 
 def test_gone_binding_is_described_as_gone():
     with pytest.raises(RemediationError) as error:
-        apply(Runner([(1, FAILED), (0, load("netsh", "show_sslcert_none_en-US.txt"))]))
+        apply(Runner([(1, FAILED), (0, load("netsh", "show_sslcert_none_en-US_assumed.txt"))]))
     assert error.value._result["node_state"] == "changed"
     assert "Nothing is bound on ipport=0.0.0.0:8391 now" in str(error.value)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixtures import load
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _l10n
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
 
@@ -14,7 +14,7 @@ MASTER = _advfirewall.wanted_rule("SSIS Scale Out Master", "in", "tcp", 8391, "a
 
 @pytest.mark.parametrize("crlf", [True, False])
 def test_english_rule(crlf):
-    rules = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_en-US.txt", crlf=crlf))
+    rules = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_en-US_assumed.txt", crlf=crlf))
     assert len(rules) == 1 and _advfirewall.same(rules[0], MASTER)
     assert rules[0].result() == {"name": "SSIS Scale Out Master", "enabled": True, "direction": "in",
                                  "profiles": ["domain", "private", "public"], "protocol": "TCP", "localport": "8391",
@@ -23,13 +23,13 @@ def test_english_rule(crlf):
 
 
 def test_german_rule_gives_the_same_facts():
-    german = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_de-DE.txt"))
-    english = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_en-US.txt"))
+    german = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_de-DE_assumed.txt"))
+    english = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_en-US_assumed.txt"))
     assert german == english and not german[0].unreadable()
 
 
 def test_two_rules_of_one_name_and_a_rule_without_port_lines():
-    first, second = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_two_en-US.txt"))
+    first, second = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_two_en-US_assumed.txt"))
     assert (first.enabled, first.profiles, first.localport, first.action) == (False, ("public",), "8060", "allow")
     assert (second.direction, second.protocol, second.localport, second.action) == ("out", "ANY", "Any", "block")
     assert second.profiles == ("domain", "private")
@@ -37,9 +37,9 @@ def test_two_rules_of_one_name_and_a_rule_without_port_lines():
 
 
 def test_no_rule():
-    text = load("advfirewall", "show_rule_none_en-US.txt")
+    text = load("advfirewall", "show_rule_none_en-US_assumed.txt")
     assert _advfirewall.parse_show_rule(text) == [] and _advfirewall.no_rule(text, 1)
-    assert not _advfirewall.no_rule(load("advfirewall", "show_rule_en-US.txt"), 1)
+    assert not _advfirewall.no_rule(load("advfirewall", "show_rule_en-US_assumed.txt"), 1)
 
 
 SHOW = "netsh advfirewall firewall show rule 'name=SSIS Scale Out Master'"
@@ -49,7 +49,7 @@ def shown(fixture: str, rc: int) -> CommandResult:
     return CommandResult(SHOW, rc, load("advfirewall", fixture), "")
 
 
-@pytest.mark.parametrize("fixture", ["show_rule_none_en-US.txt", "show_rule_none_de-DE.txt", "show_rule_none_fr-FR.txt"])
+@pytest.mark.parametrize("fixture", ["show_rule_none_en-US_assumed.txt", "show_rule_none_de-DE.txt", "show_rule_none_fr-FR_assumed.txt"])
 def test_the_no_match_message_in_a_known_language_is_no_rule(fixture):
     assert _advfirewall.no_rule(load("advfirewall", fixture), 1)
     assert _advfirewall.read_show(shown(fixture, 1), "SSIS Scale Out Master") == []
@@ -61,10 +61,10 @@ def test_no_output_at_all_with_exit_code_1_is_no_rule():
 
 
 @pytest.mark.parametrize("fixture, rc, named", [
-    ("show_rule_elevation_en-US.txt", 1, "requires elevation"),       # an error, not an answer
-    ("show_rule_none_unknown_language.txt", 1, "Geen regels"),        # a language the table does not know
-    ("show_rule_truncated_en-US.txt", 0, "Profiles:"),               # a block too short to be a rule
-    ("show_rule_en-US.txt", 1, "SSIS Scale Out Master"),              # rule blocks, yet a failing exit code
+    ("show_rule_elevation_en-US_assumed.txt", 1, "requires elevation"),       # an error, not an answer
+    ("show_rule_none_unknown_language_assumed.txt", 1, "Geen regels"),        # a language the table does not know
+    ("show_rule_truncated_en-US_assumed.txt", 0, "Profiles:"),               # a block too short to be a rule
+    ("show_rule_en-US_assumed.txt", 1, "SSIS Scale Out Master"),              # rule blocks, yet a failing exit code
 ])
 def test_output_that_is_not_recognisably_no_rule_is_never_absent(fixture, rc, named):
     text = load("advfirewall", fixture)
@@ -77,7 +77,7 @@ def test_output_that_is_not_recognisably_no_rule_is_never_absent(fixture, rc, na
 
 def test_a_rule_block_of_another_name_is_not_taken_for_absent():
     with pytest.raises(RemediationError) as error:
-        _advfirewall.read_show(shown("show_rule_en-US.txt", 0), "SSIS Scale Out Worker")
+        _advfirewall.read_show(shown("show_rule_en-US_assumed.txt", 0), "SSIS Scale Out Worker")
     assert "whose name reads 'SSIS Scale Out Master'" in str(error.value)
 
 
@@ -89,9 +89,9 @@ def test_the_error_names_at_most_500_characters_of_the_text():
 
 
 def test_read_show_gives_the_rules_of_the_name():
-    (rule,) = _advfirewall.read_show(shown("show_rule_de-DE.txt", 0), "ssis scale out master")
+    (rule,) = _advfirewall.read_show(shown("show_rule_de-DE_assumed.txt", 0), "ssis scale out master")
     assert _advfirewall.same(rule, MASTER)
-    assert len(_advfirewall.read_show(shown("show_rule_two_en-US.txt", 0), "Integration Runtime HA")) == 2
+    assert len(_advfirewall.read_show(shown("show_rule_two_en-US_assumed.txt", 0), "Integration Runtime HA")) == 2
 
 
 def test_a_published_german_output_of_two_rules_for_any_protocol():
@@ -103,7 +103,7 @@ def test_a_published_german_output_of_two_rules_for_any_protocol():
 
 
 def test_values_in_an_unknown_language_are_reported_not_guessed():
-    rules = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_unknown_language.txt"))
+    rules = _advfirewall.parse_show_rule(load("advfirewall", "show_rule_unknown_language_assumed.txt"))
     assert rules[0].protocol == "TCP" and rules[0].localport == "8391"
     assert rules[0].unreadable() == ["enabled 'Jawel'", "direction 'Binnenkomend'", "profiles 'Domein'", "action 'Toestaan'"]
     with pytest.raises(RemediationError) as error:
@@ -147,3 +147,15 @@ def test_commands():
     assert _advfirewall.add_command(narrow).args[5:] == ("dir=out", "action=block", "protocol=UDP", "localport=8060",
                                                          "profile=domain,private", "enable=no")
     assert _advfirewall.delete_command("IR").line == "netsh advfirewall firewall delete rule name=IR"
+
+
+def test_every_word_of_the_localisation_table_is_read_and_a_word_outside_it_is_reported():
+    """The parser reads the words of plugins/plugin_utils/_l10n.py (the simulator prints the same
+    table); "Ausgehend" was once accepted for outbound as a guess, but the published German output
+    prints "Aus" and no source shows "Ausgehend": it is reported, not read."""
+    for concept, meaning in (("Out", "out"), ("In", "in")):
+        for word in _l10n.words(_l10n.ADVFIREWALL, concept).values():
+            assert _advfirewall._DIRECTION[word.casefold()] == meaning
+    text = load("advfirewall", "show_rule_two_de-DE.txt").replace("Aus\r\n", "Ausgehend\r\n", 1)
+    rule = _advfirewall.parse_show_rule(text)[0]
+    assert rule.direction is None and rule.unreadable() == ["direction 'Ausgehend'"]

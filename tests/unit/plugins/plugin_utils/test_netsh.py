@@ -14,7 +14,7 @@ MASTER_APP = "{8f3e2b94-1c55-4d0e-9a7b-2f6c1d9e0a11}"
 
 @pytest.mark.parametrize("crlf", [True, False])
 def test_classic_english_output(crlf):
-    bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US.txt", crlf=crlf))
+    bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US_assumed.txt", crlf=crlf))
     assert [b.endpoint.argument for b in bindings] == ["ipport=0.0.0.0:8391", "ipport=0.0.0.0:443", "ipport=[::]:8443"]
     master = bindings[0]
     assert (master.certificate_hash, master.app_id, master.certificate_store) == (MASTER, MASTER_APP, "Root")
@@ -24,7 +24,7 @@ def test_classic_english_output(crlf):
 
 
 def test_2022_field_set_with_extended_properties():
-    bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US.txt"))
+    bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US_assumed.txt"))
     assert [b.endpoint.argument for b in bindings] == ["ipport=0.0.0.0:8391", "hostnameport=ssis.contoso.com:443"]
     assert bindings[0].certificate_hash == MASTER and bindings[0].certificate_store == "Root"
     assert bindings[1].endpoint.kind == _netsh.HOSTNAMEPORT and bindings[1].certificate_store == "My"
@@ -35,21 +35,21 @@ def test_2022_field_set_with_extended_properties():
 
 
 def test_german_output_gives_the_same_facts_as_english():
-    german = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_de-DE.txt"))
-    english = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US.txt"))
+    german = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_de-DE_assumed.txt"))
+    english = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US_assumed.txt"))
     assert len(german) == 1
     for attribute in ("endpoint", "certificate_hash", "app_id", "certificate_store"):
         assert getattr(german[0], attribute) == getattr(english[0], attribute)
 
 
 def test_no_bindings():
-    assert _netsh.parse_show_sslcert(load("netsh", "show_sslcert_none_en-US.txt")) == []
+    assert _netsh.parse_show_sslcert(load("netsh", "show_sslcert_none_en-US_assumed.txt")) == []
 
 
 @pytest.mark.parametrize("name, code", [
-    ("add_sslcert_error_183_en-US.txt", 183),
-    ("add_sslcert_error_1312_en-US.txt", 1312),
-    ("delete_sslcert_error_2_en-US.txt", 2),
+    ("add_sslcert_error_183_en-US_assumed.txt", 183),
+    ("add_sslcert_error_1312_en-US_assumed.txt", 1312),
+    ("delete_sslcert_error_2_en-US_assumed.txt", 2),
 ])
 def test_error_codes(name, code):
     text = load("netsh", name)
@@ -57,8 +57,20 @@ def test_error_codes(name, code):
     assert _netsh.parse_show_sslcert(text) == []
 
 
+@pytest.mark.parametrize("text, code", [
+    # the real one-line form (tests/unit/test_data/real/netsh/add_sslcert_logon_session_1312_en-US.txt)
+    ("SSL Certificate update failed, Error: 1312 A specified logon session does not exist.", 1312),
+    ("SSL Certificate add failed, Error: 183\r\nCannot create a file when that file already exists.", 183),
+    # an endpoint in a message is no code: a digit, not a word, stands before its colon
+    ("The parameter is incorrect: 0.0.0.0:443", None),
+    ("Usage: add sslcert [ipport=]IP Address:port", None),
+])
+def test_error_code_on_one_line_or_two(text, code):
+    assert _netsh.error_code(text) == code
+
+
 def test_find_binding_compares_addresses_not_text():
-    bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US.txt"))
+    bindings = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US_assumed.txt"))
     assert _netsh.find_binding(bindings, _netsh.parse_ip_port("[0:0::0]:8443")) is bindings[2]
     assert _netsh.find_binding(bindings, _netsh.parse_ip_port("0.0.0.0:8392")) is None
 
@@ -119,7 +131,7 @@ SIM_MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 SIM_APP = "{fbd80bfd-9ab6-5dc8-a84b-37651993b139}"
 
 
-@pytest.mark.parametrize("name", ["show_sslcert_classic_en-US.txt", "show_sslcert_classic_de-DE.txt"])
+@pytest.mark.parametrize("name", ["show_sslcert_classic_en-US_assumed.txt", "show_sslcert_classic_de-DE_assumed.txt"])
 def test_classic_settings_are_typed_by_position(name):
     binding = _netsh.parse_show_sslcert(load("netsh", name))[0]
     assert binding.field_set == "classic" and binding.unmapped == []
@@ -128,7 +140,7 @@ def test_classic_settings_are_typed_by_position(name):
 
 
 def test_2022_defaults_include_set_not_set_words():
-    binding = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US.txt"))[0]
+    binding = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US_assumed.txt"))[0]
     assert binding.settings == dict(CLASSIC_DEFAULTS, **NEWER_DEFAULTS) and binding.unmapped == []
 
 
@@ -151,7 +163,7 @@ def test_classic_french_settings():
 
 
 def test_an_unknown_value_word_is_reported_with_its_text_not_guessed():
-    text = load("netsh", "show_sslcert_classic_en-US.txt").replace(
+    text = load("netsh", "show_sslcert_classic_en-US_assumed.txt").replace(
         "Negotiate Client Certificate : Disabled", "Negotiate Client Certificate : Habilitado", 1)
     binding = _netsh.parse_show_sslcert(text)[0]
     assert "clientcertnegotiation" not in binding.settings
@@ -165,7 +177,7 @@ def test_an_unknown_value_word_is_reported_with_its_text_not_guessed():
 
 
 def test_a_number_field_with_a_word_is_unmapped():
-    text = load("netsh", "show_sslcert_classic_en-US.txt").replace(
+    text = load("netsh", "show_sslcert_classic_en-US_assumed.txt").replace(
         "Revocation Freshness Time    : 0", "Revocation Freshness Time    : Enabled", 1)
     [entry] = _netsh.parse_show_sslcert(text)[0].unmapped
     assert entry["value"] == "Enabled" and "not an unsigned number" in entry["reason"]
@@ -173,14 +185,14 @@ def test_a_number_field_with_a_word_is_unmapped():
 
 def test_a_field_set_nobody_showed_keeps_the_classic_settings_and_reports_the_rest():
     # A 2022 block with one more field appended: the newer fields can no longer be placed by position.
-    text = load("netsh", "show_sslcert_2022_en-US.txt").replace(
+    text = load("netsh", "show_sslcert_2022_en-US_assumed.txt").replace(
         "    Enable Caching Client Hello  : Not Set\r\n",
         "    Enable Caching Client Hello  : Not Set\r\n    Some Future Flag             : Not Set\r\n", 1)
     binding = _netsh.parse_show_sslcert(text)[0]
     assert binding.field_set is None and binding.settings == CLASSIC_DEFAULTS
     assert [u["position"] for u in binding.unmapped] == list(range(14, 27))
     assert binding.unmapped[-1]["label"] == "Some Future Flag" and "meaning is unknown" in binding.unmapped[-1]["reason"]
-    assert _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US.txt"))[1].unmapped == []
+    assert _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US_assumed.txt"))[1].unmapped == []
 
 
 def test_update_carries_every_setting_of_the_binding_it_replaces():
@@ -207,7 +219,7 @@ def test_update_on_a_classic_build_carries_only_the_keywords_it_knows():
 
 
 def test_null_texts_are_left_out_rather_than_written():
-    current = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US.txt"))[0]
+    current = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_classic_en-US_assumed.txt"))[0]
     line = _netsh.update_command(current, MASTER, MASTER_APP, "Root").line
     assert "sslctl" not in line and "(null)" not in line
     assert line.endswith("dsmapperusage=disable clientcertnegotiation=disable")
@@ -221,7 +233,7 @@ def test_enable_caching_client_hello_set_cannot_be_carried():
     assert error.value.problems == ["'Enable Caching Client Hello' is set and netsh http update sslcert "
                                     "has no keyword for it"]
     # Not Set (the default) is no obstacle: an update leaves it Not Set.
-    default = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US.txt"))[0]
+    default = _netsh.parse_show_sslcert(load("netsh", "show_sslcert_2022_en-US_assumed.txt"))[0]
     assert "enablecachingclienthello" not in _netsh.update_command(default, MASTER, SIM_APP, "Root").line
 
 

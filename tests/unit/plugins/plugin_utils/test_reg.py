@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fixtures import load
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _reg
+from ansible_collections.irops.remediation.plugins.plugin_utils import _l10n, _reg
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 SCHANNEL = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
@@ -76,7 +76,7 @@ def test_binary_data_forms_agree():
 
 def test_comparison_is_by_type_and_typed_data():
     dword = _reg.normalize_data("dword", "0x0")
-    assert _reg.same(_reg.parse_query(load("reg", "query_dword_en-US.txt"), "SendTrustedIssuerList"), dword)
+    assert _reg.same(_reg.parse_query(load("reg", "query_dword_en-US_assumed.txt"), "SendTrustedIssuerList"), dword)
     assert not _reg.same(_reg.RegValue("REG_SZ", "0"), dword)
     assert not _reg.same(_reg.RegValue("REG_QWORD", 0), dword)
     multi = _reg.normalize_data("multi_string", ["b", "a"])
@@ -87,42 +87,42 @@ def test_comparison_is_by_type_and_typed_data():
 
 @pytest.mark.parametrize("crlf", [True, False])
 def test_dword(crlf):
-    value = _reg.parse_query(load("reg", "query_dword_en-US.txt", crlf=crlf), "SendTrustedIssuerList")
+    value = _reg.parse_query(load("reg", "query_dword_en-US_assumed.txt", crlf=crlf), "SendTrustedIssuerList")
     assert value == _reg.RegValue("REG_DWORD", 0)
     assert value.result() == {"type": "dword", "data": 0}
     assert value.display() == "REG_DWORD 0x0 (0)"
 
 
 @pytest.mark.parametrize("name, fixture, expected", [
-    ("LastSeen", "query_qword_en-US.txt", _reg.RegValue("REG_QWORD", 0x1DC4F2A8E33F2A0)),
-    ("Data", "query_binary_en-US.txt", _reg.RegValue("REG_BINARY", bytes.fromhex("fe340ead"))),
-    ("security packages", "query_multi_sz_en-US.txt",
+    ("LastSeen", "query_qword_en-US_assumed.txt", _reg.RegValue("REG_QWORD", 0x1DC4F2A8E33F2A0)),
+    ("Data", "query_binary_en-US_assumed.txt", _reg.RegValue("REG_BINARY", bytes.fromhex("fe340ead"))),
+    ("security packages", "query_multi_sz_en-US_assumed.txt",
      _reg.RegValue("REG_MULTI_SZ", ("kerberos", "msv1_0", "schannel", "wdigest", "tspkg", "pku2u"))),
-    ("Path", "query_expand_sz_en-US.txt", _reg.RegValue("REG_EXPAND_SZ", "%systemroot%\\system32")),
-    ("Comment", "query_sz_empty_en-US.txt", _reg.RegValue("REG_SZ", "")),
-    ("SqlProgramDir", "query_sz_spaces_en-US.txt", _reg.RegValue("REG_SZ", "C:\\Program Files\\Microsoft SQL Server")),
+    ("Path", "query_expand_sz_en-US_assumed.txt", _reg.RegValue("REG_EXPAND_SZ", "%systemroot%\\system32")),
+    ("Comment", "query_sz_empty_en-US_assumed.txt", _reg.RegValue("REG_SZ", "")),
+    ("SqlProgramDir", "query_sz_spaces_en-US_assumed.txt", _reg.RegValue("REG_SZ", "C:\\Program Files\\Microsoft SQL Server")),
 ])
 def test_every_type(name, fixture, expected):
     assert _reg.parse_query(load("reg", fixture), name) == expected
 
 
 def test_binary_result_is_lower_case_hex():
-    assert _reg.parse_query(load("reg", "query_binary_en-US.txt"), "Data").result() == {"type": "binary", "data": "fe340ead"}
+    assert _reg.parse_query(load("reg", "query_binary_en-US_assumed.txt"), "Data").result() == {"type": "binary", "data": "fe340ead"}
 
 
 def test_the_localised_default_value_is_found_by_its_shape():
-    assert _reg.parse_query(load("reg", "query_default_de-DE.txt"), "") == _reg.RegValue("REG_SZ", "Contoso Agent")
+    assert _reg.parse_query(load("reg", "query_default_de-DE_assumed.txt"), "") == _reg.RegValue("REG_SZ", "Contoso Agent")
 
 
 def test_a_value_line_for_another_name_is_not_taken():
-    assert _reg.parse_query(load("reg", "query_dword_en-US.txt"), "SendTrustedIssuer") is None
+    assert _reg.parse_query(load("reg", "query_dword_en-US_assumed.txt"), "SendTrustedIssuer") is None
 
 
 @pytest.mark.parametrize("fixture, kind", [
-    ("query_not_found_en-US.txt", "absent"),
-    ("query_not_found_de-DE.txt", "absent"),
-    ("query_not_found_fr-FR.txt", "absent"),
-    ("add_denied_en-US.txt", "denied"),
+    ("query_not_found_en-US_assumed.txt", "absent"),
+    ("query_not_found_de-DE_assumed.txt", "absent"),
+    ("query_not_found_fr-FR_assumed.txt", "absent"),
+    ("add_denied_en-US_assumed.txt", "denied"),
 ])
 def test_failures_in_three_languages(fixture, kind):
     text = load("reg", fixture)
@@ -133,6 +133,15 @@ def test_failures_in_three_languages(fixture, kind):
 def test_the_french_text_with_its_typographic_apostrophe():
     assert _reg.failure_kind("ERREUR : le syst\u00e8me n\u2019a pas trouv\u00e9 la cl\u00e9 ou la valeur "
                              "de Registre sp\u00e9cifi\u00e9e.") == "absent"
+
+
+def test_a_failure_in_a_language_no_table_knows_is_not_taken_for_absent():
+    # Dutch (no source in plugins/plugin_utils/_l10n.py): "other", so the caller reports the text
+    assert _reg.failure_kind("FOUT: het systeem kan de opgegeven registersleutel of waarde niet vinden.") == "other"
+    # and each table sentence is recognised as the simulated node prints it
+    for kind, concept in (("absent", "not_found"), ("denied", "denied")):
+        for text in _l10n.words(_l10n.REG, concept).values():
+            assert _reg.failure_kind(text) == kind
 
 
 def test_commands():

@@ -9,16 +9,16 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._runner import C
 
 
 def test_list_names_the_accounts():
-    assert _winhttpcertcfg.parse_accounts(load("winhttpcertcfg", "list_en-US.txt")) == [
+    assert _winhttpcertcfg.parse_accounts(load("winhttpcertcfg", "list_en-US_assumed.txt")) == [
         "NT AUTHORITY\\SYSTEM", "BUILTIN\\Administrators", "NT SERVICE\\SSISScaleOutWorker140"]
 
 
 def test_errors():
-    text = load("winhttpcertcfg", "grant_cng_error.txt")
+    text = load("winhttpcertcfg", "grant_cng_error_assumed.txt")
     assert _winhttpcertcfg.error(CommandResult("w", 1, text, "")) == \
         "Error: Access was not successfully obtained for the private key."
     assert "not installed" in _winhttpcertcfg.error(CommandResult("w", -1, "", "not recognized"))
-    assert _winhttpcertcfg.error(CommandResult("w", 0, load("winhttpcertcfg", "list_en-US.txt"), "")) is None
+    assert _winhttpcertcfg.error(CommandResult("w", 0, load("winhttpcertcfg", "list_en-US_assumed.txt"), "")) is None
 
 
 def test_commands():
@@ -57,7 +57,7 @@ def test_every_other_certificate_whose_subject_contains_the_string_is_matched_to
 
 
 def test_the_matching_certificate_the_tool_acted_on():
-    assert _winhttpcertcfg.matched_subject(load("winhttpcertcfg", "list_en-US.txt")) == "CN=SSISWORKER01"
-    assert _winhttpcertcfg.matched_subject(load("winhttpcertcfg", "grant_cng_error.txt")) == \
+    assert _winhttpcertcfg.matched_subject(load("winhttpcertcfg", "list_en-US_assumed.txt")) == "CN=SSISWORKER01"
+    assert _winhttpcertcfg.matched_subject(load("winhttpcertcfg", "grant_cng_error_assumed.txt")) == \
         "CN=shir01.contoso.local, OU=Data, O=Contoso"
     assert _winhttpcertcfg.matched_subject("Error:  Unable to find or obtain a context for requested certificate") is None
