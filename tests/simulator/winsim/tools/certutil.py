@@ -99,6 +99,7 @@ ERRORS = {
 # real output shows the text, else assumed; fr-FR: [REAL-FR] for the -store labels, the root lines and the
 # no-key lines, else assumed; de-DE: [REAL-DE] for the -v dump labels, else assumed.
 TEXT: dict[str, dict[str, str]] = {
+    # [REAL] store_my_csp_templates_and_ca_cng_en-US.txt; [REAL-FR] Certificat
     "cert_header": {"en-US": "================ Certificate {n} ================",
                     "fr-FR": "================ Certificat {n} ================",
                     "de-DE": "================ Zertifikat {n} ================"},
@@ -108,18 +109,24 @@ TEXT: dict[str, dict[str, str]] = {
     "not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore : {v}", "de-DE": " NotBefore: {v}"},
     "not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter : {v}", "de-DE": " NotAfter: {v}"},
     "subject": {"en-US": "Subject: {v}", "fr-FR": "Objet: {v}", "de-DE": "Antragsteller: {v}"},
+    # [REAL] store_enterprise_root_en-US.txt; [REAL-FR]
     "sig_matches": {"en-US": "Signature matches Public Key", "fr-FR": "La signature correspond \u00e0 la cl\u00e9 publique",
                     "de-DE": "Signatur stimmt mit dem \u00f6ffentlichen Schl\u00fcssel \u00fcberein"},
     "root_cert": {"en-US": "Root Certificate: Subject matches Issuer",
                   "fr-FR": "Certificat racine : le sujet correspond \u00e0 l\u2019\u00e9metteur",
                   "de-DE": "Stammzertifikat: Antragsteller stimmt mit Aussteller \u00fcberein"},
+    # [REAL] every store_*_en-US.txt; [REAL-FR] Hach. cert. (sha1)
     "hash": {"en-US": "Cert Hash(sha1): {v}", "fr-FR": "Hach. cert. (sha1) : {v}",
              "de-DE": "Zertifikathash(sha1): {v}"},
+    # the key lines: [REAL] store_my_csp_template_schannel_en-US.txt (Key Container = <unique name>, Simple
+    # container name), store_my_csp_guid_container_en-US.txt (Key Container = {GUID}, Unique container
+    # name), store_my_cng_template_en-US.txt (CNG), store_my_csp_template_signature_en-US.txt (Signature
+    # test passed); fr-FR and de-DE assumed (the French spaces before ":" as in the real French listing)
     "key_container": {"en-US": "  Key Container = {v}", "fr-FR": "  Conteneur de cl\u00e9s = {v}",
                       "de-DE": "  Schl\u00fcsselcontainer = {v}"},
-    "simple_container": {"en-US": "  Simple container name: {v}", "fr-FR": "  Nom de conteneur simple\u00a0: {v}",
+    "simple_container": {"en-US": "  Simple container name: {v}", "fr-FR": "  Nom de conteneur simple : {v}",
                          "de-DE": "  Einfacher Containername: {v}"},
-    "unique_container": {"en-US": "  Unique container name: {v}", "fr-FR": "  Nom de conteneur unique\u00a0: {v}",
+    "unique_container": {"en-US": "  Unique container name: {v}", "fr-FR": "  Nom de conteneur unique : {v}",
                          "de-DE": "  Eindeutiger Containername: {v}"},
     "provider": {"en-US": "  Provider = {v}", "fr-FR": "  Fournisseur = {v}", "de-DE": "  Anbieter = {v}"},
     "not_exportable": {"en-US": "Private key is NOT exportable", "fr-FR": "La cl\u00e9 priv\u00e9e n'est PAS exportable",
@@ -128,11 +135,13 @@ TEXT: dict[str, dict[str, str]] = {
                       "de-DE": "Verschl\u00fcsselungstest wurde bestanden"},
     "signature_ok": {"en-US": "Signature test passed", "fr-FR": "Test de signature r\u00e9ussi",
                      "de-DE": "Signaturtest wurde bestanden"},
+    # [REAL] store_enterprise_root_en-US.txt; [REAL-FR] both lines
     "no_key_info": {"en-US": "No key provider information", "fr-FR": "Aucune information sur le fournisseur de cl\u00e9",
                     "de-DE": "Keine Schl\u00fcsselanbieterinformationen"},
     "no_key": {"en-US": "Cannot find the certificate and private key for decryption.",
                "fr-FR": "Impossible de trouver le certificat et la cl\u00e9 priv\u00e9e pour le d\u00e9chiffrement.",
                "de-DE": "Zertifikat und privater Schl\u00fcssel f\u00fcr die Entschl\u00fcsselung wurden nicht gefunden."},
+    # [REAL] every store_*_en-US.txt; the failure line: importpfx_invalid_password_en-US.txt
     "completed": {"en-US": "CertUtil: -{verb} command completed successfully.",
                   "fr-FR": "CertUtil: -{verb} La commande s'est termin\u00e9e correctement.",
                   "de-DE": "CertUtil: -{verb}-Befehl wurde erfolgreich ausgef\u00fchrt."},
@@ -219,6 +228,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ext_crl": {"en-US": "CRL Distribution Points", "fr-FR": "Points de distribution de la liste de r\u00e9vocation "
                 "des certificats", "de-DE": "Sperrlisten-Verteilungspunkte"},
     "ext_unknown": {"en-US": "Unknown Extension type", "fr-FR": "Type d'extension inconnu", "de-DE": "Unbekannter Erweiterungstyp"},
+    # [REAL] store_my_csp_template_schannel_en-US.txt (en-US); fr-FR and de-DE assumed
     "non_root": {"en-US": "Non-root Certificate", "fr-FR": "Certificat non racine", "de-DE": "Kein Stammzertifikat"},
     # error sentences (the second line of a failure)
     "msg_not_found": {"en-US": "Cannot find object or property.", "fr-FR": "Objet ou propri\u00e9t\u00e9 introuvable.",
