@@ -87,7 +87,7 @@ class ActionModule(NodeAction):
                                    f"{source['thumbprint']} ({source['subject']}); nothing was changed")
         if source["pfx"] and password is None:
             raise InvalidValue("password", None, "a PFX file needs its password")
-        certificates, machine_guid = _certutil.parse_read(results[:2])
+        certificates, _guid = _certutil.parse_read(results[:2])
         before = next((doc for doc in certificates if doc["thumbprint"] == source["thumbprint"]), None)
         want = {"key_spec": KEY_SPECS[args["key_spec"]], "provider": provider, "exportable": args["exportable"]}
         problems = _problems(before, source, want)
@@ -121,7 +121,7 @@ class ActionModule(NodeAction):
         done = runner.run(batch)
         first = len(leftovers)
         imported = done[first + (1 if written else 0)]
-        after = _find(done[-1], source["thumbprint"], machine_guid)
+        after = _find(done[-1], source["thumbprint"])
         result.update(after=after, key=_key_view(after))
         warnings = _leftover_warnings(leftovers, done[:first])
         if written and not done[first + 2].ok:
@@ -159,7 +159,7 @@ class ActionModule(NodeAction):
 
     def _absent(self, runner, store, thumbprint):
         shown = runner.run_one(_certutil.store_command(store, thumbprint))
-        before = _find(shown, thumbprint, None)
+        before = _find(shown, thumbprint)
         result = {"thumbprint": thumbprint, "store": f"LocalMachine\\{store}", "before": before, "after": None}
         if before is None:
             result.update(changed=False, msg=f"{thumbprint} is not in LocalMachine\\{store}")
@@ -171,7 +171,7 @@ class ActionModule(NodeAction):
             return result
         deleted, again = runner.run([_certutil.delstore_command(store, thumbprint),
                                      _certutil.store_command(store, thumbprint)])
-        if _find(again, thumbprint, None) is not None:
+        if _find(again, thumbprint) is not None:
             raise RemediationError(f"'{deleted.command}' failed (exit code {deleted.rc}): {deleted.output.strip()[:300]}",
                                    result=result)
         return result
@@ -262,14 +262,14 @@ def load_source(data: bytes, password, name: str) -> dict:
             "not_after": cert.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
-def _find(result, thumbprint, machine_guid):
+def _find(result, thumbprint):
     if not result.ok:
         if _certutil.failure_code(result) == _certutil.CRYPT_E_NOT_FOUND:
             return None
         raise RemediationError(f"'{result.command}' failed (exit code {result.rc}): {result.output.strip()[:500]}")
     for cert in _certutil.parse_store(result.stdout):
         if cert.thumbprint == thumbprint:
-            return cert.as_dict(machine_guid)
+            return cert.as_dict()
     return None
 
 
@@ -281,6 +281,13 @@ def _problems(current, source, want) -> list[str]:
     problems = []
     if not current["has_private_key"]:
         return ["the certificate is there without its private key"]
+    unknown = _unknown(current, want)
+    if unknown:
+        unread = current.get("key_unread") or []
+        raise RemediationError(f"{current['thumbprint']} is in the store, but certutil's output does not say "
+                               + " or ".join(unknown) + (f" (lines not read: {' | '.join(unread)})" if unread else "")
+                               + "; nothing was changed rather than guess. Report the text so the words can be added "
+                               "to plugins/plugin_utils/_certutil.py WORDS.")
     if want["provider"]:
         wanted_kind = _certutil.provider_kind(want["provider"])
         if current["provider_type"] != wanted_kind.upper():
@@ -294,6 +301,18 @@ def _problems(current, source, want) -> list[str]:
     if want["exportable"] is not None and current["exportable"] != want["exportable"]:
         problems.append("its key is " + ("not " if want["exportable"] else "") + "exportable")
     return problems
+
+
+def _unknown(current, want) -> list[str]:
+    """What the task compares that certutil did not say (a line in a language its word tables do not know)."""
+    unknown = []
+    if want["provider"] and current["provider_type"] is None:
+        unknown.append("its key provider")
+    if want["key_spec"] and current["provider_type"] == "CSP" and current["key_spec"] is None:
+        unknown.append("its key spec")
+    if want["exportable"] is not None and current["exportable"] is None:
+        unknown.append("whether its key is exportable")
+    return unknown
 
 
 def _key_view(cert):

@@ -3,7 +3,8 @@
 """Check a certificate's chain and revocation with ``certutil -verify -urlfetch`` (read-only).
 
 certutil can report success when revocation could not be checked (the revocation server was
-offline), so the result keys on the revocation line, not on the exit code.
+offline) or the chain could not be built, so the result keys on its error codes, trust-status flags
+and revocation line, not on the exit code.
 Round trips: one.
 """
 
@@ -13,7 +14,7 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 
 _STATUS = {"checked": "valid", "not_applicable": "valid", "offline": "revocation_offline", "revoked": "revoked",
-           "not_checked": "revocation_not_checked"}
+           "not_checked": "revocation_not_checked", "unknown": "revocation_unknown"}
 
 
 class ActionModule(NodeAction):

@@ -144,6 +144,9 @@ def _one_key(facts, thumbprint, store) -> dict:
     if not cert["has_private_key"]:
         raise RemediationError(f"certificate {thumbprint} in LocalMachine\\{store} has no private key: import the PFX "
                                "with its key (irops.remediation.certificate) before granting access to it")
+    if cert.get("key_file") is None:
+        raise RemediationError(f"the key file of certificate {thumbprint} is not known: {cert.get('key_file_unknown')}. "
+                               "Nothing was changed.")
     if cert.get("key_acl") is None:
         raise RemediationError(f"the key file of certificate {thumbprint} could not be read: "
                                f"{cert.get('key_file_error') or cert['key_file']}")

@@ -75,8 +75,12 @@ notes:
     label holds the acronym DNS (C(DNS Name=), C(Nom DNS=), C(DNS-Name=)).
   - Dates are the node's local time as certutil prints them; RV(certificates[].expired) compares them
     with the controller's UTC clock.
-  - CSP key files are named after a hash of the key container and the machine GUID when certutil does not
-    print the unique container name; if that file is not found, RV(certificates[].key_file_error) says so.
+  - The key file is named by the unique container name (C(<32 hex>_<machine GUID>)) certutil prints, whichever
+    line it is on (C(Key Container =) for a CSP key enrolled from a template, C(Unique container name:) otherwise).
+    It is never derived from the container name; when certutil prints no unique name,
+    RV(certificates[].key_file) is null and RV(certificates[].key_file_unknown) says what is missing.
+  - certutil prints the key lines in the node's language. Words this collection's tables do not know are listed
+    in RV(certificates[].key_unread), and what they could have said (exportable, key spec, provider) is null.
 seealso:
   - module: irops.remediation.private_key_access
   - module: irops.remediation.certificate
@@ -120,7 +124,9 @@ store:
   type: str
   sample: LocalMachine\My
 machine_guid:
-  description: The machine GUID that names the key files, or null when it could not be read.
+  description:
+    - The machine GUID (C(HKLM\SOFTWARE\Microsoft\Cryptography) MachineGuid), or null when it could not be read.
+    - The unique container names of machine keys end with it.
   returned: always
   type: str
   sample: 4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
@@ -178,25 +184,45 @@ certificates:
       type: str
       sample: Microsoft Enhanced RSA and AES Cryptographic Provider
     provider_type:
-      description: C(CSP) (CryptoAPI) or C(CNG) (a key storage provider), or null without a key.
+      description:
+        - C(CSP) (CryptoAPI) or C(CNG) (a key storage provider), or null without a key.
+        - Null too when the provider is not one this collection knows, or its line could not be read.
       type: str
       sample: CSP
     key_spec:
-      description: C(AT_KEYEXCHANGE) or C(AT_SIGNATURE) for a CSP key; null for CNG keys and without a key.
+      description:
+        - C(AT_KEYEXCHANGE) or C(AT_SIGNATURE) for a CSP key, read from certutil's key test line
+          (C(Encryption test passed) / C(Signature test passed)); null for CNG keys and without a key.
+        - Null too when the key test line could not be read.
       type: str
       sample: AT_KEYEXCHANGE
     exportable:
-      description: Whether the private key can be exported.
+      description:
+        - Whether the private key can be exported (C(Private key is NOT exportable) says it cannot;
+          C(Private key is NOT plain text exportable) means it can, encrypted).
+        - Null when certutil printed a line in a language this collection's tables do not know.
       type: bool
     container:
-      description: The key container name.
+      description:
+        - The key container the certificate names, by its simple name; null when certutil names none (an empty
+          C(Key Container =), or no key provider information).
       type: str
     unique_name:
-      description: The unique container name, when certutil printed it.
+      description: The unique container name, C(<32 hex>_<machine GUID>), when certutil printed it.
       type: str
     key_file:
-      description: The key file (MachineKeys for CSP keys, Crypto\Keys for CNG keys).
+      description:
+        - The key file (MachineKeys for CSP keys, Crypto\Keys for CNG keys), named by RV(certificates[].unique_name).
+        - Null when certutil printed no unique container name or an unknown provider; see
+          RV(certificates[].key_file_unknown).
       type: str
+    key_file_unknown:
+      description: Why RV(certificates[].key_file) is null for a certificate with a key (what certutil did not say).
+      type: str
+    key_unread:
+      description: The key lines certutil printed in words this collection's tables do not know.
+      type: list
+      elements: str
     key_access:
       description: Accounts allowed to read the key file, as icacls names them (localised for well-known groups).
       returned: when O(key_access=true) and the certificate has a key

@@ -50,7 +50,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 status:
-  description: V(valid), V(revocation_offline), V(revocation_not_checked), V(revoked), V(chain_error) or V(file_not_found).
+  description:
+    - V(valid), V(revocation_offline), V(revocation_not_checked), V(revoked), V(chain_error), V(file_not_found), or
+      V(revocation_unknown) when the chain was built but certutil's output does not say the revocation state in words
+      this collection knows (see RV(output)).
   returned: always
   type: str
   sample: revocation_offline
@@ -75,9 +78,19 @@ revoked:
   returned: always
   type: bool
 error:
-  description: The HRESULT certutil reported (C(0x80092013)...), or null.
+  description:
+    - The error code certutil printed on a chain or revocation line (C(0x800B010A), C(0x80092013)...), the chain's
+      first; null when it printed none. The flag values of its trace (C(dwFlags = ... (0x20000000))) are no error.
   returned: always
   type: str
+trust_errors:
+  description:
+    - The trust-status error flags certutil printed for the chain and its elements (C(CERT_TRUST_IS_PARTIAL_CHAIN),
+      C(CERT_TRUST_IS_OFFLINE_REVOCATION)...); they alone can say that the chain was not built or revocation was
+      offline.
+  returned: always
+  type: list
+  elements: str
 completed:
   description: Whether certutil exited with 0 (which does not mean revocation was checked).
   returned: always

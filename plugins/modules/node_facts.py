@@ -27,8 +27,9 @@ options:
       - Which facts to gather. V(all) gathers every subset.
       - V(http_sslcert) reads every http.sys SSL binding (C(netsh http show sslcert)).
       - V(cert_root) reads LocalMachine\Root (C(certutil -store Root)); V(cert_my) reads LocalMachine\My and
-        the machine GUID that names CSP key files; V(schannel) reads C(SendTrustedIssuerList) under
-        C(HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL) (null when absent).
+        the machine GUID (the unique container names of its keys end with it); V(schannel) reads
+        C(SendTrustedIssuerList) under C(HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL)
+        (null when absent).
       - V(cert_my) also reads the subject alternative names (C(certutil -v -store My)).
       - V(scaleout_worker_settings) reads the first C(WorkerSettings.config) found under
         C(C:\Program Files\Microsoft SQL Server\140|150|160\DTS\Binn) (null when there is none).

@@ -1,17 +1,36 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""``certutil``: command building and label-free parsing of ``-store`` and ``-verify``.
+"""``certutil``: command building and parsing of ``-store`` and ``-verify``.
 
-Formats: windowsserverdocs administration/windows-commands/certutil.md and
-shared/reference/windows-tools.md "certutil". certutil prints its labels in the system UI
-language, so the parser reads no label: a block opens on a line of ``=`` signs around two
-words; inside it the first five ``label: value`` lines are, in this order, serial number,
-issuer, NotBefore, NotAfter and subject; the thumbprint is the value made of 40 hex digits
-(or hex pairs with spaces); after it come the key lines: ``Key Container = ...``, a
-container-name line (simple for a CSP key, ``<32 hex>_<machine GUID>`` for the unique name)
-and ``Provider = ...`` (provider names are not translated). Lines without a separator after
-the provider are, in order, "Private key is NOT exportable" (only when so) and the key test
-line ("Encryption test passed" / "Signature test passed").
+Formats: windowsserverdocs administration/windows-commands/certutil.md and the real outputs of
+tests/unit/test_data/real/certutil/ (their sources in SOURCES.md there). certutil prints its
+labels in the system UI language.
+
+The certificate part of a ``-store`` block is read without labels: a block opens on a line of
+``=`` signs around two words; inside it the first five ``label: value`` lines are, in this order,
+serial number, issuer, NotBefore, NotAfter and subject (real en-US, fr-FR samples); the thumbprint
+is the value made of 40 hex digits (or hex pairs with spaces).
+
+The key lines that follow the hash are read with the words of :data:`WORDS` (each concept's text
+in en-US, fr-FR and de-DE, with its source). Real certutil prints a key in one of these forms
+(en-US, corpus files named):
+
+- ``Key Container = <32 hex>_<machine GUID>`` then ``Simple container name: <name>``: a CSP key
+  enrolled through CertEnroll (template, certreq); the first value is already the unique name
+  (store_my_csp_template_*_en-US.txt, store_v_my_csp_signature_machine_en-US.txt);
+- ``Key Container = <name>`` then ``Unique container name: <32 hex>_<machine GUID>``: a CNG key,
+  or a CSP key not enrolled through CertEnroll (store_my_cng_template_en-US.txt,
+  store_my_csp_guid_container_en-US.txt);
+- an empty ``Key Container =`` with both names and ``ERROR: Container name inconsistent:``
+  (store_my_csp_container_inconsistent_en-US.txt), or ``No key provider information`` followed
+  by the key lines of the key certutil found anyway (store_enterprise_ca_key_without_prov_info_en-US.txt).
+
+The unique name is the key file's name (``%ProgramData%\\Microsoft\\Crypto\\RSA\\MachineKeys`` for a
+CSP key, ``...\\Crypto\\Keys`` for a CNG key): the parser takes it from what certutil printed and
+never derives it; when certutil printed none, the key file is unknown and ``key_file_unknown``
+says why. A value of the unique name's shape is taken whatever its label (Windows said it); a
+line in a language the tables do not know is kept in ``key_unread`` and makes what it could have
+said unknown (None), never guessed.
 
 ``certutil -v -store`` adds the whole X509 dump to each block; the collection reads only the
 subject alternative names from it. The extension opens on a line holding its OID, ``2.5.29.17:``
@@ -20,16 +39,13 @@ subject alternative names from it. The extension opens on a line holding its OID
 (``DNS Name=`` in a recorded English dump, ``Nom DNS=`` in French). The verbose block is matched
 to the ``-store`` block by its number and must carry the same thumbprint.
 
-Assumed (no public sample): dates in the user's short date format (``M/D/YYYY h:mm AM`` in
-en-US, ``DD/MM/YYYY HH:MM`` in fr-FR, ``DD.MM.YYYY HH:MM`` in de-DE); the key test line
-naming "sign..." in the languages seen (Signature / signature / Signatur) for AT_SIGNATURE;
-the CSP key file name ``<MD5 of the lower-case container name>_<machine GUID>`` when certutil
-does not print the unique container name.
+Dates are the user's short date and time: month first with AM/PM (en-US), year first with AM/PM
+(store_root_win11_yyyy-mm-dd_en.txt), day first with ``/`` (fr-FR) or ``.`` (de-DE), 24-hour
+clock (real samples of each).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -50,7 +66,11 @@ _BLOCK = re.compile(r"^=+\s+\S+\s+(\d+)\s+=+$")
 _FIELD = re.compile(r"^(?P<label>[^:=]*?\S)[\s\u00a0]*(?P<sep>:|=)(?:[\s\u00a0]+(?P<value>.*))?$")
 _HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
 _UNIQUE = re.compile(r"^[0-9A-Fa-f]{32}_[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
-_HRESULT = re.compile(r"0x([0-9A-Fa-f]{8})")
+# An error code as certutil prints one: "0x80092010 (-2146885616 CRYPT_E_REVOKED)", "0x80070056 (WIN32: 86
+# ERROR_INVALID_PASSWORD)" (real samples). Not a flag value, which certutil prints inside the parentheses
+# after its name ("dwFlags = CA_VERIFY_FLAGS_CONSOLE_TRACE (0x20000000)", verify_leaf_passed_en-US.txt).
+_HRESULT = re.compile(r"(?<![(\w])0x(8[0-9A-Fa-f]{7})\b(?=[ \t]*\()")
+_TRUST_ERROR = re.compile(r"\.dwErrorStatus\s*=\s*(CERT_TRUST_[A-Z_]+)\b")
 _STORE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,63}$")
 _SAN_OID = re.compile(r"^\s+2\.5\.29\.17:")
 _DNS_LABEL = re.compile(r"\bDNS\b", re.IGNORECASE)
@@ -67,37 +87,172 @@ CERT_E_CHAINING = 0x800B010A
 CERT_E_UNTRUSTEDROOT = 0x800B0109
 CERT_E_EXPIRED = 0x800B0101
 
+# --------------------------------------------------------------------------- words
+# The words the parser reads, as data: ``{concept: {language: (text, source)}}``, the shape of the
+# collection's other localisation tables. Sources: ``real:certutil/<file>``, a real output of
+# tests/unit/test_data/real/ (SOURCES.md there gives its page; tests check the text is in it), or
+# ``assumed``: no public output or translated Microsoft page showed it (none was found for the French and
+# German key lines, SOURCES.md "Looked for, not found"). Labels are matched whole, sentences by their
+# beginning, ignoring case and the kind of space or apostrophe. A word no language knows is reported
+# (``key_unread``), never guessed.
+ASSUMED = "assumed"
+LANGUAGES = ("en-US", "fr-FR", "de-DE")
+_TEMPLATE = "real:certutil/store_my_csp_template_schannel_en-US.txt"
+WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    # labels of the key lines: "Key Container = ", "Simple container name: ", "Unique container name: ", "Provider = "
+    "key_container": {"en-US": ("Key Container", _TEMPLATE), "fr-FR": ("Conteneur de cl\u00e9s", ASSUMED),
+                      "de-DE": ("Schl\u00fcsselcontainer", ASSUMED)},
+    "simple_container": {"en-US": ("Simple container name", _TEMPLATE),
+                         "fr-FR": ("Nom de conteneur simple", ASSUMED), "de-DE": ("Einfacher Containername", ASSUMED)},
+    "unique_container": {"en-US": ("Unique container name", "real:certutil/store_my_cng_template_en-US.txt"),
+                         "fr-FR": ("Nom de conteneur unique", ASSUMED), "de-DE": ("Eindeutiger Containername", ASSUMED)},
+    "provider": {"en-US": ("Provider", _TEMPLATE), "fr-FR": ("Fournisseur", ASSUMED), "de-DE": ("Anbieter", ASSUMED)},
+    # sentences (a line that begins with the text)
+    "container_inconsistent": {
+        "en-US": ("ERROR: Container name inconsistent:", "real:certutil/store_my_csp_container_inconsistent_en-US.txt"),
+        "fr-FR": ("ERREUR : Nom de conteneur incoh\u00e9rent :", ASSUMED),
+        "de-DE": ("FEHLER: Containername inkonsistent:", ASSUMED)},
+    "missing_key_association": {
+        "en-US": ("ERROR: missing key association property:",
+                  "real:certutil/store_enterprise_ca_key_without_prov_info_en-US.txt"),
+        "fr-FR": ("ERREUR : propri\u00e9t\u00e9 d'association de cl\u00e9 manquante :", ASSUMED),
+        "de-DE": ("FEHLER: Fehlende Schl\u00fcsselzuordnungseigenschaft:", ASSUMED)},
+    "no_key_provider_info": {
+        "en-US": ("No key provider information", "real:certutil/store_enterprise_root_en-US.txt"),
+        "fr-FR": ("Aucune information sur le fournisseur de cl\u00e9", "real:certutil/store_root_fr-FR.txt"),
+        "de-DE": ("Keine Schl\u00fcsselanbieterinformationen", ASSUMED)},
+    "no_key_for_decryption": {
+        "en-US": ("Cannot find the certificate and private key for decryption.",
+                  "real:certutil/store_enterprise_root_en-US.txt"),
+        "fr-FR": ("Impossible de trouver le certificat et la cl\u00e9 priv\u00e9e pour le d\u00e9chiffrement.",
+                  "real:certutil/store_root_fr-FR.txt"),
+        "de-DE": ("Zertifikat und privater Schl\u00fcssel f\u00fcr die Entschl\u00fcsselung wurden nicht gefunden.",
+                  ASSUMED)},
+    "missing_stored_keyset": {"en-US": ("Missing stored keyset", "real:certutil/store_enterprise_ca_no_key_en-US.txt"),
+                              "fr-FR": ("Jeu de cl\u00e9s stock\u00e9 manquant", ASSUMED),
+                              "de-DE": ("Gespeicherter Schl\u00fcsselsatz fehlt", ASSUMED)},
+    "not_exportable": {"en-US": ("Private key is NOT exportable", _TEMPLATE),
+                       "fr-FR": ("La cl\u00e9 priv\u00e9e n'est PAS exportable", ASSUMED),
+                       "de-DE": ("Der private Schl\u00fcssel ist NICHT exportierbar", ASSUMED)},
+    # a key that can be exported, encrypted (certutil -backup had just exported this one)
+    "not_plain_text_exportable": {
+        "en-US": ("Private key is NOT plain text exportable",
+                  "real:certutil/dump_p12_ca_key_not_plain_text_exportable_en-US.txt"),
+        "fr-FR": ("La cl\u00e9 priv\u00e9e n'est PAS exportable en texte clair", ASSUMED),
+        "de-DE": ("Der private Schl\u00fcssel ist NICHT als Klartext exportierbar", ASSUMED)},
+    "encryption_test_passed": {"en-US": ("Encryption test passed", _TEMPLATE),
+                               "fr-FR": ("Test de chiffrement r\u00e9ussi", ASSUMED),
+                               "de-DE": ("Verschl\u00fcsselungstest wurde bestanden", ASSUMED)},
+    "signature_test_passed": {"en-US": ("Signature test passed", "real:certutil/store_my_csp_template_signature_en-US.txt"),
+                              "fr-FR": ("Test de signature r\u00e9ussi", ASSUMED),
+                              "de-DE": ("Signaturtest wurde bestanden", ASSUMED)},
+    # -verify
+    "revocation_passed": {
+        "en-US": ("Leaf certificate revocation check passed", "real:certutil/verify_leaf_passed_en-US.txt"),
+        "fr-FR": ("La v\u00e9rification de la r\u00e9vocation du certificat feuille a r\u00e9ussi", ASSUMED),
+        "de-DE": ("Die Sperr\u00fcberpr\u00fcfung des Endzertifikats wurde bestanden", ASSUMED)},
+    "leaf_revoked": {"en-US": ("Leaf certificate is REVOKED", "real:certutil/verify_revoked_excerpt_en-US.txt"),
+                     "fr-FR": ("Le certificat feuille est R\u00c9VOQU\u00c9", ASSUMED),
+                     "de-DE": ("Das Endzertifikat wurde GESPERRT", ASSUMED)},
+    # the 12-hour clock's markers; fr-FR and de-DE print a 24-hour clock (store_root_fr-FR.txt,
+    # store_v_excerpt_de-DE.txt), so only the English markers are known
+    "am": {"en-US": ("AM", "real:certutil/store_root_win11_yyyy-mm-dd_en.txt")},
+    "pm": {"en-US": ("PM", "real:certutil/store_root_win11_yyyy-mm-dd_en.txt")},
+}
+_LABELS = ("key_container", "simple_container", "unique_container", "provider")
+_SENTENCES = tuple(concept for concept in WORDS if concept not in _LABELS + ("am", "pm"))
+# "----------------  End Nesting Level 1  ----------------" (-dump): layout, not a statement about the key
+_RULE_LINE = re.compile(r"^[-=]{8,}.*[-=]{8,}$")
+
+
+def _norm(text: str) -> str:
+    """Text as the tables are matched: case folded, one kind of space and apostrophe."""
+    text = text.replace("\\u2019", "'").replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(text.split()).casefold()
+
+
+def _index(concepts) -> dict[str, str]:
+    return {_norm(text): concept for concept in concepts for text, _source in WORDS[concept].values()}
+
+
+_LABEL_ROLES = _index(_LABELS)
+_LINE_ROLES = sorted(_index(_SENTENCES).items(), key=lambda item: -len(item[0]))
+_CLOCK = _index(("am", "pm"))
+
+
+def _line_role(text: str) -> str | None:
+    """The concept of a line that begins with a known sentence, else None."""
+    normal = _norm(text)
+    return next((role for sentence, role in _LINE_ROLES if normal.startswith(sentence)), None)
+
 
 @dataclass
 class KeyFacts:
-    """The private key of a store entry, as ``certutil -store`` shows it."""
+    """The private key of a store entry, as ``certutil -store`` shows it (None: not said, or not readable)."""
 
-    container: str | None
-    unique_name: str | None
+    key_container: str | None  # the "Key Container =" value: what the certificate names
+    simple_name: str | None  # the "Simple container name:" value
+    unique_names: list  # every <32 hex>_<GUID> value certutil printed for this key
     provider: str | None
-    exportable: bool
+    exportable: bool | None
     key_spec: str | None
     test_passed: bool | None
+    notes: list = field(default_factory=list)  # known lines that are no fact: "ERROR: Container name inconsistent:"
+    unread: list = field(default_factory=list)  # lines in a language the tables do not know
 
     @property
-    def kind(self) -> str:
-        return provider_kind(self.provider) or ("cng" if self.unique_name and not self.simple else "csp")
+    def kind(self) -> str | None:
+        return provider_kind(self.provider)
 
-    simple: bool = False
-
-    def key_file(self, machine_guid: str | None) -> str | None:
-        """The key file: CSP keys in MachineKeys, CNG keys in Crypto\\Keys."""
-        unique = self.unique_name
-        if unique is None and self.container and machine_guid:
-            unique = hashlib.md5(self.container.lower().encode("utf-8")).hexdigest() + "_" + machine_guid.lower()
-        if unique is None:
+    @property
+    def container(self) -> str | None:
+        """The key container the certificate names, by its simple name; None when it names none (an empty
+        ``Key Container =``, or no key provider information)."""
+        if not self.key_container:
             return None
-        return (CSP_KEY_DIR if self.kind == "csp" else CNG_KEY_DIR) + "\\" + unique
+        return self.simple_name if _UNIQUE.match(self.key_container) else self.key_container
 
-    def as_dict(self, machine_guid: str | None = None) -> dict:
-        return {"provider": self.provider, "provider_type": "CNG" if self.kind == "cng" else "CSP",
-                "key_spec": self.key_spec if self.kind == "csp" else None, "exportable": self.exportable,
-                "container": self.container, "unique_name": self.unique_name, "key_file": self.key_file(machine_guid)}
+    @property
+    def unique_name(self) -> str | None:
+        names = {name.lower() for name in self.unique_names}
+        return self.unique_names[0] if len(names) == 1 else None
+
+    @property
+    def key_file(self) -> str | None:
+        """The key file: CSP keys in MachineKeys, CNG keys in Crypto\\Keys, named by the unique name certutil printed."""
+        if self.unique_name is None or self.kind is None:
+            return None
+        return (CSP_KEY_DIR if self.kind == "csp" else CNG_KEY_DIR) + "\\" + self.unique_name
+
+    def key_file_unknown(self) -> str | None:
+        """Why the key file is not known (what certutil did not say), or None when it is."""
+        if self.key_file is not None:
+            return None
+        unread = f"; lines not read: {' | '.join(self.unread)}" if self.unread else ""
+        if self.kind is None:
+            if self.provider is None:
+                return "certutil printed no key provider line this collection can read" + unread
+            return (f"the key provider {self.provider!r} is neither a CryptoAPI CSP nor a CNG key storage provider "
+                    "this collection knows, so the folder of its key file is not known" + unread)
+        if self.unique_names:
+            return ("certutil printed different unique container names for this key: "
+                    + ", ".join(dict.fromkeys(self.unique_names)) + unread)
+        named = f" (Key Container = {self.key_container})" if self.key_container else ""
+        missing = ("; it printed 'Missing stored keyset': the key container is not on this machine"
+                   if "missing_stored_keyset" in self.notes else "")
+        return (f"certutil printed no unique container name (<32 hex>_<machine GUID>) for this key{named}{missing}; "
+                "the key file is named by it, so the key file is not known" + unread)
+
+    def as_dict(self) -> dict:
+        kind = self.kind
+        return {"provider": self.provider, "provider_type": kind.upper() if kind else None,
+                "key_spec": self.key_spec if kind == "csp" else None, "exportable": self.exportable,
+                "container": self.container, "unique_name": self.unique_name, "key_file": self.key_file,
+                "key_file_unknown": self.key_file_unknown(), "key_unread": list(self.unread)}
+
+
+_KEY_FIELDS = ("provider", "provider_type", "key_spec", "exportable", "container", "unique_name", "key_file",
+               "key_file_unknown", "key_unread")
 
 
 @dataclass
@@ -126,13 +281,13 @@ class StoreCert:
     def expired(self, now: datetime) -> bool | None:
         return None if self.not_after is None else datetime.fromisoformat(self.not_after) < now
 
-    def as_dict(self, machine_guid: str | None = None) -> dict:
+    def as_dict(self) -> dict:
         doc = {"thumbprint": self.thumbprint, "subject": self.subject, "issuer": self.issuer, "serial": self.serial,
                "not_before": self.not_before, "not_after": self.not_after, "self_signed": self.self_signed,
                "has_private_key": self.has_private_key, "dns_names": self.dns_names,
                "wcf_dns_name": wcf_dns_name(self.dns_names, self.subject) if self.dns_names is not None else None}
-        key = self.key.as_dict(machine_guid) if self.key else {}
-        for name in ("provider", "provider_type", "key_spec", "exportable", "container", "unique_name", "key_file"):
+        key = self.key.as_dict() if self.key else {}
+        for name in _KEY_FIELDS:
             doc[name] = key.get(name)
         return doc
 
@@ -188,19 +343,26 @@ def validate_store(value, what: str = "store_name") -> str:
 
 
 def parse_date(value: str) -> str | None:
-    """certutil's short date and time (node local time) as ISO 8601 without zone, or None."""
+    """certutil's short date and time (node local time) as ISO 8601 without zone, or None.
+
+    A 12-hour clock's marker (:data:`WORDS` "am"/"pm") applies whichever field comes first; a marker the
+    tables do not know makes the date unreadable (None) rather than read on a 24-hour clock."""
     match = re.match(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(\S+)?\s*$", value)
     if not match:
         return None
     first, second, third, hour, minute = (int(match.group(i)) for i in range(1, 6))
     second_field = int(match.group(6) or 0)
-    marker = (match.group(7) or "").upper().replace(".", "")
+    marker = None
+    if match.group(7):
+        marker = _CLOCK.get(_norm(match.group(7)).replace(".", ""))
+        if marker is None or not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if marker == "pm" else 0)
     separator = value.strip()[len(match.group(1))]
     if len(match.group(1)) == 4:
         year, month, day = first, second, third
-    elif marker in ("AM", "PM"):
+    elif marker is not None:
         month, day, year = first, second, third
-        hour = hour % 12 + (12 if marker == "PM" else 0)
     elif separator == "/" or separator == ".":
         day, month, year = first, second, third
     else:
@@ -255,29 +417,50 @@ def _parse_block(index: int, lines: list[str]) -> StoreCert | None:
 
 
 def _parse_key(lines: list[str]) -> KeyFacts | None:
-    fields = []
-    plain = []
+    """The key of a block from the lines after its hash. certutil indents the key lines by two spaces
+    (every real sample); without one the certificate has no key ("No key provider information")."""
+    if not any(line.startswith(" ") and line.strip() for line in lines):
+        return None
+    key = KeyFacts(None, None, [], None, True, None, None)
+    values: dict[str, list] = {role: [] for role in _LABELS}
+    unread_sentence = False
     for line in lines:
-        found = _FIELD.match(line.strip()) if line.startswith(" ") else None
-        if found and found.group("value"):
-            fields.append((found.group("sep"), found.group("value").strip()))
-        else:
-            plain.append(line.strip())
-    if not fields:
-        return None  # "No key provider information": no private key
-    equals = [value for sep, value in fields if sep == "="]
-    colons = [value for sep, value in fields if sep == ":"]
-    container = equals[0] if len(equals) > 1 else None
-    provider = equals[-1] if equals else None
-    unique = next((v for v in colons if _UNIQUE.match(v)), None)
-    simple = any(not _UNIQUE.match(v) for v in colons)
-    test_line = plain[-1] if plain else ""
-    not_exportable = len(plain) >= 2
-    spec = SIGNATURE if "sign" in test_line.lower() else KEY_EXCHANGE
-    key = KeyFacts(container, unique, provider, not not_exportable, spec, bool(plain))
-    key.simple = simple
-    if key.kind == "cng":
-        key.key_spec = None
+        text = line.strip()
+        if not text or _RULE_LINE.match(text):
+            continue
+        indented = line.startswith(" ")
+        role = _line_role(text)
+        if role is not None:
+            key.notes.append(role)
+            continue
+        found = _FIELD.match(text) if indented else None
+        if found:
+            value = (found.group("value") or "").strip()
+            label = _LABEL_ROLES.get(_norm(found.group("label")))
+            if label is not None:
+                values[label].append(value)
+                continue
+            if _UNIQUE.match(value):  # the unique name's shape: Windows named the key file, whatever the label says
+                key.unique_names.append(value)
+                continue
+        key.unread.append(text)
+        unread_sentence = unread_sentence or not indented
+    container = next((v for v in values["key_container"]), None)
+    key.key_container = container or None
+    key.simple_name = next((v for v in values["simple_container"] if v), None)
+    if key.key_container and _UNIQUE.match(key.key_container):
+        key.unique_names.insert(0, key.key_container)
+    key.unique_names.extend(v for v in values["unique_container"] if _UNIQUE.match(v))
+    key.unread += [f"Unique container name: {v}" for v in values["unique_container"] if not _UNIQUE.match(v)]
+    key.provider = next((v for v in values["provider"] if v), None)
+    if "not_exportable" in key.notes:
+        key.exportable = False
+    elif unread_sentence:
+        key.exportable = None  # the line not read may be the "NOT exportable" one
+    if "signature_test_passed" in key.notes:
+        key.key_spec, key.test_passed = SIGNATURE, True
+    elif "encryption_test_passed" in key.notes:
+        key.key_spec, key.test_passed = KEY_EXCHANGE, True
     return key
 
 
@@ -332,10 +515,15 @@ def attach_dns_names(certs: list[StoreCert], verbose_text: str) -> None:
             cert.dns_names = list(block.dns_names)
 
 
+def hresults(output: str) -> list[int]:
+    """Every error code certutil printed as one (``0x80092010 (-2146885616 CRYPT_E_REVOKED)``), in order."""
+    return [int(code, 16) for code in _HRESULT.findall(output)]
+
+
 def hresult(output: str) -> int | None:
-    """The first HRESULT (``0x8009...``) certutil printed, or None."""
-    found = _HRESULT.search(output)
-    return int(found.group(1), 16) if found else None
+    """The first error code certutil printed, or None."""
+    codes = hresults(output)
+    return codes[0] if codes else None
 
 
 def failure_code(result) -> int | None:
@@ -350,44 +538,68 @@ def failure_code(result) -> int | None:
 
 @dataclass
 class VerifyResult:
-    """What ``certutil -verify -urlfetch`` says: keyed on the revocation line, not the exit code."""
+    """What ``certutil -verify -urlfetch`` says: keyed on its error codes, trust-status flags and the
+    revocation line, not on the exit code (certutil completes successfully for a revoked leaf,
+    verify_revoked_excerpt_en-US.txt, and for a partial chain, verify_partial_chain_offline_en-US.txt)."""
 
     chain_built: bool
     revocation: str  # checked | offline | revoked | not_checked | not_applicable | unknown
     error: int | None
     completed: bool
+    trust_errors: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"chain_built": self.chain_built, "revocation": self.revocation,
                 "revocation_checked": self.revocation == "checked", "revoked": self.revocation == "revoked",
                 "revocation_offline": self.revocation == "offline",
-                "error": f"0x{self.error:08X}" if self.error is not None else None, "completed": self.completed}
+                "error": f"0x{self.error:08X}" if self.error is not None else None, "completed": self.completed,
+                "trust_errors": list(self.trust_errors)}
 
 
 _CHAIN_ERRORS = {CERT_E_CHAINING, CERT_E_UNTRUSTEDROOT, CERT_E_EXPIRED}
+_REVOCATION_ERRORS = {CRYPT_E_REVOKED: "revoked", CRYPT_E_REVOCATION_OFFLINE: "offline",
+                      CRYPT_E_NO_REVOCATION_CHECK: "not_checked"}
+# Trust-status flags (wincrypt.h CERT_TRUST_*; printed by name, never translated: the German
+# scinfo_chain_offline_revocation_de-DE.txt) that mean the chain was not built to a trusted root.
+_CHAIN_FLAGS = {"CERT_TRUST_IS_PARTIAL_CHAIN", "CERT_TRUST_IS_UNTRUSTED_ROOT", "CERT_TRUST_IS_NOT_TIME_VALID",
+                "CERT_TRUST_IS_NOT_SIGNATURE_VALID", "CERT_TRUST_IS_CYCLIC", "CERT_TRUST_IS_EXPLICIT_DISTRUST",
+                "CERT_TRUST_IS_NOT_VALID_FOR_USAGE", "CERT_TRUST_INVALID_BASIC_CONSTRAINTS",
+                "CERT_TRUST_INVALID_NAME_CONSTRAINTS", "CERT_TRUST_INVALID_EXTENSION",
+                "CERT_TRUST_INVALID_POLICY_CONSTRAINTS"}
+_REVOCATION_FLAGS = {"CERT_TRUST_IS_REVOKED": "revoked", "CERT_TRUST_IS_OFFLINE_REVOCATION": "offline"}
+_REVOCATION_ORDER = ("revoked", "offline", "not_checked")
 
 
 def parse_verify(result) -> VerifyResult:
-    """Classify ``certutil -verify -urlfetch`` output. The revocation line carries an HRESULT
-    (offline 0x80092013, revoked 0x80092010, no check 0x80092012); a chain error carries
-    its own (0x800B010A, 0x800B0109, 0x800B0101); "revocation check passed" has none."""
-    codes = [int(c, 16) for c in _HRESULT.findall(result.output)]
+    """Classify ``certutil -verify -urlfetch`` output.
+
+    The error is an error code certutil printed on a chain or revocation line (``... 0x800b010a
+    (-2146762486 CERT_E_CHAINING)``), never a flag value of the trace (``dwFlags = ... (0x20000000)``);
+    None when none was printed. The revocation is revoked, offline or not checked when an error code or a
+    ``*.dwErrorStatus = CERT_TRUST_*`` flag says so, and "checked" only on the line that says so
+    (:data:`WORDS` "revocation_passed"); a chain error code or flag means the chain was not built."""
+    output = result.output
+    codes = hresults(output)
+    flags = list(dict.fromkeys(_TRUST_ERROR.findall(output)))
     chain_error = next((c for c in codes if c in _CHAIN_ERRORS), None)
-    if CRYPT_E_REVOKED in codes:
-        revocation = "revoked"
-    elif CRYPT_E_REVOCATION_OFFLINE in codes:
-        revocation = "offline"
-    elif CRYPT_E_NO_REVOCATION_CHECK in codes:
-        revocation = "not_checked"
-    elif chain_error is None and result.ok:
-        revocation = "checked"
-    else:
-        revocation = "unknown"
-    first = codes[0] if codes else None
-    if revocation == "checked" and _verify_self_signed(result.stdout):
-        revocation = "not_applicable"  # no revocation check for a self-signed leaf
-    chain_built = chain_error is None and (result.ok or revocation == "revoked")
-    return VerifyResult(chain_built, revocation, chain_error or first, result.ok)
+    chain_flag = any(flag in _CHAIN_FLAGS for flag in flags)
+    said = {_REVOCATION_ERRORS[c] for c in codes if c in _REVOCATION_ERRORS}
+    said |= {_REVOCATION_FLAGS[f] for f in flags if f in _REVOCATION_FLAGS}
+    notes = {_line_role(line.strip()) for line in output.splitlines()} - {None}
+    if "leaf_revoked" in notes:
+        said.add("revoked")
+    revocation = next((state for state in _REVOCATION_ORDER if state in said), None)
+    if revocation is None:
+        if "revocation_passed" in notes and "CERT_TRUST_REVOCATION_STATUS_UNKNOWN" not in flags:
+            revocation = "checked"
+        elif chain_error is None and not chain_flag and result.ok and not flags \
+                and _verify_self_signed(result.stdout):
+            revocation = "not_applicable"  # no revocation check for a self-signed leaf
+        else:
+            revocation = "unknown"
+    error = chain_error or next((c for c in codes if c in _REVOCATION_ERRORS), None) or (codes[0] if codes else None)
+    chain_built = chain_error is None and not chain_flag and (result.ok or revocation == "revoked")
+    return VerifyResult(chain_built, revocation, error, result.ok, flags)
 
 
 def _verify_self_signed(text: str) -> bool:
@@ -451,8 +663,9 @@ MACHINE_GUID_KEY = "HKLM\\SOFTWARE\\Microsoft\\Cryptography"
 
 
 def read_commands(store: str, thumbprint: str | None = None, dns_names: bool = False) -> list[Command]:
-    """The read-only commands of one batch: ``certutil -store``, the machine GUID (it names CSP key
-    files) and, when ``dns_names``, ``certutil -v -store`` for the subject alternative names."""
+    """The read-only commands of one batch: ``certutil -store``, the machine GUID (reported with the
+    certificates; key files are named by the unique name certutil prints, which ends in it) and, when
+    ``dns_names``, ``certutil -v -store`` for the subject alternative names."""
     commands = [store_command(store, thumbprint), _reg.query_command(_reg.parse_key_path(MACHINE_GUID_KEY), "MachineGuid")]
     if dns_names:
         commands.append(store_command(store, thumbprint, verbose=True))
@@ -473,7 +686,7 @@ def parse_read(results: list, now: datetime | None = None) -> tuple[list[dict], 
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     facts = []
     for cert in certs:
-        doc = cert.as_dict(machine_guid)
+        doc = cert.as_dict()
         doc["expired"] = cert.expired(now)
         facts.append(doc)
     return facts, machine_guid

@@ -213,7 +213,8 @@ def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
     account = settings["scaleout_worker_account"]
     readers = _find(facts["cert_my_key_acl"], thumbprint)["key_access"]
     if readers is None:
-        why = _find(facts["cert_my_key_acl"], thumbprint).get("key_file_error") or "certutil named no key file"
+        doc = _find(facts["cert_my_key_acl"], thumbprint)
+        why = doc.get("key_file_error") or doc.get("key_file_unknown") or "certutil named no key file"
         return UNKNOWN, f"could not read the ACL of the key of {thumbprint}: {why}"
     principal = _icacls.resolve(account)
     if not any(principal.matches(reader) for reader in readers):
@@ -240,6 +241,15 @@ def _shir_certificate(facts: dict, settings: dict) -> tuple:
     return thumbprint, cert, None
 
 
+def _key_unread(cert: dict, thumbprint: str, what: str) -> str:
+    """Why certutil's output did not say the ``what`` of a key (a provider this collection does not know,
+    or lines in a language its tables do not know)."""
+    unread = cert.get("key_unread") or []
+    return (f"certutil's output does not say the {what} of the key of {thumbprint}"
+            + (f" (key provider {cert['provider']!r})" if cert.get("provider") else "")
+            + (f"; lines not read: {' | '.join(unread)}" if unread else ""))
+
+
 def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
     """The SHIR remote-access certificate has a private key capable of key exchange (not AT_SIGNATURE)."""
     thumbprint, cert, verdict = _shir_certificate(facts, settings)
@@ -247,6 +257,8 @@ def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
         return verdict
     if not cert["has_private_key"]:
         return FAIL, f"the certificate {thumbprint} ({cert['subject']}) in LocalMachine\\My has no private key"
+    if cert["provider_type"] is None or (cert["provider_type"] == "CSP" and cert["key_spec"] is None):
+        return UNKNOWN, _key_unread(cert, thumbprint, "key provider" if cert["provider_type"] is None else "key spec")
     if cert["provider_type"] == "CNG":
         return PASS, (f"the certificate {thumbprint} has a CNG key in {cert['provider']} (no key spec); "
                       "a CNG key is shir-certificate-ksp-not-supported")
@@ -263,6 +275,8 @@ def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
         return verdict
     if not cert["has_private_key"]:
         return FAIL, f"the certificate {thumbprint} in LocalMachine\\My has no private key, so no key in a CSP"
+    if cert["provider_type"] is None:
+        return UNKNOWN, _key_unread(cert, thumbprint, "key provider")
     if cert["provider_type"] != "CSP":
         return FAIL, (f"the private key of {thumbprint} ({cert['subject']}) is in {cert['provider']} (CNG/KSP); "
                       "the self-hosted IR supports CSP keys only")

@@ -65,7 +65,7 @@ def _parse_root(results: list[CommandResult]) -> list[dict]:
 
 
 def _parse_my(results: list[CommandResult]) -> dict:
-    """LocalMachine\\My with the SAN DNS names, and the machine GUID, which names CSP key files."""
+    """LocalMachine\\My with the SAN DNS names, and the machine GUID (the unique names of its keys end with it)."""
     certificates, machine_guid = _certutil.parse_read(results)
     return {"machine_guid": machine_guid, "certificates": certificates}
 

@@ -120,6 +120,21 @@ def test_a_whole_store_in_two_round_trips(sim, playbook):
     assert server["key_file"] == state_keys[SERVER.thumbprint]["file"] and cng["key_file"] == state_keys[CNG.thumbprint]["file"]
 
 
+def test_the_key_file_of_a_template_enrolled_csp_key_is_the_unique_name_certutil_prints(sim, playbook):
+    """certutil prints "Key Container = <unique name>" and "Simple container name: te-<template>-<guid>" for
+    such a key (tests/unit/test_data/real/certutil/store_my_csp_template_*): the key file is that unique name."""
+    key = {"provider": "Microsoft RSA SChannel Cryptographic Provider", "template": "WebServer",
+           "grant": [f"NT SERVICE\\{WORKER_SERVICE}:(R)"]}
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": key}]})
+    run = playbook([INFO], NODE)
+    [server] = run.result(NODE)["certificates"]
+    [entry] = sim.state(NODE)["cert_stores"]["LocalMachine"]["My"]
+    assert server["container"] == entry["key"]["container"] and server["container"].startswith("te-WebServer-"), run.output
+    assert server["unique_name"] == entry["key"]["unique_name"] and server["key_file"] == entry["key"]["file"]
+    assert server["key_file_unknown"] is None and server["key_unread"] == []
+    assert f"NT SERVICE\\{WORKER_SERVICE}" in server["key_access"]
+
+
 def test_one_round_trip_without_key_access_and_check_mode_changes_nothing(sim, playbook):
     with_stores(sim, NODE, my_store())
     digest = sim.digest(NODE)

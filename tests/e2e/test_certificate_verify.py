@@ -86,7 +86,9 @@ def test_revoked(sim, playbook, locale):
     result = run.result(NODE)
     assert result["status"] == "revoked" and result["revocation"] == "revoked", run.output
     assert result["revoked"] is True and result["chain_built"] is True and result["revocation_checked"] is False
-    assert result["completed"] is False and result["error"] == "0x80092010"  # CRYPT_E_REVOKED
+    # certutil completes successfully for a revoked leaf (tests/unit/test_data/real/certutil/verify_revoked_*)
+    assert result["completed"] is True and result["error"] == "0x80092010"  # CRYPT_E_REVOKED
+    assert "CERT_TRUST_IS_REVOKED" in result["trust_errors"]
     assert not result.get("failed"), "a finding, not a task failure (module docs)"
     assert_read_only(sim, run, digest)
 
@@ -100,6 +102,8 @@ def test_no_crl_and_self_signed_and_untrusted(sim, playbook):
     place(sim, make_cert("no-crl", issuer=ROOT), trusted=False)
     result = playbook([VERIFY], NODE).result(NODE)
     assert result["status"] == "chain_error" and result["chain_built"] is False
+    # the root is in no store: the issuer is missing (CERT_E_CHAINING), as in verify_partial_chain_offline_en-US.txt
+    assert result["error"] == "0x800B010A" and "CERT_TRUST_IS_PARTIAL_CHAIN" in result["trust_errors"]
 
 
 def test_missing_file(sim, playbook):

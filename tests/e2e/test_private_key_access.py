@@ -8,12 +8,18 @@ from test_certificate_info import CNG, CSP, KSP, NODE, SERVER, WORKER_SERVICE, m
 pytestmark = pytest.mark.e2e
 
 WORKER_SID = "S-1-5-80-2381143654-2257828965-1688554798-2842969470-1205468836"
+SCHANNEL = "Microsoft RSA SChannel Cryptographic Provider"
 OLD = make_cert("SSISWORKER01-OLD")  # a subject that contains the CN of SERVER (CN=SSISWORKER01)
+
+
+TEMPLATE = make_cert("web01.contoso.local")  # its key enrolled from a certificate template
 
 
 def stores():
     return {"My": [{"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}},
-                   {"pem": CNG.pem, "key": {"provider": KSP}}]}
+                   {"pem": CNG.pem, "key": {"provider": KSP}},
+                   # certutil prints "Key Container = <unique name>" then "Simple container name: te-WebServer-..."
+                   {"pem": TEMPLATE.pem, "key": {"provider": SCHANNEL, "template": "WebServer"}}]}
 
 
 def task(thumbprint=SERVER.thumbprint, **args):
@@ -21,9 +27,14 @@ def task(thumbprint=SERVER.thumbprint, **args):
         {"thumbprint": thumbprint, "account": f"NT SERVICE\\{WORKER_SERVICE}"}, **args)}
 
 
-def key_acl(sim, thumbprint):
+def key_file(sim, thumbprint):
+    """The key file the simulated Windows keeps for the certificate (what certutil names, never derived)."""
     entry = next(e for e in sim.state(NODE)["cert_stores"]["LocalMachine"]["My"] if e["thumbprint"].upper() == thumbprint)
-    return sim.state(NODE)["files"][entry["key"]["file"]]["acl"]
+    return entry["key"]["file"]
+
+
+def key_acl(sim, thumbprint):
+    return sim.state(NODE)["files"][key_file(sim, thumbprint)]["acl"]
 
 
 def writes(sim):
@@ -32,7 +43,8 @@ def writes(sim):
             if (argv[0] == "icacls" and len(argv) > 2) or (argv[0] == "winhttpcertcfg" and argv[1] in ("-g", "-r"))]
 
 
-@pytest.mark.parametrize("thumbprint", [SERVER.thumbprint, CNG.thumbprint], ids=["csp", "cng"])
+@pytest.mark.parametrize("thumbprint", [SERVER.thumbprint, CNG.thumbprint, TEMPLATE.thumbprint],
+                         ids=["csp", "cng", "csp-template"])
 def test_grant_then_revoke_a_service_sid(sim, playbook, thumbprint):
     with_stores(sim, NODE, stores())
     digest = sim.digest(NODE)
@@ -46,7 +58,7 @@ def test_grant_then_revoke_a_service_sid(sim, playbook, thumbprint):
     run = playbook([task(thumbprint)], NODE, "--diff")
     result = run.result(NODE)
     assert result["changed"] is True and result["after"] == "read" and result["round_trips"] == 3, run.output
-    assert f"*{WORKER_SID}:(R)" in key_acl(sim, thumbprint)
+    assert result["key_file"] == key_file(sim, thumbprint) and f"*{WORKER_SID}:(R)" in key_acl(sim, thumbprint)
     assert result["principal_shown"] == f"NT SERVICE\\{WORKER_SERVICE}"
     again = playbook([task(thumbprint)], NODE).result(NODE)
     assert again["changed"] is False and again["round_trips"] == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from winsim_helpers import make_node, run_one
@@ -35,11 +36,39 @@ def test_store_listing_with_csp_key():
     assert result["rc"] == 0 and out[0] == 'My "Personal"'
     assert out[1] == "================ Certificate 0 ================"
     assert f"Cert Hash(sha1): {WORKER}" in out and "Subject: CN=SSISWORKER01" in out
-    assert "  Provider = Microsoft Enhanced RSA and AES Cryptographic Provider" in out
-    assert any(line.startswith("  Simple container name: ") for line in out)
-    assert "Private key is NOT exportable" in out and "Encryption test passed" in out
+    key = node.state.find_certificate("LocalMachine", "My", WORKER).key
+    # a CSP key not enrolled from a template (tests/unit/test_data/real/certutil/store_my_csp_guid_container_en-US.txt)
+    assert out[out.index(f"Cert Hash(sha1): {WORKER}") + 1:][:5] == [
+        f"  Key Container = {key.container}", f"  Unique container name: {key.unique_name}",
+        "  Provider = Microsoft Enhanced RSA and AES Cryptographic Provider", "Private key is NOT exportable",
+        "Encryption test passed"]
+    assert re.fullmatch(r"\{[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}\}", key.container)
+    assert key.file == "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\" + key.unique_name
+    # the unique name is the simulator's own value, not a hash of the container name that a parser could redo
+    assert key.unique_name.split("_")[0] != hashlib.md5(key.container.lower().encode()).hexdigest()
     assert out[-1] == "CertUtil: -store command completed successfully."
     assert " NotAfter: 12/1/2034 12:00 AM" in out
+
+
+def test_a_csp_key_enrolled_from_a_template_prints_its_unique_name_as_the_key_container():
+    # tests/unit/test_data/real/certutil/store_my_csp_template_schannel_en-US.txt: Key Container = <unique name>,
+    # then Simple container name: te-<template>-<guid>; a CNG key enrolled from a template keeps the other form
+    # (store_my_cng_template_en-US.txt)
+    node = make_node({"node": {"cert_stores": {"LocalMachine": {"My": [
+        {"cert": "scaleout_worker", "key": {"provider": "Microsoft RSA SChannel Cryptographic Provider",
+                                            "template": "CVI-WebServer"}},
+        {"cert": "shir01_remote", "key": {"provider": "Microsoft Software Key Storage Provider",
+                                          "template": "OCSPResponseSigning"}}]}}}})
+    out = run_one(node, "certutil -store My")["out"]
+    csp = node.state.find_certificate("LocalMachine", "My", WORKER).key
+    cng = node.state.find_certificate("LocalMachine", "My", SHIR01).key
+    assert re.fullmatch(r"te-CVI-WebServer-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", csp.container)
+    assert out[out.index(f"Cert Hash(sha1): {WORKER}") + 1:][:3] == [
+        f"  Key Container = {csp.unique_name}", f"  Simple container name: {csp.container}",
+        "  Provider = Microsoft RSA SChannel Cryptographic Provider"]
+    assert out[out.index(f"Cert Hash(sha1): {SHIR01}") + 1:][:2] == [
+        f"  Key Container = {cng.container}", f"  Unique container name: {cng.unique_name}"]
+    assert csp.file.endswith("\\MachineKeys\\" + csp.unique_name) and cng.file.endswith("\\Keys\\" + cng.unique_name)
 
 
 def test_store_not_found_and_no_key():
@@ -150,8 +179,9 @@ def test_verify_urlfetch_revocation_offline_still_completes_successfully():
     result = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")
     assert result["rc"] == 0
     assert result["out"][-1] == "CertUtil: -verify command completed successfully."
-    revocation = [line for line in result["out"] if "revocation" in line.lower()]
+    revocation = [line for line in result["out"] if line.startswith("ERROR:")]
     assert revocation[0].startswith("ERROR: Verifying leaf certificate revocation status returned")
+    assert "ChainContext.dwErrorStatus = CERT_TRUST_IS_OFFLINE_REVOCATION (0x1000000)" in result["out"]
     assert "0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)" in revocation[0]
 
 
@@ -163,19 +193,32 @@ def test_verify_urlfetch_online_passes_and_revoked_fails(sim):
     assert "Leaf certificate revocation check passed" in result["out"] and result["rc"] == 0
     handle.server.nodes["n"].fabric.revoked.add(SHIR01)
     revoked = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")
-    assert revoked["rc"] == -2146885616 and revoked["out"][-1] == "CertUtil: The certificate is revoked."
+    # tests/unit/test_data/real/certutil/verify_revoked_excerpt_en-US.txt: a revoked leaf still completes
+    assert revoked["rc"] == 0 and revoked["out"][-4:] == [
+        "------------------------------------", "Certificate is REVOKED", "Leaf certificate is REVOKED (Reason=0)",
+        "CertUtil: -verify command completed successfully."]
+    assert "The certificate is revoked. 0x80092010 (-2146885616 CRYPT_E_REVOKED)" in revoked["out"]
+    assert "  Element.dwErrorStatus = CERT_TRUST_IS_REVOKED (0x4)" in revoked["out"]
 
 
 def test_verify_untrusted_chain_and_expired():
     node = make_node({"node": {"directories": ["C:\\", "C:\\Temp"], "files": {"C:\\Temp\\shir.cer": {
         "base64": __import__("base64").b64encode(certs.load_named("shir01_remote")[0].der).decode()}}}})
-    assert run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")["rc"] == -2146762486  # CERT_E_CHAINING
-    expired = verify_node(clock="2027-01-01T00:00:00Z")
-    assert run_one(expired, "certutil -verify 'C:\\Temp\\shir.cer'")["rc"] == -2146762495  # CERT_E_EXPIRED
+    # tests/unit/test_data/real/certutil/verify_partial_chain_offline_en-US.txt: the issuer is missing, and still
+    # "completed successfully"
+    partial = run_one(node, "certutil -verify -urlfetch 'C:\\Temp\\shir.cer'")
+    assert partial["rc"] == 0 and "ChainContext.dwErrorStatus = CERT_TRUST_IS_PARTIAL_CHAIN (0x10000)" in partial["out"]
+    assert "Missing Issuer: CN=Contoso Root CA, O=Contoso" in partial["out"]
+    assert ("A certificate chain could not be built to a trusted root authority. 0x800b010a (-2146762486 "
+            "CERT_E_CHAINING)") in partial["out"]
+    assert partial["out"][-1] == "CertUtil: -verify command completed successfully."
+    expired = run_one(verify_node(clock="2027-01-01T00:00:00Z"), "certutil -verify 'C:\\Temp\\shir.cer'")
+    assert expired["rc"] == 0 and "  Element.dwErrorStatus = CERT_TRUST_IS_NOT_TIME_VALID (0x1)" in expired["out"]
+    assert any(line.endswith("0x800b0101 (-2146762495 CERT_E_EXPIRED)") for line in expired["out"])
 
 
-@pytest.mark.parametrize("locale, label", [("fr-FR", "Hachage du certificat(sha1)\u00a0: "),
-                                           ("de-DE", "Zertifikathash(sha1): ")])
+@pytest.mark.parametrize("locale, label", [("fr-FR", "Hach. cert. (sha1) : "),  # real: store_root_fr-FR.txt
+                                           ("de-DE", "Zertifikathash(sha1): ")])  # assumed
 def test_certutil_labels_are_localised(locale, label):
     node = make_node({"node": {"locale": locale, "cert_stores": {"LocalMachine": {"My": [
         {"cert": "scaleout_worker", "key": True}]}}}})

@@ -14,7 +14,7 @@ MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 WORKER = "21F5F6B3697E9EF46E28B0FB7AAE5320FA53D878"
 SHIR01 = "29385C8A39C63665A6B47C9870A72CAD65628530"
 NOT_FOUND = (1, "", load("reg", "query_not_found_en-US_assumed.txt"))
-ROOT = load("certutil", "store_root_en-US.txt")
+ROOT = load("certutil", "store_root_en-US_assumed.txt")
 
 
 def _root_with(*thumbprints: str, issuer: str = "CN=SSISMASTER01") -> str:
@@ -28,7 +28,7 @@ def _root_with(*thumbprints: str, issuer: str = "CN=SSISMASTER01") -> str:
     return header + "".join(blocks) + "CertUtil:" + footer
 
 
-MASTER_V = load("certutil", "store_v_my_san_en-US.txt").replace("My ", "Root ", 1)  # SAN SSISMASTER01(.contoso.local)
+MASTER_V = load("certutil", "store_v_my_san_en-US_assumed.txt").replace("My ", "Root ", 1)  # SAN SSISMASTER01(.contoso.local)
 
 
 def worker_config(endpoint="https://SSISMASTER01:8391", thumbprint=MASTER.lower()) -> str:
@@ -37,11 +37,11 @@ def worker_config(endpoint="https://SSISMASTER01:8391", thumbprint=MASTER.lower(
             '  "MasterHttpsCertThumbprint": "' + thumbprint + '",\r\n  "StoreLocation": "LocalMachine"\r\n}')
 
 
-def gathered(subsets, root=ROOT, my="store_my_csp_en-US.txt", acl="key_file_en-US_assumed.txt", schannel=NOT_FOUND,
+def gathered(subsets, root=ROOT, my="store_my_csp_en-US_assumed.txt", acl="key_file_en-US_assumed.txt", schannel=NOT_FOUND,
              config=None, verbose_root=MASTER_V) -> dict:
     runner = FakeRunner({
         **_worker_settings(140, config if config is not None else worker_config()),
-        "-v -store Root": (0, verbose_root, ""), "-v -store My": (0, load("certutil", "store_v_my_csp_en-US.txt"), ""),
+        "-v -store Root": (0, verbose_root, ""), "-v -store My": (0, load("certutil", "store_v_my_csp_en-US_assumed.txt"), ""),
         "-store Root": (0, root, ""), "-store My": (0, load("certutil", my), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), ""), "SendTrustedIssuerList": schannel,
         "icacls": (0, load("icacls", acl), ""),
@@ -95,7 +95,7 @@ def test_worker_trusts_master_without_a_settings_file_is_unknown():
     assert status == _checks.UNKNOWN and "no WorkerSettings.config" in evidence
 
 
-@pytest.mark.parametrize("name", ["store_root_de-DE.txt"])
+@pytest.mark.parametrize("name", ["store_root_de-DE_assumed.txt"])
 def test_worker_trusts_master_in_german(name):
     facts = gathered(TRUST, root=load("certutil", name))
     assert _checks.scaleout_worker_trusts_master(facts, settings(scaleout_master_thumbprint=MASTER))[0] == _checks.PASS
@@ -197,7 +197,7 @@ def test_worker_key_access_reads_every_printed_form_of_rights(ace, status):
 
 
 def test_worker_key_access_without_a_key_fails():
-    facts = gathered(["cert_my_key_acl"], my="store_my_csp_en-US.txt")
+    facts = gathered(["cert_my_key_acl"], my="store_my_csp_en-US_assumed.txt")
     facts["cert_my"]["certificates"][0]["has_private_key"] = False
     assert _checks.scaleout_worker_key_access(facts, settings(scaleout_worker_thumbprint=WORKER))[0] == _checks.FAIL
 
@@ -205,10 +205,10 @@ def test_worker_key_access_without_a_key_fails():
 # --------------------------------------------------------------- SHIR remote-access certificate
 
 @pytest.mark.parametrize("my, key_exchange, csp", [
-    ("store_my_csp_en-US.txt", _checks.PASS, _checks.PASS),
-    ("store_my_csp_fr-FR.txt", _checks.PASS, _checks.PASS),
-    ("store_my_signature_en-US.txt", _checks.FAIL, _checks.PASS),
-    ("store_my_cng_en-US.txt", _checks.PASS, _checks.FAIL),
+    ("store_my_csp_en-US_assumed.txt", _checks.PASS, _checks.PASS),
+    ("store_my_csp_fr-FR_assumed.txt", _checks.PASS, _checks.PASS),
+    ("store_my_signature_en-US_assumed.txt", _checks.FAIL, _checks.PASS),
+    ("store_my_cng_en-US_assumed.txt", _checks.PASS, _checks.FAIL),
 ])
 def test_shir_certificate_checks(my, key_exchange, csp):
     facts = gathered(["cert_my"], my=my)
@@ -220,9 +220,9 @@ def test_shir_certificate_checks(my, key_exchange, csp):
 
 def test_shir_certificate_evidence():
     given = settings(shir_certificate_thumbprint=SHIR01)
-    status, evidence = _checks.shir_certificate_key_exchange(gathered(["cert_my"], my="store_my_signature_en-US.txt"), given)
+    status, evidence = _checks.shir_certificate_key_exchange(gathered(["cert_my"], my="store_my_signature_en-US_assumed.txt"), given)
     assert status == _checks.FAIL and "AT_SIGNATURE" in evidence and "key exchange" in evidence
-    status, evidence = _checks.shir_certificate_csp(gathered(["cert_my"], my="store_my_cng_en-US.txt"), given)
+    status, evidence = _checks.shir_certificate_csp(gathered(["cert_my"], my="store_my_cng_en-US_assumed.txt"), given)
     assert status == _checks.FAIL and "Microsoft Software Key Storage Provider" in evidence and "CSP keys only" in evidence
 
 
@@ -261,8 +261,8 @@ WCF = "5F6E7D8C9BAAB9C8D7E6F504132231404F5E6D7C"  # SAN *.contoso.com, shir.cont
 
 def wcf_facts() -> dict:
     """My as certutil -store and -v -store print it for the certificate of the article's example."""
-    runner = FakeRunner({"-v -store My": (0, load("certutil", "store_v_wcf_last_dns_en-US.txt"), ""),
-                         "-store My": (0, load("certutil", "store_my_wcf_last_dns_en-US.txt"), ""),
+    runner = FakeRunner({"-v -store My": (0, load("certutil", "store_v_wcf_last_dns_en-US_assumed.txt"), ""),
+                         "-store My": (0, load("certutil", "store_my_wcf_last_dns_en-US_assumed.txt"), ""),
                          "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_my"])
     assert errors == {}
@@ -302,3 +302,22 @@ def test_shir_remote_access_host_is_validated(host):
 def test_dns_name_matches_one_wildcard_label(host, name, matches):
     from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil
     assert _certutil.dns_name_matches(host, name) is matches
+
+
+def test_key_checks_are_unknown_when_certutil_does_not_say_the_provider_or_key_spec():
+    """Key lines in words the tables do not know: the checks say what is missing, they do not guess."""
+    given = settings(shir_certificate_thumbprint=SHIR01, scaleout_worker_thumbprint=WORKER)
+    facts = gathered(["cert_my"], my="store_my_signature_en-US_assumed.txt")
+    cert = facts["cert_my"]["certificates"][0]
+    cert.update(provider=None, provider_type=None, key_spec=None, key_unread=["Fornitore = Contoso"])
+    for check in (_checks.shir_certificate_key_exchange, _checks.shir_certificate_csp):
+        status, evidence = check(facts, given)
+        assert status == _checks.UNKNOWN and "key provider" in evidence and "Fornitore = Contoso" in evidence
+    cert.update(provider="Microsoft Enhanced Cryptographic Provider v1.0", provider_type="CSP", key_unread=["Test ok"])
+    status, evidence = _checks.shir_certificate_key_exchange(facts, given)
+    assert status == _checks.UNKNOWN and "key spec" in evidence and "Test ok" in evidence
+    facts = gathered(["cert_my_key_acl"])
+    facts["cert_my_key_acl"][0].update(key_file=None, key_access=None, key_acl=None,
+                                       key_file_unknown="certutil printed no unique container name for this key")
+    status, evidence = _checks.scaleout_worker_key_access(facts, given)
+    assert status == _checks.UNKNOWN and "no unique container name" in evidence

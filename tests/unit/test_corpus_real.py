@@ -84,7 +84,7 @@ def _run(relative: str, kind: str, args: dict):  # noqa: C901  (one branch per c
     if kind == "validity":
         return {cert.index: (cert.not_before, cert.not_after) for cert in _certutil.parse_store(text)}
     if kind == "key":
-        return {cert.index: _key_fields(cert.as_dict(args["guid"])) for cert in _certutil.parse_store(text)
+        return {cert.index: _key_fields(cert.as_dict()) for cert in _certutil.parse_store(text)
                 if cert.key is not None}
     if kind == "verbose":
         return {index: (block.hashes, block.dns_names) for index, block in _certutil.parse_verbose_store(text).items()}

@@ -11,7 +11,12 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._errors import I
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
 
 GUID = "4a1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
-KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\1f33be65a1c5fbcfff8a10147809592d_" + GUID
+# The worker key file: the unique container name certutil prints in store_my_csp_en-US_assumed.txt, in MachineKeys.
+KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\d5740cb02e36540d989569e770ecfa85_" + GUID
+# The icacls recordings of the worker key file (tests/unit/test_data/icacls/key_file_*.txt) were made on the
+# name the simulator gave that key before it stopped deriving key names from a hash. icacls prints the path
+# it is given, so FakeRunner answers an icacls command with the recording on the command's own path.
+RECORDED_KEY_FILE = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\1f33be65a1c5fbcfff8a10147809592d_" + GUID
 NOT_FOUND = (1, "", load("reg", "query_not_found_en-US_assumed.txt"))
 
 
@@ -27,6 +32,8 @@ class FakeRunner:
         for command in commands:
             line = command.line
             rc, stdout, stderr = next(value for key, value in self.answers.items() if key.lower() in line.lower())
+            if getattr(command, "executable", None) == "icacls":
+                stdout, stderr = (text.replace(RECORDED_KEY_FILE, str(command.args[0])) for text in (stdout, stderr))
             results.append(CommandResult(line, rc, stdout, stderr))
         return results
 
@@ -35,11 +42,11 @@ class FakeRunner:
         return len(self.batches)
 
 
-def worker(acl="key_file_en-US_assumed.txt", my="store_my_csp_en-US.txt"):
+def worker(acl="key_file_en-US_assumed.txt", my="store_my_csp_en-US_assumed.txt"):
     return FakeRunner({
-        "-v -store My": (0, load("certutil", "store_v_my_csp_en-US.txt"), ""),
+        "-v -store My": (0, load("certutil", "store_v_my_csp_en-US_assumed.txt"), ""),
         "-store My": (0, load("certutil", my), ""),
-        "-store Root": (0, load("certutil", "store_root_en-US.txt"), ""),
+        "-store Root": (0, load("certutil", "store_root_en-US_assumed.txt"), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), ""),
         "SendTrustedIssuerList": NOT_FOUND,
         "icacls": (0, load("icacls", acl), ""),
@@ -72,7 +79,7 @@ def test_key_acl_is_a_second_round_trip_batching_every_key_file():
 
 
 def test_no_key_file_no_second_round_trip():
-    runner = FakeRunner({"-store My": (0, load("certutil", "store_root_en-US.txt").replace("Root ", "My ", 1), ""),
+    runner = FakeRunner({"-store My": (0, load("certutil", "store_root_en-US_assumed.txt").replace("Root ", "My ", 1), ""),
                          "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_my_key_acl"])
     assert errors == {} and runner.round_trips == 1
@@ -104,7 +111,7 @@ def test_schannel_value_is_read_and_a_denied_read_is_an_error():
 
 
 def test_an_empty_root_store_is_no_error():
-    text = load("certutil", "store_not_found_fr-FR.txt")
+    text = load("certutil", "store_not_found_fr-FR_assumed.txt")
     runner = FakeRunner({"-store Root": (-2146885628, text, ""),
                          "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")})
     facts, errors = _facts.gather(runner, ["cert_root"])
@@ -135,8 +142,8 @@ def _worker_settings(version: int, text: str | None) -> dict:
 def test_the_worker_settings_file_is_found_under_any_documented_version_and_names_the_master_certificate():
     text = '{\r\n  "MasterEndpoint": "https://SSISMASTER01:8391",\r\n  "MasterHttpsCertThumbprint": "ad2daea53a2e3fb2b3dcc011106b2af9cbb4f04b"\r\n}'
     runner = FakeRunner(dict(_worker_settings(150, text), **{
-        "-v -store Root": (0, load("certutil", "store_v_my_san_en-US.txt").replace("My ", "Root ", 1), ""),
-        "-store Root": (0, load("certutil", "store_root_en-US.txt"), ""),
+        "-v -store Root": (0, load("certutil", "store_v_my_san_en-US_assumed.txt").replace("My ", "Root ", 1), ""),
+        "-store Root": (0, load("certutil", "store_root_en-US_assumed.txt"), ""),
         "MachineGuid": (0, load("reg", "query_machine_guid_en-US_assumed.txt"), "")}))
     facts, errors = _facts.gather(runner, ["scaleout_master_cert"])
     assert errors == {} and runner.round_trips == 2 and len(runner.batches[0]) == 6

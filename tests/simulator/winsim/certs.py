@@ -11,9 +11,17 @@ PKCS#8 key), made once by ``certs/make_certs.py`` so thumbprints stay stable.
 
 Key files (windows-tools.md "certutil"): CSP machine keys in
 ``%ProgramData%\\Microsoft\\Crypto\\RSA\\MachineKeys\\<unique name>``, CNG machine keys in
-``%ProgramData%\\Microsoft\\Crypto\\Keys\\<unique name>``; the unique name is
-``<hash of the container name>_<machine GUID>`` (the hash function is assumed: MD5 of
-the lower-case container name).
+``%ProgramData%\\Microsoft\\Crypto\\Keys\\<unique name>``. The unique name is ``<32 hex>_<machine
+GUID>`` in every real output (tests/unit/test_data/real/certutil/); how Windows makes the 32 hex
+digits is not something this simulator copies: they are a stable value of its own (uuid5 of the
+certificate, provider and container), so nothing can find a key file but by the unique name the
+simulated certutil prints.
+
+Container names: a key enrolled from a certificate template is ``te-<template>-<guid>`` (every real
+template-enrolled sample); a key imported from a PFX gets a braced upper-case GUID, ``{XXXXXXXX-...}``, as
+a KSP key imported with ``certutil -importpfx`` shows (liupums/k6ncrypt README.md@5cd19b67bc70:
+``{92761CBA-52AB-4531-9530-12533B1C9AF5}``) and as real CSP keys not enrolled from a template show
+(store_my_csp_guid_container_en-US.txt); that a CSP import names it the same way is assumed.
 """
 
 from __future__ import annotations
@@ -224,24 +232,43 @@ class KeyInfo:
     container: str
     unique_name: str
     file: str
+    template: str | None = None  # the certificate template the key was enrolled from (CertEnroll), if any
+
+    @property
+    def recorded_container(self) -> str:
+        """The container name the certificate's key provider information holds, which certutil prints as
+        ``Key Container =``: the unique name for a CSP key enrolled from a template (real samples
+        store_my_csp_template_*_en-US.txt and the certreq key of store_v_my_csp_signature_machine_en-US.txt),
+        the container's own name otherwise (store_my_csp_guid_container_en-US.txt; CNG keys enrolled from a
+        template too, store_my_cng_template_en-US.txt)."""
+        return self.unique_name if self.template and self.kind == "csp" else self.container
 
     def to_json(self) -> dict:
-        return {"provider": self.provider, "kind": self.kind, "key_spec": self.key_spec,
-                "exportable": self.exportable, "container": self.container, "unique_name": self.unique_name,
-                "file": self.file}
+        doc = {"provider": self.provider, "kind": self.kind, "key_spec": self.key_spec,
+               "exportable": self.exportable, "container": self.container, "unique_name": self.unique_name,
+               "file": self.file}
+        if self.template:
+            doc["template"] = self.template
+        return doc
 
 
 def new_key(cert: Cert, provider: str, key_spec: str | None, exportable: bool, machine_guid: str,
-            container: str | None = None) -> KeyInfo:
+            container: str | None = None, template: str | None = None) -> KeyInfo:
+    """A new key record: the container named as a PFX import names it, or ``te-<template>-<guid>`` for a key
+    enrolled from a template (the real template-enrolled samples); the unique name a value of the simulator's
+    own (module docstring), never a hash of the container name."""
     kind = provider_kind(provider)
     if kind is None:
         raise ValueError(f"unknown key provider {provider!r}")
+    provider = canonical_provider(provider)
+    seed = f"{cert.thumbprint}|{provider}"
     if container is None:
-        container = ("te-" if kind == "csp" else "") + str(uuid.uuid5(uuid.NAMESPACE_OID, cert.thumbprint + provider))
-    unique = hashlib.md5(container.lower().encode("utf-8")).hexdigest() + "_" + machine_guid
+        guid = uuid.uuid5(uuid.NAMESPACE_OID, seed)
+        container = f"te-{template}-{guid}" if template else "{" + str(guid).upper() + "}"
+    unique = uuid.uuid5(uuid.NAMESPACE_OID, f"unique|{seed}|{container}").hex + "_" + machine_guid
     directory = CSP_KEY_DIR if kind == "csp" else CNG_KEY_DIR
     spec = (key_spec or "AT_KEYEXCHANGE") if kind == "csp" else None
-    return KeyInfo(canonical_provider(provider), kind, spec, exportable, container, unique, directory + "\\" + unique)
+    return KeyInfo(provider, kind, spec, exportable, container, unique, directory + "\\" + unique, template or None)
 
 
 @dataclass(frozen=True)

@@ -421,7 +421,7 @@ def set_registry(state: NodeState, key: str, name: str, type_name: str, data: ob
 
 _CERT_KEYS = {"cert", "pem", "key", "friendly_name", "thumbprint", "subject", "dns_names", "not_after",
               "has_private_key"}
-_KEY_KEYS = {"provider", "kind", "key_spec", "exportable", "container", "unique_name", "file", "grant"}
+_KEY_KEYS = {"provider", "kind", "key_spec", "exportable", "container", "unique_name", "file", "grant", "template"}
 
 
 def _load_cert_stores(state: NodeState, stores_doc: object) -> None:
@@ -481,8 +481,11 @@ def _load_entry(state: NodeState, item: object, where: str) -> certs.StoreEntry:
         key_spec = spec.get("key_spec")
         if key_spec is not None and key_spec not in certs.KEY_SPECS:
             raise ValueError(f"key_spec must be one of {certs.KEY_SPECS}, got {key_spec!r}")
+        template = spec.get("template")
+        if template is not None and (not isinstance(template, str) or not template.replace("-", "").isalnum()):
+            raise ValueError(f"key template must be a template name (letters, digits, '-'), got {template!r}")
         key = certs.new_key(cert, provider, key_spec, bool(spec.get("exportable", False)), state.machine_guid,
-                            container=spec.get("container"))
+                            container=spec.get("container"), template=template)
         for name in ("unique_name", "file"):
             if name in spec and spec[name] != getattr(key, name):
                 key = certs.KeyInfo(**dict(key.to_json(), **{name: str(spec[name])}))

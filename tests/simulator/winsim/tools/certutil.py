@@ -4,18 +4,14 @@ Certificates are real X.509 objects (winsim/certs.py); a PFX is really parsed wi
 password; the thumbprint is the SHA-1 of the DER.
 
 Sources:
+  [REAL]          the real outputs of tests/unit/test_data/real/certutil/ (SOURCES.md there names
+                  each page); a key below names the file: [REAL] store_my_cng_template_en-US.txt
+  [REAL-FR]       store_root_fr-FR.txt, store_root_ca_version_fr-FR.txt (a French -store listing)
+  [REAL-DE]       store_v_excerpt_de-DE.txt (a German -v dump)
   [CERTUTIL-DOC]  WS administration/windows-commands/certutil.md (verbs, options -f -p -csp
                   -user -urlfetch, -importPFX modifiers, default store My for -importPFX)
-  [TOOLS-MD]      windows-tools.md "certutil": the per-certificate block (``====... Certificate N
-                  ====...``, Serial Number, Issuer, NotBefore, NotAfter, Subject, ``Cert Hash(sha1):``),
-                  the CSP lines (Key Container, Simple container name, Provider) and CNG lines
-                  (Unique container name, Provider = Microsoft Software Key Storage Provider),
-                  ``Private key is NOT exportable``, ``Encryption test passed`` / ``Signature test
-                  passed``, ``CertUtil: -store command completed successfully.``, the not-found
-                  line with 0x80092004 (CRYPT_E_NOT_FOUND), the -verify lines ``Leaf certificate
-                  revocation check passed`` and ``completed successfully`` even when revocation
-                  was offline (CRYPT_E_REVOCATION_OFFLINE 0x80092013); key file locations;
-                  labels are localised (a Chinese "Cert Hash" label is attested)
+  [TOOLS-MD]      windows-tools.md "certutil": the not-found line with 0x80092004
+                  (CRYPT_E_NOT_FOUND); key file locations
   [SHIR-SEED]     self-hosted-ir-troubleshooting.md: ``certutil -importpfx FILENAME.pfx
                   AT_KEYEXCHANGE``, ``Certutil.exe -CSP "CSP or KSP" -ImportPFX FILENAME.pfx``,
                   ``Certutil -verify -urlfetch <certificate path>``
@@ -29,18 +25,47 @@ Sources:
                   entry label reads ``DNS Name=`` in English and ``Nom DNS=`` in French
   assumed         no public text showed it
 
+A ``-store`` block ([REAL] every store_*_en-US.txt): the block header, Serial Number, Issuer,
+NotBefore, NotAfter, Subject, then ``Signature matches Public Key`` and ``Root Certificate: Subject
+matches Issuer`` for a self-signed certificate or ``Non-root Certificate`` for another, ``Cert
+Hash(sha1):``, then the key: ``No key provider information`` and ``Cannot find the certificate and
+private key for decryption.`` without one ([REAL] store_enterprise_root_en-US.txt); with one,
+``Key Container = <container>``, ``Unique container name: <unique name>``, ``Provider = ...``
+([REAL] store_my_csp_guid_container_en-US.txt for a CSP key, store_my_cng_template_en-US.txt for
+a CNG key) but for a CSP key enrolled from a template ``Key Container = <unique name>``, ``Simple
+container name: te-<template>-<guid>`` ([REAL] store_my_csp_template_schannel_en-US.txt and the
+other store_my_csp_template_*), ``Private key is NOT exportable`` when so and ``Encryption test passed`` /
+``Signature test passed``. Blocks are separated by a blank line; the last is followed directly by
+``CertUtil: -store command completed successfully.`` ([REAL] store_my_csp_templates_and_ca_cng_en-US.txt).
+
+``-verify`` ([REAL] verify_leaf_passed_en-US.txt, verify_urlfetch_ca_passed_en-US.txt,
+verify_partial_chain_offline_en-US.txt, verify_revoked_excerpt_en-US.txt): the Issuer and Subject
+blocks with their name hashes, ``Cert Serial Number:``, the dwFlags / ChainFlags lines, the chain
+context with its trust-status flags (printed by name in every language), each element with its flags
+and, with -urlfetch, its retrieval sections, the chain hashes, the element and error code of a chain
+or revocation failure, ``------------------------------------``, then the policies and ``Leaf
+certificate revocation check passed``, or ``Incomplete certificate chain``, or ``Certificate is
+REVOKED``, or the ``ERROR: Verifying leaf certificate revocation status returned`` line; and always
+``CertUtil: -verify command completed successfully.`` with exit code 0, a revoked leaf and a chain
+that cannot be built included.
+
 Assumed: every line on stdout; the exit code is the HRESULT as a signed 32-bit number (0 on
-success); the header line of a store (``My "Personal"``); date format per locale; the second
-error line ``CertUtil: <message>``; the import lines ``Certificate "<CN>" added to store.``;
-the -verify layout around the attested lines; for ``-v -store``, the [DUMP-SAMPLE] layout per
+success); the header line of a store (``My "Personal"``) before a failure; the second error line
+``CertUtil: <message>`` but for the messages of [REAL] importpfx_invalid_password_en-US.txt and
+viewstore_enterprise_my_not_found_en-US.txt; the import lines ``Certificate "<CN>" added to store.``;
+for -verify, which flags -urlfetch adds (the plain -verify ones are printed), a retrieval that failed
+(``Failed "CDP"``), the CRL number and dates, the chain hashes of more than one certificate (the hash of
+one is its own, of none the empty one, as [REAL] shows), the revocation reason 0, the lines of an
+untrusted root or an expired certificate (made like the real missing-issuer ones), the end of a verify
+whose revocation was offline with a chain that was built; for ``-v -store``, the [DUMP-SAMPLE] layout per
 certificate followed by the same key lines as ``-store`` (the property dump a real ``-v`` adds,
 CERT_KEY_PROV_INFO_PROP_ID and the others, is not emulated), hashes printed without spaces like
 ``-store``, extensions other than SAN / Key Usage / Basic Constraints / EKU / key identifiers /
 CRL distribution points shown as ``Unknown Extension type`` with a hex dump, the technical labels
-(Algorithm ObjectId, Name Hash, Key Id Hash) left in English in every locale, the de-DE SAN label
-``DNS-Name=``; revocation status from the scenario network
-(the CRL host must resolve and answer on port 80; ``network.revoked`` lists revoked
-thumbprints); every fr-FR and de-DE text.
+of the -v dump (Algorithm ObjectId, Name Hash, Key Id Hash) in fr-FR, the de-DE SAN label
+``DNS-Name=``; revocation status from the scenario network (the CRL host must resolve and answer
+on port 80; ``network.revoked`` lists revoked thumbprints); every fr-FR and de-DE text not marked
+[REAL-FR] / [REAL-DE] in TEXT.
 """
 
 from __future__ import annotations
@@ -70,30 +95,38 @@ ERRORS = {
     "no_check": (0x80092012, "CRYPT_E_NO_REVOCATION_CHECK", None),
 }
 
-# Every text certutil prints, per locale.  en-US: [TOOLS-MD] where it quotes the text, else
-# assumed; fr-FR and de-DE: all assumed.
+# Every text certutil prints, per locale.  en-US: [REAL] (the module docstring names the files) where a
+# real output shows the text, else assumed; fr-FR: [REAL-FR] for the -store labels, the root lines and the
+# no-key lines, else assumed; de-DE: [REAL-DE] for the -v dump labels, else assumed.
 TEXT: dict[str, dict[str, str]] = {
+    # [REAL] store_my_csp_templates_and_ca_cng_en-US.txt; [REAL-FR] Certificat
     "cert_header": {"en-US": "================ Certificate {n} ================",
                     "fr-FR": "================ Certificat {n} ================",
                     "de-DE": "================ Zertifikat {n} ================"},
-    "serial": {"en-US": "Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie\u00a0: {v}",
-               "de-DE": "Seriennummer: {v}"},
-    "issuer": {"en-US": "Issuer: {v}", "fr-FR": "\u00c9metteur\u00a0: {v}", "de-DE": "Aussteller: {v}"},
-    "not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore\u00a0: {v}", "de-DE": " NotBefore: {v}"},
-    "not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter\u00a0: {v}", "de-DE": " NotAfter: {v}"},
-    "subject": {"en-US": "Subject: {v}", "fr-FR": "Objet\u00a0: {v}", "de-DE": "Antragsteller: {v}"},
+    "serial": {"en-US": "Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie : {v}",  # [REAL-FR]
+               "de-DE": "Seriennummer: {v}"},  # [REAL-DE] (the -v dump)
+    "issuer": {"en-US": "Issuer: {v}", "fr-FR": "\u00c9metteur: {v}", "de-DE": "Aussteller: {v}"},
+    "not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore : {v}", "de-DE": " NotBefore: {v}"},
+    "not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter : {v}", "de-DE": " NotAfter: {v}"},
+    "subject": {"en-US": "Subject: {v}", "fr-FR": "Objet: {v}", "de-DE": "Antragsteller: {v}"},
+    # [REAL] store_enterprise_root_en-US.txt; [REAL-FR]
     "sig_matches": {"en-US": "Signature matches Public Key", "fr-FR": "La signature correspond \u00e0 la cl\u00e9 publique",
                     "de-DE": "Signatur stimmt mit dem \u00f6ffentlichen Schl\u00fcssel \u00fcberein"},
     "root_cert": {"en-US": "Root Certificate: Subject matches Issuer",
-                  "fr-FR": "Certificat racine\u00a0: l'objet correspond \u00e0 l'\u00e9metteur",
+                  "fr-FR": "Certificat racine : le sujet correspond \u00e0 l\u2019\u00e9metteur",
                   "de-DE": "Stammzertifikat: Antragsteller stimmt mit Aussteller \u00fcberein"},
-    "hash": {"en-US": "Cert Hash(sha1): {v}", "fr-FR": "Hachage du certificat(sha1)\u00a0: {v}",
+    # [REAL] every store_*_en-US.txt; [REAL-FR] Hach. cert. (sha1)
+    "hash": {"en-US": "Cert Hash(sha1): {v}", "fr-FR": "Hach. cert. (sha1) : {v}",
              "de-DE": "Zertifikathash(sha1): {v}"},
+    # the key lines: [REAL] store_my_csp_template_schannel_en-US.txt (Key Container = <unique name>, Simple
+    # container name), store_my_csp_guid_container_en-US.txt (Key Container = {GUID}, Unique container
+    # name), store_my_cng_template_en-US.txt (CNG), store_my_csp_template_signature_en-US.txt (Signature
+    # test passed); fr-FR and de-DE assumed (the French spaces before ":" as in the real French listing)
     "key_container": {"en-US": "  Key Container = {v}", "fr-FR": "  Conteneur de cl\u00e9s = {v}",
                       "de-DE": "  Schl\u00fcsselcontainer = {v}"},
-    "simple_container": {"en-US": "  Simple container name: {v}", "fr-FR": "  Nom de conteneur simple\u00a0: {v}",
+    "simple_container": {"en-US": "  Simple container name: {v}", "fr-FR": "  Nom de conteneur simple : {v}",
                          "de-DE": "  Einfacher Containername: {v}"},
-    "unique_container": {"en-US": "  Unique container name: {v}", "fr-FR": "  Nom de conteneur unique\u00a0: {v}",
+    "unique_container": {"en-US": "  Unique container name: {v}", "fr-FR": "  Nom de conteneur unique : {v}",
                          "de-DE": "  Eindeutiger Containername: {v}"},
     "provider": {"en-US": "  Provider = {v}", "fr-FR": "  Fournisseur = {v}", "de-DE": "  Anbieter = {v}"},
     "not_exportable": {"en-US": "Private key is NOT exportable", "fr-FR": "La cl\u00e9 priv\u00e9e n'est PAS exportable",
@@ -102,11 +135,13 @@ TEXT: dict[str, dict[str, str]] = {
                       "de-DE": "Verschl\u00fcsselungstest wurde bestanden"},
     "signature_ok": {"en-US": "Signature test passed", "fr-FR": "Test de signature r\u00e9ussi",
                      "de-DE": "Signaturtest wurde bestanden"},
-    "no_key_info": {"en-US": "No key provider information", "fr-FR": "Aucune information de fournisseur de cl\u00e9",
+    # [REAL] store_enterprise_root_en-US.txt; [REAL-FR] both lines
+    "no_key_info": {"en-US": "No key provider information", "fr-FR": "Aucune information sur le fournisseur de cl\u00e9",
                     "de-DE": "Keine Schl\u00fcsselanbieterinformationen"},
     "no_key": {"en-US": "Cannot find the certificate and private key for decryption.",
                "fr-FR": "Impossible de trouver le certificat et la cl\u00e9 priv\u00e9e pour le d\u00e9chiffrement.",
                "de-DE": "Zertifikat und privater Schl\u00fcssel f\u00fcr die Entschl\u00fcsselung wurden nicht gefunden."},
+    # [REAL] every store_*_en-US.txt; the failure line: importpfx_invalid_password_en-US.txt
     "completed": {"en-US": "CertUtil: -{verb} command completed successfully.",
                   "fr-FR": "CertUtil: -{verb} La commande s'est termin\u00e9e correctement.",
                   "de-DE": "CertUtil: -{verb}-Befehl wurde erfolgreich ausgef\u00fchrt."},
@@ -133,15 +168,40 @@ TEXT: dict[str, dict[str, str]] = {
                      "v\u00e9rifi\u00e9es\u00a0:", "de-DE": "\u00dcberpr\u00fcfte Anwendungsrichtlinien:"},
     "cert_serial": {"en-US": "Cert Serial Number: {v}", "fr-FR": "Num\u00e9ro de s\u00e9rie du certificat\u00a0: {v}",
                     "de-DE": "Seriennummer des Zertifikats: {v}"},
+    # -verify after the chain ([REAL] verify_partial_chain_offline_en-US.txt, verify_revoked_excerpt_en-US.txt,
+    # verify_urlfetch_ca_passed_en-US.txt)
+    "missing_issuer": {"en-US": "Missing Issuer: {v}", "fr-FR": "\u00c9metteur manquant\u00a0: {v}",
+                       "de-DE": "Fehlender Aussteller: {v}"},
+    "incomplete_chain": {"en-US": "Incomplete certificate chain", "fr-FR": "Cha\u00eene de certificats incompl\u00e8te",
+                         "de-DE": "Unvollst\u00e4ndige Zertifikatkette"},
+    "cannot_find_cert": {"en-US": "Cannot find certificate:", "fr-FR": "Certificat introuvable\u00a0:",
+                         "de-DE": "Das Zertifikat wurde nicht gefunden:"},
+    "cert_revoked": {"en-US": "Certificate is REVOKED", "fr-FR": "Le certificat est R\u00c9VOQU\u00c9",
+                     "de-DE": "Das Zertifikat wurde GESPERRT"},
+    "leaf_revoked": {"en-US": "Leaf certificate is REVOKED (Reason={n})",
+                     "fr-FR": "Le certificat feuille est R\u00c9VOQU\u00c9 (Raison={n})",
+                     "de-DE": "Das Endzertifikat wurde GESPERRT (Grund={n})"},
+    "cert_is_ca": {"en-US": "Cert is a CA certificate", "fr-FR": "Le certificat est un certificat d'autorit\u00e9 de "
+                   "certification", "de-DE": "Das Zertifikat ist ein Zertifizierungsstellenzertifikat"},
     "issuer_block": {"en-US": "Issuer:", "fr-FR": "\u00c9metteur\u00a0:", "de-DE": "Aussteller:"},
     "subject_block": {"en-US": "Subject:", "fr-FR": "Objet\u00a0:", "de-DE": "Antragsteller:"},
     # -v -store ([DUMP-SAMPLE] for en-US; [SAN-FR] for the fr-FR DNS label; the rest assumed)
-    "x509": {"en-US": "X509 Certificate:", "fr-FR": "Certificat X509\u00a0:", "de-DE": "X509-Zertifikat:"},
+    "x509": {"en-US": "X509 Certificate:", "fr-FR": "Certificat X509\u00a0:", "de-DE": "X.509-Zertifikat:"},  # [REAL-DE]
+    "v_not_before": {"en-US": " NotBefore: {v}", "fr-FR": " NotBefore : {v}", "de-DE": " Nicht vor: {v}"},  # [REAL-DE]
+    "v_not_after": {"en-US": " NotAfter: {v}", "fr-FR": " NotAfter : {v}", "de-DE": " Nicht nach: {v}"},  # [REAL-DE]
+    "algorithm_oid": {"en-US": "    Algorithm ObjectId: {v}", "fr-FR": "    ObjectId de l'algorithme\u00a0: {v}",
+                      "de-DE": "    Algorithmus Objekt-ID: {v}"},  # [REAL-DE]
+    "algorithm_params": {"en-US": "    Algorithm Parameters:", "fr-FR": "    Param\u00e8tres de l'algorithme\u00a0:",
+                         "de-DE": "    Algorithmusparameter:"},  # [REAL-DE]
+    "name_hash": {"en-US": "  Name Hash({h}): {v}", "fr-FR": "  Hachage du nom ({h})\u00a0: {v}",
+                  "de-DE": "  Namenshash ({h}): {v}"},  # [REAL-DE]
+    "public_key": {"en-US": "Public Key: UnusedBits = 0", "fr-FR": "Cl\u00e9 publique\u00a0: Bits inutilis\u00e9s = 0",
+                   "de-DE": "\u00d6ffentlicher Schl\u00fcssel: Nicht verwendete Bits = 0"},  # [REAL-DE]
     "version": {"en-US": "Version: {v}", "fr-FR": "Version\u00a0: {v}", "de-DE": "Version: {v}"},
     "signature_algorithm": {"en-US": "Signature Algorithm:", "fr-FR": "Algorithme de signature\u00a0:",
                             "de-DE": "Signaturalgorithmus:"},
     "public_key_algorithm": {"en-US": "Public Key Algorithm:", "fr-FR": "Algorithme de cl\u00e9 publique\u00a0:",
-                             "de-DE": "Algorithmus des \u00f6ffentlichen Schl\u00fcssels:"},
+                             "de-DE": "\u00d6ffentlicher Schl\u00fcssel-Algorithmus:"},  # [REAL-DE]
     "public_key_length": {"en-US": "Public Key Length: {v} bits", "fr-FR": "Longueur de la cl\u00e9 publique\u00a0: {v} bits",
                           "de-DE": "L\u00e4nge des \u00f6ffentlichen Schl\u00fcssels: {v} Bits"},
     "extensions": {"en-US": "Certificate Extensions: {v}", "fr-FR": "Extensions du certificat\u00a0: {v}",
@@ -168,6 +228,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ext_crl": {"en-US": "CRL Distribution Points", "fr-FR": "Points de distribution de la liste de r\u00e9vocation "
                 "des certificats", "de-DE": "Sperrlisten-Verteilungspunkte"},
     "ext_unknown": {"en-US": "Unknown Extension type", "fr-FR": "Type d'extension inconnu", "de-DE": "Unbekannter Erweiterungstyp"},
+    # [REAL] store_my_csp_template_schannel_en-US.txt (en-US); fr-FR and de-DE assumed
     "non_root": {"en-US": "Non-root Certificate", "fr-FR": "Certificat non racine", "de-DE": "Kein Stammzertifikat"},
     # error sentences (the second line of a failure)
     "msg_not_found": {"en-US": "Cannot find object or property.", "fr-FR": "Objet ou propri\u00e9t\u00e9 introuvable.",
@@ -274,17 +335,20 @@ def cert_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]:
              _t("not_after", locale, v=format_date(cert.not_after, locale)), _t("subject", locale, v=cert.subject)]
     if cert.self_signed:
         lines += [_t("sig_matches", locale), _t("root_cert", locale)]
+    else:
+        lines.append(_t("non_root", locale))
     lines.append(_t("hash", locale, v=cert.thumbprint))
     return lines + key_lines(entry, locale)
 
 
 def key_lines(entry: certs.StoreEntry, locale: str) -> list[str]:
-    """What ``-store`` prints after the hash: the key container, provider and key test ([TOOLS-MD])."""
+    """What ``-store`` prints after the hash (module docstring): the key container and its unique name,
+    the provider, exportability and the key test."""
     key = entry.key
     if key is None:
         return [_t("no_key_info", locale), _t("no_key", locale)]
-    lines = [_t("key_container", locale, v=key.container)]
-    if key.kind == "csp":
+    lines = [_t("key_container", locale, v=key.recorded_container)]
+    if key.recorded_container == key.unique_name:  # a CSP key enrolled from a template
         lines.append(_t("simple_container", locale, v=key.container))
     else:
         lines.append(_t("unique_container", locale, v=key.unique_name))
@@ -306,9 +370,10 @@ def _hex_dump(data: bytes) -> list[str]:
     return lines
 
 
-def _name_block(label: str, name, der: bytes) -> list[str]:
+def _name_block(label: str, name, der: bytes, locale: str) -> list[str]:
     return [label] + ["    " + part for part in certs.windows_name(name).split(", ")] + [
-        f"  Name Hash(sha1): {hashlib.sha1(der).hexdigest()}", f"  Name Hash(md5): {hashlib.md5(der).hexdigest()}"]
+        _t("name_hash", locale, h="sha1", v=hashlib.sha1(der).hexdigest()),
+        _t("name_hash", locale, h="md5", v=hashlib.md5(der).hexdigest())]
 
 
 def _extension_lines(ext, locale: str) -> list[str]:
@@ -361,21 +426,22 @@ def verbose_block(entry: certs.StoreEntry, index: int, locale: str) -> list[str]
     algorithm = f"{oid} {SIGNATURE_ALGORITHMS.get(oid, '')}".rstrip()
     lines = [_t("cert_header", locale, n=index), _t("x509", locale), _t("version", locale, v=x.version.value + 1),
              _t("serial", locale, v=cert.serial_hex), _t("signature_algorithm", locale),
-             f"    Algorithm ObjectId: {algorithm}", "    Algorithm Parameters:", "    05 00"]
-    lines += _name_block(_t("issuer_block", locale), x.issuer, x.issuer.public_bytes())
-    lines += ["", _t("not_before", locale, v=format_date(cert.not_before, locale)),
-              _t("not_after", locale, v=format_date(cert.not_after, locale)), ""]
-    lines += _name_block(_t("subject_block", locale), x.subject, x.subject.public_bytes())
-    lines += ["", _t("public_key_algorithm", locale), "    Algorithm ObjectId: 1.2.840.113549.1.1.1 RSA",
-              "    Algorithm Parameters:", "    05 00", _t("public_key_length", locale, v=x.public_key().key_size),
-              "Public Key: UnusedBits = 0"] + _hex_dump(rsa_key)
+             _t("algorithm_oid", locale, v=algorithm), _t("algorithm_params", locale), "    05 00"]
+    lines += _name_block(_t("issuer_block", locale), x.issuer, x.issuer.public_bytes(), locale)
+    lines += ["", _t("v_not_before", locale, v=format_date(cert.not_before, locale)),
+              _t("v_not_after", locale, v=format_date(cert.not_after, locale)), ""]
+    lines += _name_block(_t("subject_block", locale), x.subject, x.subject.public_bytes(), locale)
+    lines += ["", _t("public_key_algorithm", locale), _t("algorithm_oid", locale, v="1.2.840.113549.1.1.1 RSA"),
+              _t("algorithm_params", locale), "    05 00", _t("public_key_length", locale, v=x.public_key().key_size),
+              _t("public_key", locale)] + _hex_dump(rsa_key)
     extensions = list(x.extensions)
     lines.append(_t("extensions", locale, v=len(extensions)))
     for ext in extensions:
         lines += _extension_lines(ext, locale) + [""]
-    lines += [_t("signature_algorithm", locale), f"    Algorithm ObjectId: {algorithm}", "    Algorithm Parameters:",
+    lines += [_t("signature_algorithm", locale), _t("algorithm_oid", locale, v=algorithm), _t("algorithm_params", locale),
               "    05 00", "Signature: UnusedBits=0"] + _hex_dump(x.signature)
-    lines.append(_t("root_cert" if cert.self_signed else "non_root", locale))
+    # [REAL] store_v_my_csp_signature_machine_en-US.txt: both lines for a self-signed certificate
+    lines += [_t("sig_matches", locale), _t("root_cert", locale)] if cert.self_signed else [_t("non_root", locale)]
     # which bytes each Key Id hash covers is assumed; the Key Id sha1 is a second 40-hex value in the block
     lines += [f"Key Id Hash(rfc-sha1): {hashlib.sha1(rsa_key).hexdigest()}", f"Key Id Hash(sha1): {hashlib.sha1(spki).hexdigest()}",
               f"Key Id Hash(md5): {hashlib.md5(spki).hexdigest()}", f"Key Id Hash(sha256): {hashlib.sha256(spki).hexdigest()}",
@@ -476,9 +542,8 @@ def _store(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult
             return _fail(result, "store", "not_found", locale)
     lines = [store_header(ctx.state.store_name("LocalMachine", store), locale)]
     block = verbose_block if options.get("-v") else cert_block
-    for index, entry in selected:
-        lines += block(entry, index, locale)
-        lines.append("")
+    for number, (index, entry) in enumerate(selected):
+        lines += ([""] if number else []) + block(entry, index, locale)  # [REAL]: a blank line between blocks only
     lines.append(_t("completed", locale, verb="store"))
     return result.out("\r\n".join(lines) + "\r\n")
 
@@ -667,7 +732,91 @@ def _revocation(ctx: ToolContext, leaf: certs.Cert, fetch: bool) -> str | None:
     return "offline"
 
 
+# Trust-status flags (wincrypt.h CERT_TRUST_*), printed by name in every language ([REAL]
+# scinfo_chain_offline_revocation_de-DE.txt); the values are wincrypt.h's.
+TRUST_INFO = {"key_match": ("CERT_TRUST_HAS_KEY_MATCH_ISSUER", 0x2), "name_match": ("CERT_TRUST_HAS_NAME_MATCH_ISSUER", 0x4),
+              "self_signed": ("CERT_TRUST_IS_SELF_SIGNED", 0x8), "preferred": ("CERT_TRUST_HAS_PREFERRED_ISSUER", 0x100)}
+TRUST_ERROR = {"expired": ("CERT_TRUST_IS_NOT_TIME_VALID", 0x1), "revoked": ("CERT_TRUST_IS_REVOKED", 0x4),
+               "untrusted_root": ("CERT_TRUST_IS_UNTRUSTED_ROOT", 0x20),
+               "revocation_unknown": ("CERT_TRUST_REVOCATION_STATUS_UNKNOWN", 0x40),
+               "chaining": ("CERT_TRUST_IS_PARTIAL_CHAIN", 0x10000),
+               "offline": ("CERT_TRUST_IS_OFFLINE_REVOCATION", 0x1000000)}
+# what the leaf's revocation state adds to its element's error status ([REAL] verify_partial_chain_offline_en-US.txt
+# for offline, verify_revoked_trace_excerpt_en-US.txt for revoked; no_check assumed)
+_REVOCATION_FLAGS = {"revoked": ("revoked",), "offline": ("revocation_unknown", "offline"),
+                     "no_check": ("revocation_unknown",)}
+
+
+_CHAIN_ONLY = {"chaining"}  # wincrypt.h declares the flags that apply to chains only after the others
+
+
+def _flags(table: dict, names) -> tuple[int, list[str]]:
+    """The value and the lines of a set of flags, in wincrypt.h's order: the flags of certificates and chains,
+    then those of chains only ([REAL] verify_partial_chain_offline_en-US.txt: ..._UNKNOWN (0x40),
+    ..._OFFLINE_REVOCATION (0x1000000), ..._PARTIAL_CHAIN (0x10000))."""
+    names = sorted(set(names), key=lambda name: (name in _CHAIN_ONLY, table[name][1]))
+    return sum(table[name][1] for name in names), [f"{table[name][0]} (0x{table[name][1]:x})" for name in names]
+
+
+def _element_lines(cert: certs.Cert, locale: str, indent: str = "  ") -> list[str]:
+    """A chain element as the trace prints it ([REAL] verify_leaf_passed_en-US.txt)."""
+    lines = [f"{indent}Issuer: {cert.issuer}", f"{indent}NotBefore: {format_date(cert.not_before, locale)}",
+             f"{indent}NotAfter: {format_date(cert.not_after, locale)}", f"{indent}Subject: {cert.subject}",
+             f"{indent}Serial: {cert.serial_hex}"]
+    if cert.dns_names:
+        lines.append(f"{indent}SubjectAltName: " + ", ".join(f"DNS Name={name}" for name in cert.dns_names))
+    return lines + [f"{indent}Cert: {cert.thumbprint}"]
+
+
+def _ekus(cert: certs.Cert) -> list[str] | None:
+    from cryptography import x509
+    try:
+        return [oid.dotted_string for oid in cert.x509.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value]
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _is_ca(cert: certs.Cert) -> bool:
+    from cryptography import x509
+    try:
+        return bool(cert.x509.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _urlfetch_lines(cert: certs.Cert, status: str | None, clock: float, locale: str) -> list[str]:
+    """The -urlfetch retrieval of one element ([REAL] verify_urlfetch_ca_passed_en-US.txt: the sections, "No URLs",
+    "Verified" with the URL and the CRL it read). A CRL that could not be fetched: ``Failed "CDP"`` (assumed);
+    the CRL number and dates are the simulator's own."""
+    import datetime as dt
+    none = '  No URLs "None" Time: 0 (null)'
+    lines = ["  ----------------  Certificate AIA  ----------------", none,
+             "  ----------------  Certificate CDP  ----------------"]
+    urls = cert.crl_urls
+    crl = None
+    if not urls:
+        lines.append(none)
+    elif status == "offline":
+        lines += ['  Failed "CDP" Time: 0'] + [f"    [{k}.0] {url}" for k, url in enumerate(urls)] + [""]
+    else:
+        crl = hashlib.sha1(urls[0].encode("utf-8")).hexdigest()
+        lines += [f'  Verified "Base CRL (01)" Time: 0 {crl}', f"    [0.0] {urls[0]}", ""]
+    if crl is not None:  # a base CRL was read: its own CDP ([REAL]; its absence otherwise too)
+        lines += ["  ----------------  Base CRL CDP  ----------------", none]
+    lines += ["  ----------------  Certificate OCSP  ----------------", none, "  --------------------------------"]
+    if crl is not None:
+        now = dt.datetime.fromtimestamp(clock, dt.timezone.utc)
+        lines += ["    CRL 01:", f"    Issuer: {cert.issuer}",
+                  f"    ThisUpdate: {format_date(now - dt.timedelta(days=1), locale)}",
+                  f"    NextUpdate: {format_date(now + dt.timedelta(days=7), locale)}", f"    CRL: {crl}"]
+    return lines
+
+
 def _verify(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
+    """``certutil -verify [-urlfetch] <file>``: the header, the chain trace and the verdict as the real outputs
+    print them ([REAL] verify_leaf_passed_en-US.txt, verify_partial_chain_offline_en-US.txt,
+    verify_revoked_excerpt_en-US.txt): "completed successfully" (exit code 0) for a chain that cannot be built
+    and for a revoked leaf too; the revocation is read from the error lines, not from the exit code."""
     if len(positional) != 1:
         raise ToolRefused("certutil -verify is emulated with one certificate file")
     state, locale, result = ctx.state, ctx.locale, ToolResult()
@@ -678,37 +827,80 @@ def _verify(options: dict, positional: list[str], ctx: ToolContext) -> ToolResul
         leaf = certs.parse_certificate(data)
     except ValueError:
         return _fail(result, "verify", "no_match", locale)
-    lines = [_t("issuer_block", locale)] + ["    " + part for part in leaf.issuer.split(", ")]
-    lines += [_t("subject_block", locale)] + ["    " + part for part in leaf.subject.split(", ")]
+    x = leaf.x509
+    lines = _name_block(_t("issuer_block", locale), x.issuer, x.issuer.public_bytes(), locale)
+    lines += _name_block(_t("subject_block", locale), x.subject, x.subject.public_bytes(), locale)
     lines += [_t("cert_serial", locale, v=leaf.serial_hex), ""]
+    # the flags of a plain -verify ([REAL] verify_leaf_passed_en-US.txt); that -urlfetch prints the same is assumed
+    lines += ["dwFlags = CA_VERIFY_FLAGS_CONSOLE_TRACE (0x20000000)", "dwFlags = CA_VERIFY_FLAGS_DUMP_CHAIN (0x40000000)",
+              "ChainFlags = CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT (0x40000000)", "HCCE_LOCAL_MACHINE",
+              "CERT_CHAIN_POLICY_BASE", "-------- CERT_CHAIN_CONTEXT --------"]
     chain, error = _chain(state, leaf)
     now = state.clock
-    if error is None and any(not (c.not_before.timestamp() <= now <= c.not_after.timestamp()) for c in chain):
+    stale = [c for c in chain if not (c.not_before.timestamp() <= now <= c.not_after.timestamp())]
+    if error is None and stale:
         error = "expired"
-    if error is not None:
-        result.out("\r\n".join(lines) + "\r\n")
-        return _fail(result, "verify", error, locale)
-    lines.append(_t("policies", locale))
-    lines.append(_t("app_policies", locale))
-    try:
-        from cryptography import x509
-        eku = leaf.x509.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-        lines += [f"    {oid.dotted_string} {EKU_NAMES.get(oid.dotted_string, '')}".rstrip() for oid in eku]
-    except Exception:  # noqa: BLE001 - no EKU extension: "All" (assumed)
-        lines.append("    All")
-    if not leaf.self_signed:
-        status = _revocation(ctx, leaf, bool(options.get("-urlfetch")))
-        if status is None:
-            lines.append(_t("revocation_ok", locale))
-        else:
-            message = _t("msg_" + status, locale)
-            lines.append(_t("revocation_error", locale, message=message, code=error_code_text(status)))
-            lines.append("CertUtil: " + message)
-            if status == "revoked":
-                result.out("\r\n".join(lines) + "\r\n")
-                return _fail(result, "verify", "revoked", locale)
+    status = None if leaf.self_signed else _revocation(ctx, leaf, bool(options.get("-urlfetch")))
+    trusted = error is None
+    infos, errors = [], []
+    for number, cert in enumerate(chain):
+        info = ["name_match", "self_signed"] if cert.self_signed else ["key_match"]
+        info += ["preferred"] if trusted else []
+        error_names = ["expired"] if cert in stale else []
+        if cert.self_signed and error == "untrusted_root":
+            error_names.append("untrusted_root")
+        if number == 0 and status is not None:
+            error_names += _REVOCATION_FLAGS[status]
+        infos.append(info)
+        errors.append(error_names)
+    chain_info = ["preferred"] if trusted else []
+    chain_errors = [name for names in errors for name in names] + (["chaining"] if error == "chaining" else [])
+    for prefix in ("ChainContext", "SimpleChain"):
+        lines += [f"{prefix}.dwInfoStatus = {text}" for text in _flags(TRUST_INFO, chain_info)[1]]
+        lines += [f"{prefix}.dwErrorStatus = {text}" for text in _flags(TRUST_ERROR, chain_errors)[1]]
+        # [REAL]: a blank line after the chain's lines when it has info flags (verify_leaf_passed_en-US.txt),
+        # none between them with error flags only (verify_partial_chain_offline_en-US.txt), one before the elements
+        if chain_info or prefix == "SimpleChain":
             lines.append("")
-    # [TOOLS-MD]: "completed successfully" even when revocation was offline
+    ekus = _ekus(leaf)
+    for number, cert in enumerate(chain):
+        info_value, info_text = _flags(TRUST_INFO, infos[number])
+        error_value, error_text = _flags(TRUST_ERROR, errors[number])
+        lines.append(f"CertContext[0][{number}]: dwInfoStatus={info_value:x} dwErrorStatus={error_value:x}")
+        lines += _element_lines(cert, locale)
+        lines += [f"  Element.dwInfoStatus = {text}" for text in info_text]
+        lines += [f"  Element.dwErrorStatus = {text}" for text in error_text]
+        if options.get("-urlfetch"):
+            lines += _urlfetch_lines(cert, status if number == 0 else None, now, locale)
+        if number == 0 and ekus:
+            lines += [f"  Application[{k}] = {oid} {EKU_NAMES.get(oid, '')}".rstrip() for k, oid in enumerate(ekus)]
+        lines.append("")
+    lines += ["Exclude leaf cert:", f"  Chain: {hashlib.sha1(b''.join(c.der for c in chain[1:])).hexdigest()}",
+              "Full chain:", f"  Chain: {hashlib.sha1(b''.join(c.der for c in chain)).hexdigest()}"]
+    if error == "chaining":
+        lines.append(_t("missing_issuer", locale, v=chain[-1].issuer))
+    if error is not None or status == "revoked":
+        kind = error or "revoked"
+        culprit = {"chaining": chain[-1], "untrusted_root": chain[-1], "expired": (stale or [leaf])[0]}.get(kind, leaf)
+        lines += _element_lines(culprit, locale) + [_t("msg_" + kind, locale) + " " + error_code_text(kind)]
+    lines.append("------------------------------------")
+    if error == "chaining":
+        lines += [_t("incomplete_chain", locale), _t("cannot_find_cert", locale), "    " + chain[-1].issuer, ""]
+    if status == "revoked":
+        lines += [_t("cert_revoked", locale), _t("leaf_revoked", locale, n=0)]  # the reason code is the simulator's
+    else:
+        if error is None:
+            lines += [_t("policies", locale), _t("app_policies", locale)]
+            lines += [f"    {oid} {EKU_NAMES.get(oid, '')}".rstrip() for oid in ekus] if ekus else ["    All"]
+            if _is_ca(leaf):
+                lines.append(_t("cert_is_ca", locale))
+        if status is None and not leaf.self_signed:
+            lines.append(_t("revocation_ok", locale))
+        elif status is not None:
+            message = _t("msg_" + status, locale)
+            lines += [_t("revocation_error", locale, message=message, code=error_code_text(status)),
+                      "CertUtil: " + message, ""]
+    # [REAL] verify_partial_chain_offline_en-US.txt, verify_revoked_excerpt_en-US.txt: completed successfully
     lines.append(_t("completed", locale, verb="verify"))
     return result.out("\r\n".join(lines) + "\r\n")
 
