@@ -23,7 +23,7 @@ ROLES = ("scaleout_master", "scaleout_worker")
 VERSIONS = (140, 150, 160)   # SQL Server 2017, 2019, 2022: SSISScaleOutMaster140, ...
 MAX_NEWEST = 100
 MAX_LINES = 10000
-# shared/reference/products.md, "Logs": the master logs under SSIS\ScaleOut\Master; the worker under
+# docs/reference/products.md, "Logs": the master logs under SSIS\ScaleOut\Master; the worker under
 # SSIS\Cluster\Agent or SSIS\ScaleOut\Agent (the documentation disagrees: both are read).
 _LOG_FOLDERS = {
     "scaleout_master": ("Master", ("SSIS\\ScaleOut\\Master",)),

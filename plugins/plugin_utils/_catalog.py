@@ -85,7 +85,7 @@ class Product:
     product: str
     name: str
     article: dict               # language -> article title
-    source: dict                # language -> article file (shared/seeds/)
+    source: dict                # language -> article file (tests/unit/test_data/seeds/)
     catalog_file: str
 
 

@@ -25,7 +25,7 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint impo
 
 PASS, FAIL, NOT_APPLICABLE, UNKNOWN = "pass", "fail", "not_applicable", "unknown"
 
-# Documented defaults (shared/reference/products.md: MasterSettings.config PortNumber; the Scale Out
+# Documented defaults (docs/reference/products.md: MasterSettings.config PortNumber; the Scale Out
 # Worker service runs as its virtual account NT SERVICE\SSISScaleOutWorker140 for SQL Server 2017).
 SETTINGS_DEFAULTS = {"scaleout_master_port": 8391, "scaleout_worker_account": "NT SERVICE\\SSISScaleOutWorker140"}
 _THUMBPRINT_SETTINGS = ("scaleout_master_thumbprint", "scaleout_worker_thumbprint", "shir_certificate_thumbprint")

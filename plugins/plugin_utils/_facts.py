@@ -27,10 +27,10 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import pa
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult, CommandRunner
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
-# shared/reference/products.md "Registry fixes" and the Scale Out article, "HTTP request forbidden".
+# docs/reference/products.md "Registry fixes" and the Scale Out article, "HTTP request forbidden".
 SCHANNEL_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 SEND_TRUSTED_ISSUER_LIST = "SendTrustedIssuerList"
-# shared/reference/products.md: WorkerSettings.config under ...\\140\\DTS\\Binn; SQL Server 2019/2022 use 150/160.
+# docs/reference/products.md: WorkerSettings.config under ...\\140\\DTS\\Binn; SQL Server 2019/2022 use 150/160.
 WORKER_SETTINGS_PATHS = tuple(f"C:\\Program Files\\Microsoft SQL Server\\{version}\\DTS\\Binn\\WorkerSettings.config"
                               for version in (140, 150, 160))
 

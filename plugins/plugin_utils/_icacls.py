@@ -3,7 +3,7 @@
 """``icacls``: account resolution, command building and parsing of a file's ACL.
 
 Format (windowsserverdocs administration/windows-commands/icacls.md and
-shared/reference/windows-tools.md "icacls"): the path and the first ACE on one line, further
+docs/reference/windows-tools.md "icacls"): the path and the first ACE on one line, further
 ACEs indented below it, a blank line, then a summary whose words are localised. An ACE is
 ``<account>:<flags><rights>``, e.g. ``NT SERVICE\\SSISScaleOutWorker140:(R)``,
 ``BUILTIN\\Users:(I)(OI)(CI)(RX)``, ``*S-1-5-21-...:(DENY)(W)``; flags and rights are not

@@ -14,7 +14,7 @@ Every entry is ``(text, source)``; ``{name}`` in a text stands for a value. Sour
   naming the page, in tests/unit/test_data/<tool>/<file> (not in the real corpus: the code index that
   found it did not name the repository, or it was found before the corpus); checked the same way.
 - ``ms:<page>``: a Microsoft page (a translated Learn page for another language).
-- ``doc:<text>``: another public text, named (shared/reference/windows-tools.md summarises
+- ``doc:<text>``: another public text, named (docs/reference/windows-tools.md summarises
   third-party transcripts).
 - ``assumed``: no public text showed it. What would confirm each is in docs/dev/remote-execution.md,
   "Remaining assumptions".
@@ -27,7 +27,7 @@ from __future__ import annotations
 ASSUMED = "assumed"
 LANGUAGES = ("en-US", "de-DE", "fr-FR")
 
-WS_TOOLS = "doc:shared/reference/windows-tools.md"
+WS_TOOLS = "doc:docs/reference/windows-tools.md"
 
 # --------------------------------------------------------------------------- netsh http sslcert
 NETSH_HTTP: dict[str, dict[str, tuple[str, str]]] = {

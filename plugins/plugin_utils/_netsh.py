@@ -3,7 +3,7 @@
 """``netsh http ... sslcert``: endpoint validation, command building and output parsing.
 
 Formats: windowsserverdocs networking/technologies/netsh/netsh-http.md (2025 edition) and
-the transcripts summarised in shared/reference/windows-tools.md. netsh prints its labels
+the transcripts summarised in docs/reference/windows-tools.md. netsh prints its labels
 in the system UI language, so the parser never reads a label: a binding opens with a line
 whose value is an ``ip:port`` or ``host:port`` endpoint, and every later field is known by
 its *position* (the field order windows-tools.md gives; labels are kept only to be shown).

@@ -4,7 +4,7 @@
 
 Formats: windowsserverdocs administration/windows-commands/reg-query.md, reg-add.md and
 reg-delete.md (syntax, root keys, the ``\\0`` separator of REG_MULTI_SZ, exit codes 0/1),
-and shared/reference/windows-tools.md (reg.exe) for the output layout: a blank line, the
+and docs/reference/windows-tools.md (reg.exe) for the output layout: a blank line, the
 key path, then ``    <name>    <REG_TYPE>    <data>`` with four-space separators, DWORD and
 QWORD data as lower-case ``0x`` hex, binary data as contiguous hex digits, and
 REG_MULTI_SZ elements joined by a literal ``\\0``.

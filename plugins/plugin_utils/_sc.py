@@ -4,7 +4,7 @@
 
 Formats: windowsserverdocs administration/windows-commands/sc-query.md, sc-config.md (syntax:
 ``start= {auto | demand | disabled | delayed-auto}``, ``obj=``, ``password=``, a space after
-each ``=``), shared/reference/windows-tools.md (sc.exe: the ``query`` and ``qc`` fields and
+each ``=``), docs/reference/windows-tools.md (sc.exe: the ``query`` and ``qc`` fields and
 their order, ``[SC] ... FAILED 1060:``), and public transcripts for ``2   AUTO_START  (DELAYED)``,
 the ``start``/``stop`` output and errors 1056 and 1062.
 

@@ -4,7 +4,7 @@
 
 The SSIS Scale Out settings files (``MasterSettings.config``, ``WorkerSettings.config``) hold
 flat key/value settings; Microsoft's pages name the keys and defaults but not the file
-format (shared/reference/products.md: JSON is widely reported; detect, don't assume). So
+format (docs/reference/products.md: JSON is widely reported; detect, don't assume). So
 the format is detected from the first character (``{`` JSON, ``<`` XML), and an edit
 replaces only the text span of one value: the document is never re-serialised, so key
 order, spacing, line endings and every other key stay byte for byte.

@@ -3,7 +3,7 @@
 """``winhttpcertcfg``: commands and output parsing.
 
 Format (W32 desktop-src/WinHttp/winhttpcertcfg-exe--a-certificate-configuration-tool.md and
-shared/reference/windows-tools.md "winhttpcertcfg"): a banner, ``Matching certificate:`` and
+docs/reference/windows-tools.md "winhttpcertcfg"): a banner, ``Matching certificate:`` and
 the subject, then for ``-l`` the line ``Additional accounts and groups with access to the
 private key include:`` and one indented account a line; ``-g`` prints ``Granting private key
 access for account:`` or ``Private key access has already been granted for account:``.
