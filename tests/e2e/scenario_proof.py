@@ -1,0 +1,219 @@
+"""The end-to-end proof of a documented failure scenario, through the real stack.
+
+For one scenario of the simulator (tests/simulator/scenarios/), on its own simulator process
+(the nodes of a scenario share host names with other scenarios, so each gets its own fabric):
+
+1. ``playbooks/diagnose.yml``: the failing entries must be exactly the scenario's documented ones
+   (nothing unrelated fails) -> *diagnosed*;
+2. the remediation playbook with ``--check --diff``: every node's state digest is unchanged, and a
+   drifted scenario reports its drift as changes -> *inert*;
+3. the remediation playbook: it succeeds, and ``diagnose`` then finds no failure -> *fixed*;
+4. the remediation playbook again: ``changed=0`` on every node -> *idempotent*.
+
+The inventory names only each host's roles (``irops_node_roles``) and the connection; every other
+value is read from the nodes. ``tests/e2e/test_scenario_proof.py`` asserts the four columns for each
+scenario; ``tests/benchmarks/scenario_table.py`` prints them as the table of the issue notes, with
+the WinRM round trips each phase cost per node.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+import dev
+from simulator_control import Simulator
+
+MASTER_AND_SQL = ("scaleout_master", "ssisdb_sql")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    entries: tuple                      # the entries diagnose must report as failing; () for a healthy scenario
+    roles: dict                         # node -> its roles (the only thing the inventory says about it)
+    playbook: str = "playbooks/remediate_scaleout.yml"
+    extra_vars: dict = field(default_factory=dict)  # the operator's explicit choices the fix needs
+
+
+PAIR = {"master": list(MASTER_AND_SQL), "worker": ["scaleout_worker"]}
+
+SCALE_OUT = (
+    Scenario("scaleout_pair_healthy", (), PAIR),
+    Scenario("scaleout_ssisdb_separate_sql", (),
+             {"master": ["scaleout_master"], "worker": ["scaleout_worker"], "sql": ["ssisdb_sql"]}),
+    Scenario("scaleout_disabled", ("scaleout-master-fails",), PAIR),
+    Scenario("scaleout_master_sql_server_name_wrong", ("scaleout-master-fails",), PAIR),
+    Scenario("scaleout_worker_service_stopped", ("scaleout-worker-fails",), PAIR),
+    # The only worker is offline, so no execution can start either: both entries are this drift's.
+    Scenario("scaleout_worker_offline", ("scaleout-worker-fails", "scaleout-execution-does-not-start"), PAIR),
+    Scenario("scaleout_master_port_closed", ("scaleout-no-endpoint-listening",), PAIR),
+    Scenario("scaleout_worker_endpoint_port_wrong", ("scaleout-no-endpoint-listening",), PAIR),
+    Scenario("scaleout_worker_master_cert_missing", ("scaleout-trust-relationship",), PAIR),
+    Scenario("scaleout_worker_thumbprint_mismatch", ("scaleout-trust-relationship",), PAIR),
+    Scenario("scaleout_endpoint_host_not_in_cert", ("scaleout-trust-relationship",), PAIR),
+    Scenario("scaleout_worker_no_key_access", ("scaleout-secure-channel",), PAIR),
+    Scenario("scaleout_master_worker_cert_missing", ("scaleout-http-request-forbidden",), PAIR),
+    Scenario("scaleout_master_sends_trusted_issuer_list", ("scaleout-http-request-forbidden",), PAIR),
+    Scenario("scaleout_pair_binding_missing", ("scaleout-http-request-error",), PAIR),
+    Scenario("scaleout_pair_binding_wrong_cert", ("scaleout-http-request-error",), PAIR),
+    Scenario("scaleout_worker_remote_registry_stopped", ("scaleout-cannot-open-certificate-store",), PAIR),
+    # Which worker runs packages is the operator's choice: the fix enables the one named.
+    Scenario("scaleout_no_enabled_worker", ("scaleout-execution-does-not-start",), PAIR,
+             extra_vars={"scaleout_ssisdb_enable_workers": ["SSISWORKER01"]}),
+    # Allowing SQL Server authentication takes effect when SQL Server restarts: the operator allows it.
+    Scenario("scaleout_sql_windows_auth_only", ("scaleout-no-log",), PAIR,
+             extra_vars={"scaleout_ssisdb_allow_sql_restart": True}),
+)
+
+
+@dataclass
+class Phase:
+    rc: int
+    output: str
+    changed: dict          # host -> changed count of the PLAY RECAP
+    round_trips: dict      # host -> WinRM commands the node received during the phase
+
+
+@dataclass
+class Proof:
+    scenario: Scenario
+    found: dict = field(default_factory=dict)        # host -> failing entries (first diagnose)
+    after: dict = field(default_factory=dict)        # host -> failing entries (diagnose after the fix)
+    statuses: dict = field(default_factory=dict)     # host -> {entry: status} (first diagnose)
+    phases: dict = field(default_factory=dict)       # name -> Phase
+    digests_unchanged: bool = False
+    notes: list = field(default_factory=list)
+
+    @property
+    def failing(self) -> set:
+        return {entry for entries in self.found.values() for entry in entries}
+
+    @property
+    def diagnosed(self) -> bool:
+        return self.phases["diagnose"].rc == 0 and self.failing == set(self.scenario.entries)
+
+    @property
+    def inert(self) -> bool:
+        check = self.phases["check"]
+        shows_drift = sum(check.changed.values()) > 0 if self.scenario.entries else True
+        return check.rc == 0 and self.digests_unchanged and shows_drift
+
+    @property
+    def fixed(self) -> bool:
+        return (self.phases["apply"].rc == 0 and self.phases["diagnose_after"].rc == 0
+                and not any(self.after.values()))
+
+    @property
+    def idempotent(self) -> bool:
+        again = self.phases["apply_again"]
+        return again.rc == 0 and not any(again.changed.values())
+
+    def columns(self) -> dict:
+        return {"diagnosed": self.diagnosed, "inert": self.inert, "fixed": self.fixed, "idempotent": self.idempotent}
+
+
+_RECAP = re.compile(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)", re.MULTILINE)
+
+
+def _write_inventory(generated: Path, scenario: Scenario, target: Path) -> None:
+    inventory = yaml.safe_load(generated.read_text())
+    hosts = inventory["all"]["children"]["windows"]["hosts"]
+    for host, roles in scenario.roles.items():
+        hosts[host]["irops_node_roles"] = list(roles)
+    target.write_text(yaml.safe_dump(inventory, sort_keys=False))
+
+
+def _diagnose_wrapper(workdir: Path) -> Path:
+    """playbooks/diagnose.yml as shipped, then a play that saves each host's findings on the controller."""
+    out = workdir / "findings"
+    out.mkdir(parents=True, exist_ok=True)
+    wrapper = [
+        {"import_playbook": str(dev.ROOT / "playbooks" / "diagnose.yml")},
+        {"name": "Save the findings", "hosts": "windows", "gather_facts": False, "tasks": [{
+            "name": "Save the findings on the controller",
+            "ansible.builtin.copy": {"content": "{{ diagnose_result.findings | default([]) | to_json }}",
+                                     "dest": f"{out}/{{{{ inventory_hostname }}}}.json", "mode": "0600"},
+            "delegate_to": "localhost", "check_mode": False, "diff": False}]},
+    ]
+    path = workdir / "diagnose_and_save.yml"
+    path.write_text(yaml.safe_dump(wrapper, sort_keys=False))
+    return path
+
+
+def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
+    """Run the four phases on a fresh simulator for the scenario; never raises for a failed phase."""
+    workdir = Path(workdir or tempfile.mkdtemp(prefix=f"proof-{scenario.name}-"))
+    nodes = {node: f"{scenario.name}:{node}" for node in scenario.roles}
+    proof = Proof(scenario)
+    with dev.simulator(nodes, workdir / "winsim") as (base, generated):
+        inventory = workdir / "inventory.yml"
+        _write_inventory(Path(generated), scenario, inventory)
+        sim = Simulator(base, inventory)
+        env = dev.ansible_env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORKS="10")
+        extra = ["-e", json.dumps(scenario.extra_vars)] if scenario.extra_vars else []
+        diagnose = _diagnose_wrapper(workdir)
+
+        def run(name: str, playbook: Path, *flags: str) -> Phase:
+            before = {node: len(sim.log(node)) for node in nodes}
+            proc = subprocess.run(["ansible-playbook", "-i", str(inventory), str(playbook), *extra, *flags],
+                                  env=env, capture_output=True, text=True, check=False)
+            phase = Phase(proc.returncode, proc.stdout + proc.stderr,
+                          {host: int(count) for host, count in _RECAP.findall(proc.stdout)},
+                          {node: len(sim.log(node)) - before[node] for node in nodes})
+            proof.phases[name] = phase
+            return phase
+
+        def findings() -> tuple[dict, dict]:
+            failing, statuses = {}, {}
+            for path in (workdir / "findings").glob("*.json"):
+                listed = json.loads(path.read_text())
+                statuses[path.stem] = {f["id"]: f["status"] for f in listed}
+                failing[path.stem] = sorted(f["id"] for f in listed if f["status"] == "fail")
+                path.unlink()
+            return failing, statuses
+
+        remediate = dev.ROOT / scenario.playbook
+        run("diagnose", diagnose)
+        proof.found, proof.statuses = findings()
+        start = {node: sim.digest(node) for node in nodes}
+        run("check", remediate, "--check", "--diff")
+        proof.digests_unchanged = {node: sim.digest(node) for node in nodes} == start
+        run("apply", remediate, "--diff")
+        run("diagnose_after", diagnose)
+        proof.after, _statuses = findings()
+        run("apply_again", remediate)
+        refused = sim.refusals()
+        if refused:
+            proof.notes.append(f"the simulator refused {len(refused)} command(s): {refused[:3]}")
+    return proof
+
+
+def table(proofs: list[Proof]) -> str:
+    """The markdown table of the issue notes: scenario -> entry -> the four columns, and round trips."""
+    lines = ["| scenario | entry | diagnosed | inert | fixed | idempotent | round trips: diagnose / check / apply |",
+             "|---|---|---|---|---|---|---|"]
+    for proof in proofs:
+        marks = {name: "yes" if ok else "**no**" for name, ok in proof.columns().items()}
+        trips = " / ".join(", ".join(f"{n} {c}" for n, c in proof.phases[p].round_trips.items())
+                           for p in ("diagnose", "check", "apply"))
+        lines.append(f"| {proof.scenario.name} | {', '.join(proof.scenario.entries) or '(healthy)'} | "
+                     f"{marks['diagnosed']} | {marks['inert']} | {marks['fixed']} | {marks['idempotent']} | {trips} |")
+    return "\n".join(lines)
+
+
+def explain(proof: Proof) -> str:
+    """What went wrong, for an assertion message."""
+    parts = [f"scenario {proof.scenario.name}: {proof.columns()}",
+             f"expected failing: {sorted(proof.scenario.entries)}; diagnose failed: {proof.found}",
+             f"after the fix: {proof.after}", *proof.notes]
+    for name, phase in proof.phases.items():
+        if phase.rc != 0 or name in ("check", "apply_again"):
+            parts.append(f"--- {name} (rc {phase.rc}, changed {phase.changed})\n{phase.output[-4000:]}")
+    return "\n".join(parts)
