@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read the newest log files of folders on a node, read-only.
 
-Round trips: one that batches, for every folder, ``Test-Path -PathType Container`` and the
+Round trips: with ``task_id``, first one listing the task subfolders (``Get-ChildItem -Directory
+-Filter``); then one that batches, for every folder, ``Test-Path -PathType Container`` and the
 ``Get-ChildItem`` listing of its newest files; one more, only when files were found, that
 batches ``Get-Content -Tail`` for each of them. Only the cmdlet forms of
 docs/dev/remote-execution.md are used. By default the folders are the documented Scale Out
@@ -29,6 +30,10 @@ _LOG_FOLDERS = {
     "scaleout_master": ("Master", ("SSIS\\ScaleOut\\Master",)),
     "scaleout_worker": ("Worker", ("SSIS\\Cluster\\Agent", "SSIS\\ScaleOut\\Agent")),
 }
+# The worker's task logs ("Error messages aren't helpful"): TasksRootFolder of WorkerSettings.config, by default
+# <profile>\AppData\Local\SSIS\ScaleOut\Tasks (the article); products.md also names SSIS\Cluster\Tasks.
+_TASK_FOLDERS = ("SSIS\\ScaleOut\\Tasks", "SSIS\\Cluster\\Tasks")
+_GUID = re.compile(r"^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$")
 _ABSOLUTE = re.compile(r"^([A-Za-z]:\\|\\\\[^\\]+\\[^\\]+)")
 _ACCOUNT = re.compile(r"^(?:[^\\/:*?\"<>|]+\\)?([^\\/:*?\"<>|]+)$")
 
@@ -63,6 +68,42 @@ def default_folders(roles: list[str], accounts: list[str] | None = None, version
             profiles += profile_folders(account)
         folders += [f"{profile}\\{sub}" for profile in profiles for sub in relative]
     return list(dict.fromkeys(folders))
+
+
+def task_folders(accounts: list[str] | None = None, versions: list[int] | None = None) -> list[str]:
+    """The documented default TasksRootFolder of the Scale Out Worker, for its accounts."""
+    profiles: list[str] = []
+    for version in versions or VERSIONS:
+        service = f"SSISScaleOutWorker{version}"
+        profiles += profile_folders(f"NT Service\\{service}") + profile_folders(service)
+    for account in accounts or ():
+        profiles += profile_folders(account)
+    return list(dict.fromkeys(f"{profile}\\{sub}" for profile in profiles for sub in _TASK_FOLDERS))
+
+
+def validate_task_id(value: str) -> str:
+    match = _GUID.match(str(value).strip())
+    if not match:
+        raise InvalidValue("task_id", value, "give the task id (a GUID) that irops.remediation.ssisdb execution_id returns")
+    return match.group(1).upper()
+
+
+def task_folder_commands(root: str, task_id: str) -> list[Command]:
+    """The subfolders of a TasksRootFolder whose name contains the task id (the article: "find the
+    subfolder name that contains [task ID]"); -Filter takes the wildcard, -LiteralPath the folder."""
+    return [Command("Get-ChildItem", (Param("-LiteralPath"), root, Param("-Directory"), Param("-Filter"), f"*{task_id}*",
+                                      Param("-ErrorAction"), "SilentlyContinue"),
+                    pipeline=("Select-Object -ExpandProperty FullName",))]
+
+
+def find_task_folders(runner, roots: list[str], task_id: str) -> tuple[list[str], list[str]]:
+    """``(task folders found, roots searched)``: one round trip over every root."""
+    results = runner.run([command for root in roots for command in task_folder_commands(root, task_id)])
+    found = []
+    for root, result in zip(roots, results):
+        found += [line.strip() for line in result.stdout.splitlines()
+                  if line.strip() and _within(line.strip(), root) and task_id.lower() in line.lower()]
+    return list(dict.fromkeys(found)), roots
 
 
 def validate_folder(path: str) -> str:
@@ -130,6 +171,7 @@ class ActionModule(NodeAction):
         "versions": {"type": "list", "elements": "int", "default": list(VERSIONS)},
         "newest": {"type": "int", "default": 3},
         "lines": {"type": "int", "default": 200},
+        "task_id": {"type": "str"},
     }
 
     def execute(self, args, runner, task_vars):
@@ -139,15 +181,26 @@ class ActionModule(NodeAction):
             raise InvalidValue("lines", args["lines"], f"give a number of lines from 1 to {MAX_LINES}")
         if args["folders"] is not None:
             folders = list(dict.fromkeys(validate_folder(path) for path in args["folders"]))
+        elif args["task_id"] is not None:
+            folders = task_folders(args["accounts"], args["versions"])
         else:
             folders = default_folders(args["node_roles"], args["accounts"], args["versions"])
+        if args["task_id"] is not None:
+            task_id = validate_task_id(args["task_id"])
+            roots = folders
+            folders, _roots = find_task_folders(runner, roots, task_id)
+            if not folders:
+                return {"changed": False, "folders": [], "task_id": task_id, "task_roots": roots,
+                        "msg": f"no subfolder named with the task id {task_id} under " + ", ".join(roots)}
         if not folders:
             return {"changed": False, "folders": [], "msg": "no folder to read"}
         entries = collect(runner, folders, args["newest"], args["lines"])
         found = [e for e in entries if e["exists"]]
         files = sum(len(e["files"]) for e in found)
         read = sum(len(item["lines"]) for e in found for item in e["files"])
+        extra = {"task_id": validate_task_id(args["task_id"])} if args["task_id"] is not None else {}
         return {
+            **extra,
             "changed": False,
             "folders": entries,
             "msg": (f"{len(found)} of {len(entries)} folder(s) exist; {read} line(s) read from {files} file(s)"

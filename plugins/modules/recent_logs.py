@@ -70,6 +70,17 @@ options:
       - How many lines to read from the end of each file (1 to 10000).
     type: int
     default: 200
+  task_id:
+    description:
+      - The id (a GUID) of a Scale Out task, as M(irops.remediation.ssisdb) returns it for an execution id
+        (its C(execution_tasks) result). The Scale Out article, "Error messages aren't helpful",
+        says to find the subfolder of C(TasksRootFolder) whose name contains the task id.
+      - With O(task_id), O(folders) are the TasksRootFolder(s) to search (the worker's
+        C(scaleout_worker_settings.tasks_root_folder) fact); when omitted, the documented defaults
+        C(<profile>\AppData\Local\SSIS\ScaleOut\Tasks) and C(<profile>\AppData\Local\SSIS\Cluster\Tasks) of the
+        worker service accounts. The files of every matching subfolder are read as above.
+      - One more round trip, first: C(Get-ChildItem -LiteralPath <root> -Directory -Filter *<task id>*) for every root.
+    type: str
 notes:
   - A folder that does not exist is reported with RV(folders[].exists=false); that is not an error.
   - The connection user needs read access to the folders; service profiles are readable by local administrators.
@@ -108,6 +119,12 @@ EXAMPLES = r"""
       - C:\ProgramData\SSISTelemetry\ExecutionLog
     newest: 5
     lines: 500
+
+- name: Read the worker's logs of one Scale Out task (the task id comes from irops.remediation.ssisdb execution_id)
+  irops.remediation.recent_logs:
+    task_id: 0E4A7C2B-9D1F-4B8E-A6C3-5F2D1E0B9A87
+    folders: ["{{ irops_node.scaleout_worker_settings.tasks_root_folder }}"]
+  when: irops_node.scaleout_worker_settings.tasks_root_folder | default('', true) | length > 0
 """
 
 RETURN = r"""
@@ -150,6 +167,16 @@ folders:
       files:
         - path: C:\Windows\ServiceProfiles\SSISScaleOutWorker140\AppData\Local\SSIS\Cluster\Agent\WorkerAgent_20240301.log
           lines: ["2024-03-01 10:22:33.123 [Error] System.ServiceModel.Security.SecurityNegotiationException: ..."]
+task_id:
+  description: The task id searched for, upper case, when O(task_id) was given.
+  returned: when O(task_id) is given
+  type: str
+  sample: 0E4A7C2B-9D1F-4B8E-A6C3-5F2D1E0B9A87
+task_roots:
+  description: The TasksRootFolder(s) searched, when no subfolder holds the task id.
+  returned: when O(task_id) is given and no subfolder matched
+  type: list
+  elements: str
 round_trips:
   description: How many times the task sent commands to the node (1, or 2 when files were found).
   returned: always
