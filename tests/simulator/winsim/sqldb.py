@@ -507,6 +507,8 @@ class Session:
                 reader.refuse(f"database {parts[0]!r} is not emulated")
             return lowered[1], lowered[2]
         if len(lowered) == 2:
+            if lowered[0] not in ("catalog", "internal"):
+                reader.refuse(f"schema {parts[0]!r} is not emulated")
             if self.database != "ssisdb":
                 raise SqlError(208, 16, 1, f"Invalid object name '{parts[0]}.{parts[1]}'.")
             return lowered[0], lowered[1]
