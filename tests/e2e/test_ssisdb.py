@@ -107,8 +107,8 @@ HOSTILE_NAME = "W'K]01\"; DROP TABLE x;--[y]"
 
 def test_hostile_machine_name_and_master_address_arrive_intact(sim, playbook):
     sim.load_scenario(NODE, "scaleout_no_enabled_worker:master")
-    edit_instance(sim, lambda inst: inst["ssisdb"]["worker_agents"][0].update(MachineName=HOSTILE_NAME,
-                                                                               DisplayName=HOSTILE_NAME + " "))
+    edit_instance(sim, lambda inst: inst["ssisdb"]["worker_agents"][0].update(
+        MachineName=HOSTILE_NAME, DisplayName=HOSTILE_NAME + " "))
     address = "https://SSIS'MASTER];01:8391/x;y"
     result = playbook([task(enabled_workers=[HOSTILE_NAME], master_address=address)], NODE).result(NODE)
     assert result["changed"] is True, result

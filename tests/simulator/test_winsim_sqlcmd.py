@@ -108,7 +108,7 @@ def test_running_login_mode_changes_only_when_sql_server_restarts():
     run_one(node, "sc.exe stop MSSQLSERVER")
     run_one(node, "sc.exe query MSSQLSERVER")
     run_one(node, "sc.exe start MSSQLSERVER")
-    for _ in range(3):
+    for _query in range(3):
         run_one(node, "sc.exe query MSSQLSERVER")
     assert sql(node, query, "-E")["out"] == ["0"]
 

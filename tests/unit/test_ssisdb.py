@@ -18,7 +18,7 @@ def hex16(text: str) -> str:
     return text.encode("utf-16-le").hex().upper()
 
 
-@pytest.mark.parametrize("value", [v for v in HOSTILE.values()] + ["a|b", "trailing  ", "NULL", "é€密"])
+@pytest.mark.parametrize("value", list(HOSTILE.values()) + ["a|b", "trailing  ", "NULL", "é€密"])
 def test_text_values_read_back_exactly_through_hex(value):
     assert _ssisdb.decode_hex(hex16(value), "x") == value
 

@@ -1628,7 +1628,6 @@ class Interpreter:
         raise StatementError(MESSAGES["convert_preference"].format(
             value=to_ps_string(value), names=", ".join(ACTION_PREFERENCES)))
 
-
     def set_environment(self, name: str, value: object) -> None:
         """``$env:NAME = value`` changes this powershell.exe process's environment, which the native
         programs it starts inherit (about_Environment_Variables: "Changes ... affect the current
