@@ -371,7 +371,11 @@ def probe_commands() -> list:
 
 
 def parse_probe(results: list[CommandResult]) -> dict:
-    """The ``ssisdb`` facts subset (exactly the contract's keys); ValueError when it cannot be read."""
+    """The ``ssisdb`` facts subset (exactly the contract's keys); None on a node without SQL Server (no
+    instance in the registry's Instance Names and no answer from sqlcmd); ValueError when it cannot be read."""
+    server = results[1 + len(SCALEOUT_VERSIONS)]
+    if not results[0].ok and not server.ok:
+        return None
     try:
         read = parse_read(connection(), results)
     except SqlcmdFailure as exc:

@@ -155,7 +155,15 @@ def test_facts_probe_against_the_simulated_node(scenario, enabled, catalog):
     assert ssisdb["workers"][0]["agent_id"] == AGENT and ssisdb["instance_id"] == "MSSQL14.MSSQLSERVER"
 
 
-def test_facts_probe_without_sql_server_reports_an_error_not_an_exception():
+def test_facts_probe_without_sql_server_is_none():
     runner, _node = node_runner("scaleout_pair_healthy:worker")
     facts, errors = _facts.gather(runner, ["ssisdb"])
-    assert "ssisdb" not in facts and "ssisdb" in errors
+    assert facts == {"ssisdb": None} and errors == {}
+
+
+def test_facts_probe_with_sql_server_stopped_reports_an_error():
+    runner, node = node_runner("scaleout_pair_healthy:master")
+    node.state.services.stop("MSSQLSERVER", node.state.clock)
+    node.state.advance(5)
+    facts, errors = _facts.gather(runner, ["ssisdb"])
+    assert "ssisdb" not in facts and "could not connect" in errors["ssisdb"]
