@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files, _reg, _settings
+from ansible_collections.irops.remediation.plugins.plugin_utils import _ssisdb
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult, CommandRunner
@@ -150,6 +151,8 @@ PROBES: dict[str, Probe] = {
     "cert_my_key_acl": Probe(lambda: [], requires=("cert_my",), follow_up=_key_acl_commands, finish=_my_key_access),
     "scaleout_master_cert": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_cert_commands,
                                   finish=_parse_master_cert),
+    # SSISDB through sqlcmd on an ssisdb_sql node (default instance, Windows authentication): _ssisdb.py.
+    "ssisdb": Probe(_ssisdb.probe_commands, _ssisdb.parse_probe),
 }
 
 

@@ -94,6 +94,29 @@ class SecretData(StdinValue):
         return base64.b64encode(self.data).decode("ascii")
 
 
+class SecretLine(StdinValue):
+    """A secret that a script uses as a PowerShell string, never as a program argument (it becomes
+    an environment variable, e.g. sqlcmd's ``SQLCMDPASSWORD``): the value itself, one line of
+    standard input, read as it is. PowerShell's ``[Console]::In.ReadLine()`` keeps every character
+    of the line, so only what ends or cannot be in a line is refused (control characters), and
+    the empty value, which PowerShell cannot hold in an environment variable (assigning ``''``
+    removes it)."""
+
+    def __init__(self, value: str, what: str = "password"):
+        if not isinstance(value, str):
+            raise InvalidValue(what, value, "pass a string", secret=True)
+        if value == "":
+            raise InvalidValue(what, value, "it cannot be empty: an empty environment variable does not exist "
+                               "on Windows, so the program would not receive it", secret=True)
+        if _CONTROL.search(value):
+            raise InvalidValue(what, value, "it cannot contain line breaks, tabs or other control characters: "
+                               "it travels as one line of standard input; choose another password", secret=True)
+        self.value = value
+
+    def stdin_line(self) -> str:
+        return self.value
+
+
 UNDELIVERABLE = ("Windows PowerShell 5.1 cannot pass it intact to a Windows program: it holds a space, and after "
                  'a double quote (") two or more spaces in a row or a space other than the ordinary one (no-break, '
                  "ideographic, ...) that no quoting the program understands keeps together through PowerShell; "

@@ -50,7 +50,9 @@ EXPECTED = {
         "master": ["sql.instances.MSSQLSERVER.ssisdb.worker_agents[*].IsEnabled"]}),
     "scaleout_sql_windows_auth_only": ("scaleout_pair_healthy", {
         "master": ["registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\"
-                   "MSSQLServer.LoginMode.data"]}),
+                   "MSSQLServer.LoginMode.data",
+                   # the service was started with it, so it is also the running mode (winsim/sqldb.py)
+                   "sql.instances.MSSQLSERVER.running_login_mode"]}),
     "scaleout_master_sends_trusted_issuer_list": ("scaleout_pair_healthy", {
         "master": ["registry.HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL."
                    "SendTrustedIssuerList"]}),

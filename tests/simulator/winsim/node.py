@@ -406,7 +406,7 @@ class NodeState:
         state.ssl_bindings = httpsys.SslBindingTable([httpsys.SslBinding.from_json(b) for b in bindings])
 
         from winsim import sqldb  # local import: sqldb uses the registry helpers of this module
-        state.sql = sqldb.load(doc.get("sql") or {})
+        state.sql = sqldb.load(doc.get("sql") or {}, state)
         shir = doc.get("shir")
         if shir is not None and not isinstance(shir, dict):
             raise ValueError("shir must be a mapping")

@@ -11,6 +11,7 @@ Grammar (keywords, cmdlet and parameter names case-insensitive)::
     statement  := assignment | if | while | try | exit | invoke | pipeline
     assignment := ( $ErrorActionPreference | $LASTEXITCODE ) = expression
                 | $name = expression | $name = command { | stage }
+                | $env:NAME = expression     (the process environment; $null or '' removes NAME)
     if         := if ( condition ) block { elseif ( condition ) block } [ else block ]
     while      := while ( condition ) block
     try        := try block [ catch block ] [ finally block ]     (at least one of them)
@@ -389,6 +390,14 @@ class Parser:
         line, column = self.position(start)
         c = self.peek()
         if c == "$":
+            env = self.peek_environment_assignment()
+            if env:
+                self.i += len(env[0])
+                self.skip_ws()
+                self.i += 1  # '='
+                self.skip_ws()
+                expression = self.parse_expression()
+                return Assignment(self.text(start), line, column, variable="env:" + env[1], expression=expression)
             save = self.i
             name = self.peek_user_variable()
             if name:
@@ -466,6 +475,22 @@ class Parser:
             return Pipeline(self.text(start), line, column, expression=expression, commands=stages,
                             merge_stderr=merge)
         return Pipeline(self.text(start), line, column, expression=expression, merge_stderr=merge)
+
+    def peek_environment_assignment(self) -> tuple[str, str] | None:
+        """``$env:NAME =`` at the current position: (the ``$env:NAME`` text, NAME), else None.
+        Only assignment is supported; reading ``$env:NAME`` stays refused."""
+        if self.s[self.i:self.i + 5].lower() != "$env:":
+            return None
+        j = self.i + 5
+        while j < self.n and (self.s[j].isalnum() or self.s[j] == "_"):
+            j += 1
+        name = self.s[self.i + 5:j]
+        k = j
+        while k < self.n and is_whitespace(self.s[k]):
+            k += 1
+        if not name or k >= self.n or self.s[k] != "=" or self.s[k + 1:k + 2] == "=":
+            return None
+        return self.s[self.i:j], name
 
     def peek_user_variable(self) -> str:
         """The name after '$' if it is a plain variable name that is not an automatic one."""
@@ -1586,6 +1611,9 @@ class Interpreter:
         return self.lastexitcode
 
     def assign(self, name: str, value: object) -> None:
+        if name.startswith("env:"):
+            self.set_environment(name[4:], value)
+            return
         if name == "lastexitcode":
             self.lastexitcode = value
             return
@@ -1599,6 +1627,21 @@ class Interpreter:
                 return
         raise StatementError(MESSAGES["convert_preference"].format(
             value=to_ps_string(value), names=", ".join(ACTION_PREFERENCES)))
+
+    def set_environment(self, name: str, value: object) -> None:
+        """``$env:NAME = value`` changes this powershell.exe process's environment, which the native
+        programs it starts inherit (about_Environment_Variables: "Changes ... affect the current
+        session", and child processes get a copy); ``$null`` or an empty string removes the variable.
+        The environment lives with the host of this one script run (one process)."""
+        env = getattr(self.host, "process_environment", None)
+        if env is None:
+            env = dict(self.host.state.environment)
+            self.host.process_environment = env
+        for existing in [k for k in env if k.lower() == name.lower()]:
+            del env[existing]
+        text = None if value is None else to_ps_string(value)
+        if text:
+            env[name] = value if isinstance(value, cmdlets.Secret) else text
 
 
 def native_argument_problem(arg: Word) -> str:

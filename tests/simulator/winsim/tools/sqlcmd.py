@@ -1,13 +1,17 @@
-"""Emulation of ``sqlcmd -S <server> -E [-d db] -Q "<query>" [-h -1] [-W] [-s <sep>] [-b]``.
+"""Emulation of ``sqlcmd -S <server> (-E | -U <login>) [-d db] -Q "<query>" [-h -1] [-W] [-s <sep>] [-b]``.
 
 Installed with SQL Server (a scenario lists it in ``tools:``).  Connects to an instance of the
-node itself with Windows authentication as the WinRM user; runs the T-SQL subset of
-winsim/sqldb.py against the node's SSISDB.
+node itself, with Windows authentication as the WinRM user (``-E``, also the default without
+``-U``) or as a SQL Server login (``-U``, the password read from the ``SQLCMDPASSWORD``
+environment variable of the process); runs the T-SQL subset of winsim/sqldb.py against the
+node's SSISDB, at the node's simulated clock (``SYSUTCDATETIME()``).
 
 Sources:
-  [SQLCMD-DOC]  SD docs/tools/sqlcmd/sqlcmd-utility.md (options -S -E -d -Q -h -W -s -b; -h -1
+  [SQLCMD-DOC]  SD docs/tools/sqlcmd/sqlcmd-utility.md (options -S -E -U -P -d -Q -h -W -s -b; -h -1
                 prints no headers; -W removes trailing spaces; -s sets the column separator; -b
-                makes an error of severity above 10 exit with 1)
+                makes an error of severity above 10 exit with 1; -E is the default without -U;
+                the SQLCMDPASSWORD environment variable gives the password of -U when -P is absent;
+                -P on the command line is discouraged there, and refused here)
   [PRODUCTS]    products.md "SSIS Scale Out" (views, procedures, LoginMode)
   assumed       no public text showed it
 
@@ -19,6 +23,8 @@ connection error texts; exit code 1 for connection and login failures.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from winsim import sqldb
 from winsim.node import CALLER
@@ -37,9 +43,9 @@ def _parse(args: list[str]) -> dict:
     k = 0
     while k < len(args):
         word = args[k]
-        if word in ("-U", "-P"):
-            raise ToolRefused("sqlcmd with SQL authentication (-U/-P on the command line) is not emulated; use -E")
-        if word in ("-S", "-d", "-Q", "-h", "-s", "-l", "-w"):
+        if word == "-P":
+            raise ToolRefused("sqlcmd -P (a password on the command line) is not emulated; use SQLCMDPASSWORD")
+        if word in ("-S", "-U", "-d", "-Q", "-h", "-s", "-l", "-w"):
             if k + 1 >= len(args):
                 raise ToolRefused(f"sqlcmd {word} needs a value")
             options[word] = args[k + 1]
@@ -50,6 +56,8 @@ def _parse(args: list[str]) -> dict:
             k += 1
             continue
         raise ToolRefused(f"sqlcmd option {word!r} is not emulated (emulated: -S -E -d -Q -h -W -s -b -I -l -w)")
+    if "-U" in options and "-E" in options:
+        raise ToolRefused("sqlcmd -E with -U is not emulated (sqlcmd reports a conflict)")
     if "-Q" not in options:
         raise ToolRefused("sqlcmd without -Q (interactive or -i) is not emulated")
     return options
@@ -71,8 +79,25 @@ def _instance(ctx: ToolContext, server: str) -> tuple[str, dict] | None:
     return None
 
 
+def process_environment(ctx: ToolContext) -> dict:
+    """The environment the tool's process inherited: the script's process environment (set with
+    ``$env:NAME = ...``, see powershell.py), else the node's."""
+    env = getattr(ctx.host, "process_environment", None)
+    return env if env is not None else dict(ctx.state.environment)
+
+
+def _text(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.") + f"{value.microsecond:06d}0"
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex().upper()
+    return str(value)
+
+
 def _format(value, width: int, trim: bool) -> str:
-    text = "NULL" if value is None else str(value)
+    text = _text(value)
     if trim:
         return text
     return text.rjust(width) if isinstance(value, int) else text.ljust(width)
@@ -91,19 +116,34 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
         result.exit_code = 1
         return result.out(CONNECT_ERROR + "\r\n")
     instance_name, instance = found
-    login = f"{state.hostname}\\{CALLER}"
+    sqldb.observe_start(state, instance_name, instance)
     server_name = state.hostname if instance_name == "MSSQLSERVER" else f"{state.hostname}\\{instance_name}"
-    allowed = [a.lower() for a in instance["sysadmins"] + instance["logins"]]
-    if login.lower() not in allowed:
+    if "-U" in options:
+        login = options["-U"]
+        env = {k.upper(): v for k, v in process_environment(ctx).items()}
+        if "SQLCMDPASSWORD" not in env:
+            raise ToolRefused("sqlcmd -U without -P or SQLCMDPASSWORD prompts for a password; the prompt is not "
+                              "emulated")
+        password = env["SQLCMDPASSWORD"]
+        known = instance.get("sql_logins", {})
+        stored = next((v for k, v in known.items() if k.lower() == login.lower()), None)  # names: case-insensitive
+        ok = instance.get("running_login_mode", 1) == 2 and stored is not None and stored == password
+    else:
+        login = f"{state.hostname}\\{CALLER}"
+        ok = login.lower() in [a.lower() for a in instance["sysadmins"] + instance["logins"]]
+    if not ok:
         result.exit_code = 1
         return result.out(f"Msg 18456, Level 14, State 1, Server {server_name}, Line 1\r\n"
                           f"Login failed for user '{login}'.\r\n")
-    session = sqldb.Session(instance, instance_name, login, server_name, state.registry)
+    now = dt.datetime.fromtimestamp(state.clock, dt.timezone.utc).replace(tzinfo=None)
+    session = sqldb.Session(instance, instance_name, login, server_name, state.registry, now=now)
     if "-d" in options:
         try:
-            session.run(f"USE {options['-d']}")
-        except sqldb.SqlRefused as exc:
-            raise ToolRefused(str(exc)) from None
+            session.use(options["-d"])
+        except sqldb.SqlError as exc:  # sqlcmd cannot open the database: the login fails (assumed text)
+            result.exit_code = 1
+            return result.out(f"Msg {exc.number}, Level {exc.level}, State {exc.state}, Server {server_name}, "
+                              f"Line 1\r\n{exc.text}\r\n")
     try:
         outcome = session.run(options["-Q"])
     except sqldb.SqlRefused as exc:
@@ -117,7 +157,7 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
     failed = False
     for item in outcome.results:
         if isinstance(item, sqldb.ResultSet):
-            widths = [max([len(c)] + [len("NULL" if r[i] is None else str(r[i])) for r in item.rows])
+            widths = [max([len(c)] + [len(_text(r[i])) for r in item.rows])
                       for i, c in enumerate(item.columns)]
             if headers:
                 lines.append(sep.join(c if trim else c.ljust(w) for c, w in zip(item.columns, widths)))
