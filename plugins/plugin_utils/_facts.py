@@ -15,16 +15,16 @@ Round trips: one for the first stage (every subset's ``commands``); one more whe
 requested subset has a ``follow_up`` that returns commands.
 
 Commands per gather of every subset (``gather_subset: all``; a command two subsets share runs
-once): first stage 41 (http_sslcert 1; cert_root 1 and cert_my 2, with the MachineGuid query
+once): first stage 36 (http_sslcert 1; cert_root 1 and cert_my 2, with the MachineGuid query
 they share 1; schannel 1; system 1; scaleout_master_settings 6 and scaleout_worker_settings 6,
 Test-Path and ReadAllBytes for each of 140/150/160; services 16, sc.exe query and qc of 8
-services; firewall_inbound 1), plus what the other subsets appended below PROBES add. Second
-stage, only on a node that needs it: icacls per key file of cert_my, 2 certutil reads of the
-master certificate the worker's file names, and 2 for scaleout_master_reach (the resolve and
-Test-NetConnection of tcp_probe). tests/unit/test_facts_node.py counts them.
+services; firewall_inbound 1), plus what subsets appended to PROBES later add. Second stage,
+only on a node that needs it: icacls per key file of cert_my; 3 reads of the master certificate
+the worker's file names (certutil twice, MachineGuid); 2 for scaleout_master_reach (the resolve
+and Test-NetConnection of tcp_probe). tests/unit/test_facts_node.py counts them.
 
-Facts schema: /work/contract12.md (issue 12); absent file or service = None, never an error; a
-subset whose output cannot be read goes to ``gather_errors[subset]``.
+Facts schema (issue 12): an absent file or service is None, never an error; a subset whose
+output cannot be read goes to ``gather_errors[subset]``.
 """
 
 from __future__ import annotations
@@ -173,13 +173,15 @@ def split_endpoint(endpoint) -> tuple[str | None, int | None]:
         parts = urlsplit(endpoint.strip())
     except ValueError:
         return None, None
+    netloc = parts.netloc.rpartition("@")[2]
+    host = netloc[1:netloc.find("]")] if netloc.startswith("[") and "]" in netloc else netloc.partition(":")[0]
     try:
         port = parts.port
     except ValueError:  # a port that is not a number from 0 to 65535
-        return parts.hostname, None
+        return host or None, None
     if port is None:
         port = {"https": 443, "http": 80}.get(parts.scheme.lower())
-    return parts.hostname, port
+    return host or None, port  # the host as written (urlsplit's hostname would lower-case it)
 
 
 def _parse_worker_settings(results: list[CommandResult]) -> dict | None:
