@@ -20,7 +20,7 @@ connection error texts; exit code 1 for connection and login failures.
 
 from __future__ import annotations
 
-from winsim import sqldb
+from winsim import heartbeat, sqldb
 from winsim.node import CALLER
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
@@ -98,6 +98,7 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
         result.exit_code = 1
         return result.out(f"Msg 18456, Level 14, State 1, Server {server_name}, Line 1\r\n"
                           f"Login failed for user '{login}'.\r\n")
+    heartbeat.on_catalog_read(ctx.host, state, instance_name, instance)  # workers report before the read
     session = sqldb.Session(instance, instance_name, login, server_name, state.registry)
     if "-d" in options:
         try:
