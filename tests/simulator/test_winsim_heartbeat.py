@@ -154,3 +154,19 @@ def test_remote_registry_runs_on_both_nodes_of_the_healthy_pair():
     for role in ("master", "worker"):
         service = make_node(f"scaleout_pair_healthy:{role}").state.services.get("RemoteRegistry")
         assert (service.state, service.start_type) == ("running", "auto")
+
+
+def test_the_nodes_clock_starts_just_after_the_healthy_workers_last_heartbeat():
+    """The 10-minute online rule (HeartbeatErrorTolerance 00:10:00) holds for the healthy pair at the start,
+    and the offline scenario's worker is hours past it."""
+    import datetime as dt
+
+    def seconds_since_heartbeat(scenario: str) -> float:
+        state = make_node(f"{scenario}:master").state
+        [row] = state.sql["instances"]["MSSQLSERVER"]["ssisdb"]["worker_agents"]
+        last = dt.datetime.strptime(row["LastOnlineTime"], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=dt.timezone.utc)
+        return state.clock - last.timestamp()
+
+    assert heartbeat.time_text(make_node("scaleout_pair_healthy:worker").state.clock) == "2025-01-06 09:00:00.000"
+    assert 0 < seconds_since_heartbeat("scaleout_pair_healthy") < 600
+    assert seconds_since_heartbeat("scaleout_worker_offline") > 3 * 3600

@@ -95,8 +95,8 @@ def test_the_master_endpoint_is_split_into_host_and_port(endpoint, host, port):
 
 
 def test_master_settings_of_any_version_give_port_thumbprint_and_sql_server_name():
-    facts, errors = _facts.gather(_node(worker=None, master=MASTER_TEXT), ["scaleout_master_settings",
-                                                                            "scaleout_worker_settings"])
+    subsets = ["scaleout_master_settings", "scaleout_worker_settings"]
+    facts, errors = _facts.gather(_node(worker=None, master=MASTER_TEXT), subsets)
     assert errors == {} and facts["scaleout_worker_settings"] is None
     found = facts["scaleout_master_settings"]
     assert found["path"] == SETTINGS.format(150, "Master") and found["version"] == 150
