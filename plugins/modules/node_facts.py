@@ -10,8 +10,10 @@ short_description: Gather the facts the remediation checks need from a Windows n
 version_added: 0.1.0
 description:
   - Runs read-only documented Windows commands on the node, all in one round trip (two with
-    V(cert_my_key_acl) or V(scaleout_master_cert), whose commands depend on what the first one read), and returns what they
-    report as the fact C(irops_node).
+    V(cert_my_key_acl), V(scaleout_master_cert) or V(scaleout_master_reach), whose commands depend on what the first one
+    read; the three share that second round trip), and returns what they report as the fact C(irops_node).
+  - Every subset costs 36 commands in the first round trip; the second holds one C(icacls) per key file, three reads of
+    the master certificate and the two commands of the reach probe, on a node that needs them.
   - Use it instead of fact gathering (C(gather_facts=false)); it needs no PowerShell module on the node.
   - It only reads, so it runs in check mode too.
 extends_documentation_fragment:
@@ -38,6 +40,17 @@ options:
       - V(scaleout_master_cert) reads the certificate that C(WorkerSettings.config) names as
         C(MasterHttpsCertThumbprint) from LocalMachine\Root, with its subject alternative names; it needs
         V(scaleout_worker_settings) and shares the second round trip.
+      - V(scaleout_master_settings) reads the first C(MasterSettings.config) found under the same folders (null
+        when there is none).
+      - V(system) reads the host name and primary DNS suffix (C(reg query
+        HKLM\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters), values C(Hostname) and C(Domain)).
+      - V(services) reads state, start type and account (C(sc.exe query) and C(sc.exe qc)) of
+        C(SSISScaleOutMaster140|150|160), C(SSISScaleOutWorker140|150|160), C(RemoteRegistry) and C(MSSQLSERVER);
+        a service that is not installed is null.
+      - V(firewall_inbound) reads every inbound rule (C(netsh advfirewall firewall show rule name=all dir=in)).
+      - V(scaleout_master_reach) resolves and probes, from the node, the host and port of the C(MasterEndpoint)
+        of C(WorkerSettings.config) (the commands of M(irops.remediation.tcp_probe)); it needs
+        V(scaleout_worker_settings) and shares the second round trip; null when the node has no endpoint.
     type: list
     elements: str
     default: [all]
@@ -67,8 +80,15 @@ ansible_facts:
         - C(cert_root) is a list of certificates, C(cert_my) a dict with C(machine_guid) and C(certificates),
           each certificate with the keys of the certificates that M(irops.remediation.certificate_info) returns;
           C(cert_my_key_acl) is C(cert_my)'s certificates with C(key_access) and C(key_acl).
-        - C(scaleout_worker_settings) is C(path) and C(values) (the file's top-level keys), C(scaleout_master_cert)
-          one certificate; either is null when the node has none.
+        - C(scaleout_worker_settings) is C(path), C(version), C(service), C(account), C(values) (the file's top-level
+          keys), C(master_endpoint), C(master_host), C(master_port), C(master_thumbprint) (as written),
+          C(worker_thumbprint) (normalized), C(tasks_root_folder) and C(agent_id); C(scaleout_master_settings) is
+          C(path), C(version), C(service), C(values), C(port), C(thumbprint) (normalized) and C(sql_server_name);
+          C(scaleout_master_cert) one certificate; each is null when the node has none.
+        - C(system) is C(hostname), C(domain) and C(fqdn) (null without a domain); C(services) maps each service
+          name to null or C(state), C(start_type) and C(account); C(firewall_inbound) is C(rules), each with
+          C(name), C(enabled), C(action), C(protocol) and C(localports); C(scaleout_master_reach) is C(host),
+          C(port), C(resolved), C(addresses) and C(reachable).
       type: dict
       sample:
         http_sslcert:

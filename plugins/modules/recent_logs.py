@@ -79,7 +79,7 @@ options:
         C(scaleout_worker_settings.tasks_root_folder) fact); when omitted, the documented defaults
         C(<profile>\AppData\Local\SSIS\ScaleOut\Tasks) and C(<profile>\AppData\Local\SSIS\Cluster\Tasks) of the
         worker service accounts. The files of every matching subfolder are read as above.
-      - One more round trip, first: C(Get-ChildItem -LiteralPath <root> -Directory -Filter *<task id>*) for every root.
+      - One more round trip comes first, with C(Get-ChildItem -LiteralPath <root> -Directory -Filter *<task id>*) for every root.
     type: str
 notes:
   - A folder that does not exist is reported with RV(folders[].exists=false); that is not an error.

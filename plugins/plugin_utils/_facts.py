@@ -13,15 +13,29 @@ at least one of them has a command to run (no key file, no second round trip).
 
 Round trips: one for the first stage (every subset's ``commands``); one more when a
 requested subset has a ``follow_up`` that returns commands.
+
+Commands per gather of every subset (``gather_subset: all``; a command two subsets share runs
+once): first stage 36 (http_sslcert 1; cert_root 1 and cert_my 2, with the MachineGuid query
+they share 1; schannel 1; system 1; scaleout_master_settings 6 and scaleout_worker_settings 6,
+Test-Path and ReadAllBytes for each of 140/150/160; services 16, sc.exe query and qc of 8
+services; firewall_inbound 1), plus what subsets appended to PROBES later add. Second stage,
+only on a node that needs it: icacls per key file of cert_my; 3 reads of the master certificate
+the worker's file names (certutil twice, MachineGuid); 2 for scaleout_master_reach (the resolve
+and Test-NetConnection of tcp_probe). tests/unit/test_facts_node.py counts them.
+
+Facts schema (issue 12): an absent file or service is None, never an error; a subset whose
+output cannot be read goes to ``gather_errors[subset]``.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files, _reg, _settings
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _reg, _sc, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils import _ssisdb
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
@@ -31,9 +45,23 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint impo
 # docs/reference/products.md "Registry fixes" and the Scale Out article, "HTTP request forbidden".
 SCHANNEL_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL"
 SEND_TRUSTED_ISSUER_LIST = "SendTrustedIssuerList"
-# docs/reference/products.md: WorkerSettings.config under ...\\140\\DTS\\Binn; SQL Server 2019/2022 use 150/160.
+# docs/reference/products.md: Master/WorkerSettings.config under ...\\140\\DTS\\Binn; SQL Server 2019/2022 use
+# 150/160 (unconfirmed there for the path). A node has one version: the first of 140, 150, 160 found is taken.
+SCALEOUT_VERSIONS = (140, 150, 160)
 WORKER_SETTINGS_PATHS = tuple(f"C:\\Program Files\\Microsoft SQL Server\\{version}\\DTS\\Binn\\WorkerSettings.config"
-                              for version in (140, 150, 160))
+                              for version in SCALEOUT_VERSIONS)
+MASTER_SETTINGS_PATHS = tuple(f"C:\\Program Files\\Microsoft SQL Server\\{version}\\DTS\\Binn\\MasterSettings.config"
+                              for version in SCALEOUT_VERSIONS)
+# products.md "SSIS Scale Out": the services and their virtual accounts (150/160 third-party there).
+MASTER_SERVICES = tuple(f"SSISScaleOutMaster{version}" for version in SCALEOUT_VERSIONS)
+WORKER_SERVICES = tuple(f"SSISScaleOutWorker{version}" for version in SCALEOUT_VERSIONS)
+# The services the `services` subset reads (contract): Scale Out, Remote Registry (products.md; the article's
+# "Cannot open certificate store"), and the default SQL Server instance.
+SERVICES = MASTER_SERVICES + WORKER_SERVICES + ("RemoteRegistry", "MSSQLSERVER")
+# The host name and primary DNS suffix Windows keeps for TCP/IP: values Hostname and Domain of this key
+# (Microsoft's TCP/IP registry references: KB 120642 for Windows NT, the Windows 2000 Registry Reference,
+# both list them under Tcpip\\Parameters; that current Windows Server keeps them there is ASSUMED).
+TCPIP_PARAMETERS_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters"
 
 
 @dataclass(frozen=True)
@@ -96,23 +124,195 @@ def _my_key_access(facts: dict, results: list[CommandResult]) -> list[dict]:
     return certificates
 
 
-def _worker_settings_commands() -> list[Command]:
-    return [command for path in WORKER_SETTINGS_PATHS for command in _files.read_commands(path)]
+def _settings_commands(paths: tuple) -> list[Command]:
+    return [command for path in paths for command in _files.read_commands(path)]
 
 
-def _parse_worker_settings(results: list[CommandResult]) -> dict | None:
-    """The first WorkerSettings.config found (SQL Server 2017, 2019, 2022): its path, top-level values
-    and the two the trust check reads (keys matched case-insensitively, values as written), or None
-    when the node has none."""
-    for index, path in enumerate(WORKER_SETTINGS_PATHS):
+def _first_settings(paths: tuple, results: list[CommandResult]) -> tuple[int, str, dict, dict] | None:
+    """(version, path, values as in the file, values by lower-case key) of the first settings file
+    found among ``paths`` (one per version of SCALEOUT_VERSIONS), or None when the node has none."""
+    for index, path in enumerate(paths):
         data = _files.parse_read(*results[2 * index:2 * index + 2])
         if data is not None:
             text, _encoding = _files.decode(data)
             values = _settings.load(text).values()
-            lowered = {key.lower(): value for key, value in values.items()}
-            return {"path": path, "values": values, "master_endpoint": lowered.get("masterendpoint"),
-                    "master_thumbprint": lowered.get("masterhttpscertthumbprint")}
+            return SCALEOUT_VERSIONS[index], path, values, {key.lower(): value for key, value in values.items()}
     return None
+
+
+def _text(value) -> str | None:
+    """A setting as text (a number written as one), None when absent or null."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _thumbprint_or_none(value) -> str | None:
+    """A thumbprint in its normalized form (40 upper-case hex), None when absent or not one."""
+    try:
+        return normalize_thumbprint(value) if isinstance(value, str) and value.strip() else None
+    except InvalidValue:
+        return None
+
+
+def _port(value) -> int | None:
+    text = _text(value)
+    if text is None or not re.fullmatch(r"\s*\d{1,5}\s*", text) or not 1 <= int(text) <= 65535:
+        return None
+    return int(text)
+
+
+def split_endpoint(endpoint) -> tuple[str | None, int | None]:
+    """Host and port of a MasterEndpoint such as ``https://SSISMASTER01:8391`` (products.md); the port
+    of a URL without one is its scheme's (443 for https, 80 for http); (None, None) when unreadable."""
+    if not isinstance(endpoint, str) or not endpoint.strip():
+        return None, None
+    try:
+        parts = urlsplit(endpoint.strip())
+    except ValueError:
+        return None, None
+    netloc = parts.netloc.rpartition("@")[2]
+    host = netloc[1:netloc.find("]")] if netloc.startswith("[") and "]" in netloc else netloc.partition(":")[0]
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number from 0 to 65535
+        return host or None, None
+    if port is None:
+        port = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return host or None, port  # the host as written (urlsplit's hostname would lower-case it)
+
+
+def _parse_worker_settings(results: list[CommandResult]) -> dict | None:
+    """The first WorkerSettings.config found (SQL Server 2017, 2019, 2022): its path, version, service
+    and default virtual account, top-level values, and the values the checks read (keys matched
+    case-insensitively, values as written; thumbprints normalized where the key says so), or None when
+    the node has none."""
+    found = _first_settings(WORKER_SETTINGS_PATHS, results)
+    if found is None:
+        return None
+    version, path, values, lowered = found
+    endpoint = _text(lowered.get("masterendpoint"))
+    host, port = split_endpoint(endpoint)
+    return {"path": path, "version": version, "service": f"SSISScaleOutWorker{version}",
+            "account": f"NT Service\\SSISScaleOutWorker{version}", "values": values,
+            "master_endpoint": endpoint, "master_host": host, "master_port": port,
+            "master_thumbprint": lowered.get("masterhttpscertthumbprint"),
+            "worker_thumbprint": _thumbprint_or_none(lowered.get("workerhttpscertthumbprint")),
+            "tasks_root_folder": _text(lowered.get("tasksrootfolder")), "agent_id": _text(lowered.get("agentid"))}
+
+
+def _parse_master_settings(results: list[CommandResult]) -> dict | None:
+    """The first MasterSettings.config found: path, version, service, values, and PortNumber,
+    SSLCertThumbprint (normalized; raw in values) and SqlServerName; None when the node has none."""
+    found = _first_settings(MASTER_SETTINGS_PATHS, results)
+    if found is None:
+        return None
+    version, path, values, lowered = found
+    return {"path": path, "version": version, "service": f"SSISScaleOutMaster{version}", "values": values,
+            "port": _port(lowered.get("portnumber")),
+            "thumbprint": _thumbprint_or_none(lowered.get("sslcertthumbprint")),
+            "sql_server_name": _text(lowered.get("sqlservername")) or None}
+
+
+def _system_commands() -> list[Command]:
+    """One ``reg query`` of the whole key: its value lines hold Hostname and Domain."""
+    return [Command("reg", ("query", _reg.parse_key_path(TCPIP_PARAMETERS_KEY).argument))]
+
+
+def _parse_system(results: list[CommandResult]) -> dict:
+    """Host name and primary DNS suffix (None when Domain is empty: a workgroup machine)."""
+    result = results[0]
+    if not result.ok:
+        raise ValueError(f"reg query {TCPIP_PARAMETERS_KEY} exited {result.rc}: {result.output.strip()[:300]}")
+    hostname = _reg.parse_query(result.stdout, "Hostname")
+    if hostname is None or not isinstance(hostname.data, str) or not hostname.data.strip():
+        raise ValueError(f"reg query {TCPIP_PARAMETERS_KEY} printed no Hostname value: {result.output.strip()[:300]}")
+    domain = _reg.parse_query(result.stdout, "Domain")
+    name = hostname.data.strip()
+    suffix = domain.data.strip().rstrip(".") if domain is not None and isinstance(domain.data, str) else ""
+    return {"hostname": name, "domain": suffix or None, "fqdn": f"{name}.{suffix}" if suffix else None}
+
+
+def _services_commands() -> list[Command]:
+    return [command for name in SERVICES for command in (_sc.query_command(name), _sc.qc_command(name))]
+
+
+# _sc.Config.start_mode -> the sc.exe config keyword the contract names (sc-config.md).
+_START_TYPE = {"auto": "auto", "delayed": "delayed-auto", "manual": "demand", "disabled": "disabled",
+               "boot": "boot", "system": "system"}
+
+
+def _parse_services(results: list[CommandResult]) -> dict:
+    """State, start type and account of each service of SERVICES; None for one not installed (1060)."""
+    found: dict = {}
+    for index, name in enumerate(SERVICES):
+        query, qc = results[2 * index:2 * index + 2]
+        code = _sc.failure_code(query)
+        if code == 1060:
+            found[name] = None
+            continue
+        status = _sc.parse_query(query.stdout) if code is None else None
+        config = _sc.parse_qc(qc.stdout) if _sc.failure_code(qc) is None else None
+        if status is None or config is None:
+            bad = query if status is None else qc
+            raise ValueError(f"'{bad.command}' (exit code {bad.rc}) printed no readable service "
+                             f"{'status' if status is None else 'configuration'}: {bad.output.strip()[:300]!r}")
+        found[name] = {"state": status.state.lower(), "start_type": _START_TYPE[config.start_mode],
+                       "account": config.account}
+    return found
+
+
+def _firewall_commands() -> list[Command]:
+    # netsh advfirewall firewall show rule name=all dir=in (dd734783: name=all shows every rule)
+    return [Command("netsh", ("advfirewall", "firewall", "show", "rule", "name=all", "dir=in"))]
+
+
+def _parse_firewall(results: list[CommandResult]) -> dict:
+    """Every inbound rule (no rule: an empty list); localised words through _advfirewall's tables."""
+    result = results[0]
+    rules = _advfirewall.parse_show_rule(result.stdout)
+    if not rules:
+        if _advfirewall.no_rule(result.output, result.rc) or (result.rc == 0 and not result.output.strip()):
+            return {"rules": []}
+        raise ValueError(f"'{result.command}' (exit code {result.rc}) printed neither rule blocks nor the message "
+                         f"that no rule matches: {result.output.strip()[:300]!r}")
+    if result.rc != 0:
+        raise ValueError(f"'{result.command}' printed rule blocks but exited {result.rc}")
+    _advfirewall.check_readable(rules)
+    return {"rules": [{"name": rule.name, "enabled": rule.enabled, "action": rule.action, "protocol": rule.protocol,
+                       "localports": rule.localport} for rule in rules]}
+
+
+def _reach_target(facts: dict) -> tuple[str, int] | None:
+    found = facts["scaleout_worker_settings"]
+    if not found or not found["master_host"] or not found["master_port"]:
+        return None
+    try:
+        return _hosts.validate_host(found["master_host"], "MasterEndpoint"), found["master_port"]
+    except InvalidValue:
+        return None
+
+
+def _master_reach_commands(facts: dict) -> list[Command]:
+    """The resolve and the probe tcp_probe runs, on the MasterEndpoint's host and port."""
+    target = _reach_target(facts)
+    return [_hosts.resolve_command(target[0]), _hosts.probe_command(*target)] if target else []
+
+
+def _parse_master_reach(facts: dict, results: list[CommandResult]) -> dict | None:
+    target = _reach_target(facts)
+    if target is None or not results:
+        return None
+    resolved, probed = results
+    addresses = _hosts.parse_addresses(resolved.stdout) if resolved.ok else []
+    answer = _hosts.parse_probe(probed.stdout)
+    if answer is None:
+        raise ValueError(f"'{probed.command}' printed neither True nor False (exit code {probed.rc}): "
+                         f"{probed.output.strip()[:300] or '(no output)'}")
+    return {"host": target[0], "port": target[1], "resolved": bool(addresses), "addresses": addresses,
+            "reachable": answer}
 
 
 def _configured_master_thumbprint(facts: dict) -> str | None:
@@ -145,12 +345,21 @@ PROBES: dict[str, Probe] = {
     "cert_my": Probe(lambda: _certutil.read_commands("My", dns_names=True), _parse_my),
     "schannel": Probe(lambda: [_reg.query_command(_reg.parse_key_path(SCHANNEL_KEY), SEND_TRUSTED_ISSUER_LIST)],
                       _parse_schannel),
-    "scaleout_worker_settings": Probe(_worker_settings_commands, _parse_worker_settings),
+    "scaleout_worker_settings": Probe(lambda: _settings_commands(WORKER_SETTINGS_PATHS), _parse_worker_settings),
+    "scaleout_master_settings": Probe(lambda: _settings_commands(MASTER_SETTINGS_PATHS), _parse_master_settings),
+    # reg query of Tcpip\Parameters: Hostname and Domain.
+    "system": Probe(_system_commands, _parse_system),
+    # sc.exe query and qc of each service of SERVICES.
+    "services": Probe(_services_commands, _parse_services),
+    "firewall_inbound": Probe(_firewall_commands, _parse_firewall),
     # Second stage (one more round trip, shared, only when there is something to read):
     # icacls on every key file cert_my names; the master certificate the worker's file names, with its SAN.
     "cert_my_key_acl": Probe(lambda: [], requires=("cert_my",), follow_up=_key_acl_commands, finish=_my_key_access),
     "scaleout_master_cert": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_cert_commands,
                                   finish=_parse_master_cert),
+    # the worker's MasterEndpoint host resolved and its port probed from the worker, as tcp_probe does
+    "scaleout_master_reach": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_reach_commands,
+                                   finish=_parse_master_reach),
     # SSISDB through sqlcmd on an ssisdb_sql node (default instance, Windows authentication): _ssisdb.py.
     "ssisdb": Probe(_ssisdb.probe_commands, _ssisdb.parse_probe),
 }

@@ -42,8 +42,16 @@ EXPECTED = {
         "worker": [f"files.{MACHINE_KEYS}.acl[*{security.service_sid('SSISScaleOutWorker140')}:(R)]"]}),
     "scaleout_master_port_closed": ("scaleout_pair_healthy", {
         "master": ["firewall.rules[SSIS Scale Out Master]"]}),
-    "scaleout_master_remote_registry_stopped": ("scaleout_pair_healthy", {
-        "master": ["services.RemoteRegistry.state", "services.RemoteRegistry.start_type"]}),
+    "scaleout_worker_remote_registry_stopped": ("scaleout_pair_healthy", {
+        "worker": ["services.RemoteRegistry.state", "services.RemoteRegistry.start_type"]}),
+    "scaleout_worker_service_stopped": ("scaleout_pair_healthy", {
+        "worker": ["services.SSISScaleOutWorker140.state"]}),
+    "scaleout_worker_endpoint_port_wrong": ("scaleout_pair_healthy", {
+        "worker": [f"files.{BINN}\\WorkerSettings.config.base64"]}),
+    "scaleout_master_sql_server_name_wrong": ("scaleout_pair_healthy", {
+        "master": [f"files.{BINN}\\MasterSettings.config.base64"]}),
+    "scaleout_worker_offline": ("scaleout_pair_healthy", {
+        "master": ["sql.instances.MSSQLSERVER.ssisdb.worker_agents[*].LastOnlineTime"]}),
     "scaleout_disabled": ("scaleout_pair_healthy", {
         "master": ["sql.instances.MSSQLSERVER.ssisdb.master_properties.IS_SCALEOUT_ENABLED"]}),
     "scaleout_no_enabled_worker": ("scaleout_pair_healthy", {
@@ -74,7 +82,7 @@ EXPECTED = {
     "shir_ha_port_8060_closed": ("shir_healthy", {
         "shir01": ["firewall.rules[Integration Runtime HA]"]}),
 }
-HEALTHY = {"scaleout_pair_healthy", "shir_healthy"}
+HEALTHY = {"scaleout_pair_healthy", "scaleout_ssisdb_separate_sql", "shir_healthy"}
 
 
 def matches(path: str, pattern: str) -> bool:
@@ -134,7 +142,7 @@ def test_failures_show_up_through_the_tools(sim):
 
 
 def test_remote_registry_and_sql_failures_through_the_tools():
-    node = make_node("scaleout_master_remote_registry_stopped:master")
+    node = make_node("scaleout_worker_remote_registry_stopped:worker")
     assert "        STATE              : 1  STOPPED" in run_one(node, "sc.exe query RemoteRegistry")["out"]
     sql = make_node("scaleout_disabled:master")
     out = run_one(sql, "sqlcmd -S . -E -h -1 -W -Q \"SET NOCOUNT ON; SELECT property_value FROM "

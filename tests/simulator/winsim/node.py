@@ -86,6 +86,18 @@ _DEFAULT_REGISTRY = {
     "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319": {},
     "HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319": {},
 }
+# Where Windows keeps the TCP/IP host name and primary DNS suffix: values Hostname and Domain, and the
+# "NV" copies that take effect at the next boot (Microsoft's TCP/IP registry references, KB 120642 and the
+# Windows 2000 Registry Reference, list Hostname and Domain under Tcpip\Parameters; the NV values and that
+# current Windows Server keeps them there are ASSUMED). Filled from the node's hostname and domain.
+TCPIP_PARAMETERS = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters"
+
+
+def _tcpip_parameters(hostname: str, domain: str) -> dict:
+    return {name: {"type": "REG_SZ", "data": data} for name, data in (
+        ("Hostname", hostname), ("Domain", domain), ("NV Hostname", hostname), ("NV Domain", domain))}
+
+
 # Services every node has (assumed subset).
 _DEFAULT_SERVICES = {
     "RpcSs": {"display_name": "Remote Procedure Call (RPC)", "type": "share", "start_type": "auto", "state": "running",
@@ -138,6 +150,7 @@ class Network:
 @dataclass
 class NodeState:
     hostname: str = "WINSIM"
+    domain: str = ""  # the primary DNS suffix ("" for a workgroup machine)
     locale: str = "en-US"
     netsh_field_set: str = "classic"
     machine_guid: str = DEFAULT_MACHINE_GUID
@@ -268,6 +281,7 @@ class NodeState:
         directories, files = self.fs.to_json()
         doc = {
             "hostname": self.hostname,
+            "domain": self.domain,
             "locale": self.locale,
             "netsh_field_set": self.netsh_field_set,
             "machine_guid": self.machine_guid,
@@ -301,6 +315,7 @@ class NodeState:
     def copy(self) -> "NodeState":
         return NodeState(
             hostname=self.hostname,
+            domain=self.domain,
             locale=self.locale,
             netsh_field_set=self.netsh_field_set,
             machine_guid=self.machine_guid,
@@ -324,7 +339,7 @@ class NodeState:
         """Build a state from its JSON form; missing keys take defaults; ValueError on bad input."""
         if not isinstance(doc, dict):
             raise ValueError("node state must be a mapping")
-        known = {"hostname", "locale", "netsh_field_set", "machine_guid", "environment", "cert_stores",
+        known = {"hostname", "domain", "locale", "netsh_field_set", "machine_guid", "environment", "cert_stores",
                  "http_ssl_bindings", "directories", "files", "registry", "services", "firewall", "network",
                  "accounts", "tools", "sql", "shir", "clock"}
         _known_keys(doc, known, "node state")
@@ -340,7 +355,11 @@ class NodeState:
         guid = str(doc.get("machine_guid", DEFAULT_MACHINE_GUID)).lower()
         if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", guid):
             raise ValueError(f"machine_guid must be a GUID, got {guid!r}")
-        state = cls(hostname=hostname, locale=locale, netsh_field_set=field_set, machine_guid=guid)
+        domain = doc.get("domain") or ""
+        if not isinstance(domain, str) or (domain and not re.fullmatch(
+                r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*", domain)):
+            raise ValueError(f"domain must be a DNS suffix such as contoso.local, got {domain!r}")
+        state = cls(hostname=hostname, domain=domain, locale=locale, netsh_field_set=field_set, machine_guid=guid)
         if "clock" in doc:
             state.fs.clock = filesystem.parse_time(doc["clock"])
 
@@ -365,6 +384,7 @@ class NodeState:
 
         registry_doc = {k: {n: {"type": t, "data": d} for n, (t, d) in v.items()} for k, v in _DEFAULT_REGISTRY.items()}
         registry_doc["HKLM\\SOFTWARE\\Microsoft\\Cryptography"] = {"MachineGuid": {"type": "REG_SZ", "data": guid}}
+        registry_doc[TCPIP_PARAMETERS] = _tcpip_parameters(hostname, domain)
         state.registry = Registry.from_json(registry_doc)
         given_registry = Registry.from_json(doc.get("registry") or {})
         for _lower, (path, values) in given_registry.keys.items():

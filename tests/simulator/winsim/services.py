@@ -23,6 +23,7 @@ JSON form::
         binary_path: '"C:\\Program Files\\...\\MasterService.exe"'
         dependencies: []
         type: own                   # own (10 WIN32_OWN_PROCESS) | share (20 WIN32_SHARE_PROCESS)
+        started_at: 1736154000.0    # the clock when the simulator last started it (heartbeat.py); absent: never
         password_sha256: 5e88...    # the SHA-256 (hex, of the UTF-8) of the password the SCM was last given
                                     # for the account (sc.exe config password=); absent when none was given
 
@@ -62,6 +63,7 @@ class Service:
     pid: int = 0
     exit_code: int = 0
     password_sha256: str = ""
+    started_at: float = 0.0  # the clock when the simulator last started it (0: never; see heartbeat.py)
 
     def to_json(self) -> dict:
         doc = {"display_name": self.display_name, "type": self.type, "start_type": self.start_type,
@@ -74,6 +76,8 @@ class Service:
             doc["exit_code"] = self.exit_code
         if self.password_sha256:
             doc["password_sha256"] = self.password_sha256
+        if self.started_at:
+            doc["started_at"] = self.started_at
         return doc
 
 
@@ -141,7 +145,8 @@ class ServiceTable:
                 and not may_log_on(service.account):
             raise ServiceError(1069, name)
         pid = 1000 + (sum(ord(c) for c in service.name) * 7 + int(clock)) % 30000
-        started = replace(service, state="start_pending", pending_until=clock + service.start_seconds, pid=pid)
+        started = replace(service, state="start_pending", pending_until=clock + service.start_seconds, pid=pid,
+                          started_at=clock)
         if service.start_seconds <= 0:
             started = replace(started, state="running")
         self.put(started)
@@ -172,7 +177,7 @@ class ServiceTable:
         if not isinstance(doc, dict):
             raise ValueError("services must map service names to their settings")
         allowed = {"display_name", "type", "start_type", "state", "account", "binary_path", "dependencies",
-                   "start_seconds", "stop_seconds", "pending_until", "exit_code", "password_sha256"}
+                   "start_seconds", "stop_seconds", "pending_until", "exit_code", "password_sha256", "started_at"}
         for name, spec in doc.items():
             spec = spec or {}
             if not isinstance(spec, dict):
@@ -200,7 +205,8 @@ class ServiceTable:
                 dependencies=tuple(deps), start_seconds=float(spec.get("start_seconds", 1.0)),
                 stop_seconds=float(spec.get("stop_seconds", 1.0)), pending_until=float(spec.get("pending_until", 0)),
                 pid=0 if state == "stopped" else 1000 + sum(ord(c) for c in str(name)) % 30000,
-                exit_code=int(spec.get("exit_code", 0)), password_sha256=digest))
+                exit_code=int(spec.get("exit_code", 0)), password_sha256=digest,
+                started_at=float(spec.get("started_at", 0))))
         for service in table.services.values():
             for dep in service.dependencies:
                 if table.get(dep) is None:

@@ -30,7 +30,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from winsim import bootstrap, powershell, refusal_log
+from winsim import bootstrap, heartbeat, powershell, refusal_log
 from winsim.node import Node, NodeState
 from winsim.tools import ToolContext, ToolRefused, ToolResult, resolve
 
@@ -215,7 +215,18 @@ def execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: st
     """Run one WinRS command on ``node``; log it; commit its state changes unless dropped.
 
     ``cancel`` (a threading.Event) is set by the server when the client aborts a hanging command:
-    the state as it was before the hanging native command is committed (what ran stays done)."""
+    the state as it was before the hanging native command is committed (what ran stays done).
+    Once the node's lock is released, a Scale Out Worker service the command started heartbeats to
+    its master's SSISDB (heartbeat.py: the only change one node makes to another)."""
+    with node.lock:
+        before = node.state
+    outcome = _execute(node, command, arguments, stdin, shell_id, command_id, cancel)
+    heartbeat.after_command(node, before)
+    return outcome
+
+
+def _execute(node: Node, command: str, arguments: str, stdin: bytes, shell_id: str, command_id: str,
+             cancel=None) -> ProcessOutcome:
     with node.lock:
         entry: dict = {"shell_id": shell_id, "command_id": command_id, "script": None,
                        "bootstrap": None, "native": [], "cmdlets": [], "refused": [], "stdin_bytes": len(stdin),

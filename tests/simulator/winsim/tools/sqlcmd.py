@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from winsim import sqldb
+from winsim import heartbeat, sqldb
 from winsim.node import CALLER
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
@@ -135,6 +135,7 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
         result.exit_code = 1
         return result.out(f"Msg 18456, Level 14, State 1, Server {server_name}, Line 1\r\n"
                           f"Login failed for user '{login}'.\r\n")
+    heartbeat.on_catalog_read(ctx.host, state, instance_name, instance)  # workers report before the read
     now = dt.datetime.fromtimestamp(state.clock, dt.timezone.utc).replace(tzinfo=None)
     session = sqldb.Session(instance, instance_name, login, server_name, state.registry, now=now)
     if "-d" in options:
