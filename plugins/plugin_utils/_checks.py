@@ -362,7 +362,8 @@ def _sql_parts(name: str) -> tuple:
         text = text[4:]
     text = text.split(",", 1)[0]
     host, _sep, instance = text.partition("\\")
-    return host.strip().lower().rstrip("."), (instance.strip() or "MSSQLSERVER").lower()
+    host = host.strip().lower()
+    return (host if host in _LOCAL_NAMES else host.rstrip(".")), (instance.strip() or "MSSQLSERVER").lower()
 
 
 def _check_sql_server_name(found: dict, facts: dict, settings: dict, context: dict | None, verdict: _Verdict) -> None:
