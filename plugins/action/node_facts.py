@@ -19,7 +19,7 @@ class ActionModule(NodeAction):
     def execute(self, args, runner, task_vars):
         subsets = list(args["gather_subset"] or ())
         roles = list(args["node_roles"] or ())
-        if subsets == ["all"] or (not subsets and not roles):
+        if subsets == ["all"] or (not subsets and args["node_roles"] is None):
             subsets = sorted(_facts.PROBES)
         _facts.validate_subsets(subsets)  # a name the caller wrote that no probe has fails before any command
         subsets += [name for name in _checks.subsets_for(roles) if name not in subsets]

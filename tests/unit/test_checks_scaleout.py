@@ -491,3 +491,55 @@ def test_facts_of_this_play_are_reused_and_peers_read_from_hostvars():
     found, absent = _gathering.peers(task_vars, "w", WORKER_ROLES, mine, play)
     assert [(p["host"], p["roles"]) for p in found] == [("w", WORKER_ROLES), ("m", MASTER_ROLES)]
     assert absent == [{"host": "old", "roles": ["ssisdb_sql"]}, {"host": "new", "roles": ["scaleout_worker"]}]
+
+
+# --------------------------------------------------------------- diagnose: never a false all-clear
+
+def _diagnose(roles, facts, nodes):
+    from ansible_collections.irops.remediation.plugins.action import diagnose
+
+    context = {"host": "w", "roles": roles, "absent": [],
+               "peers": [{"host": name, "roles": r, "facts": f} for name, (r, f) in nodes.items()]}
+    findings = [diagnose._evaluate(e, roles, facts, _checks.validate_settings({}), context) for e in _catalog.load()]
+    counts = {status: sum(1 for f in findings if f["status"] == status) for status in diagnose._ORDER}
+    return findings, diagnose._summary(sorted(findings, key=lambda f: (diagnose._ORDER[f["status"]], f["id"])), counts)
+
+
+def test_every_entry_of_the_roles_is_listed_with_a_count_line():
+    nodes = {"w": (WORKER_ROLES, worker_node())}  # the worker alone: the checks that need its master are unknown
+    findings, msg = _diagnose(WORKER_ROLES, nodes["w"][1], nodes)
+    mine = {e.id for e in _catalog.load() if "scaleout_worker" in e.node_roles}
+    listed = {line.split()[1] for line in msg.splitlines()[:-1]}
+    assert listed == mine
+    by_id = {f["id"]: f for f in findings}
+    assert by_id["scaleout-error-messages-not-helpful"]["status"] == _checks.NOT_CHECKED
+    assert "irops.remediation.ssisdb" in by_id["scaleout-error-messages-not-helpful"]["evidence"]
+    assert "docs/runbooks/scaleout-error-messages-not-helpful.md" in by_id["scaleout-error-messages-not-helpful"]["evidence"]
+    assert by_id["scaleout-trust-relationship"]["status"] == _checks.UNKNOWN
+    assert by_id["scaleout-http-request-error"]["status"] == _checks.NOT_APPLICABLE
+    assert "scaleout-http-request-error" not in msg
+    last = msg.splitlines()[-1]
+    counts = {status: sum(1 for f in findings if f["status"] == status) for status in ("pass", "fail", "unknown", "not_checked")}
+    assert last == f"{counts['pass']} pass, {counts['fail']} fail, {counts['unknown']} unknown, {counts['not_checked']} not checked"
+    assert counts["pass"] + counts["fail"] + counts["unknown"] + counts["not_checked"] == len(mine)
+
+
+def test_an_entry_without_a_check_is_not_checked_never_missing():
+    """SHIR entries meant to be automated but without a check yet say so, with their runbook."""
+    findings, msg = _diagnose(["shir_node"], {"gather_errors": {}}, {})
+    unchecked = [f for f in findings if f["status"] == _checks.NOT_CHECKED]
+    assert unchecked and all(f["runbook"] in f["evidence"] for f in unchecked)
+    assert any("no check implemented yet" in f["evidence"] for f in unchecked)
+    assert "NOT_CHECKED" in msg
+
+
+def test_the_healthy_pair_has_no_unknown():
+    nodes = pair()
+    for host in nodes:
+        roles, facts = nodes[host]
+        from ansible_collections.irops.remediation.plugins.action import diagnose
+        context = {"host": host, "roles": roles, "absent": [],
+                   "peers": [{"host": name, "roles": r, "facts": f} for name, (r, f) in nodes.items()]}
+        statuses = {e.id: diagnose._evaluate(e, roles, facts, {}, context)["status"] for e in _catalog.load()
+                    if e.product == "scale-out" and set(e.node_roles) & set(roles)}
+        assert set(statuses.values()) <= {_checks.PASS, _checks.NOT_CHECKED}, (host, statuses)
