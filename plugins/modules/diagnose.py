@@ -11,15 +11,15 @@ version_added: 0.1.0
 description:
   - Evaluates the collection's catalog of documented troubleshooting entries for the node's roles. Every entry
     of those roles gets a finding, so an entry without a check never reads as an all-clear; V(pass), V(fail),
-    V(unknown) (saying what is missing and how to provide it), or V(not_checked) (an entry without a check: the
-    reason, or C(no check implemented yet), and the runbook). Entries of other roles are V(not_applicable) in
+    V(unknown) (saying what is missing and how to provide it), or V(not_checked) (an entry without a check, with the
+    reason or C(no check implemented yet), and the runbook). Entries of other roles are V(not_applicable) in
     RV(findings) and left out of RV(msg), which ends with a count line (C(N pass, N fail, N unknown, N not checked)).
   - The facts are those of a M(irops.remediation.node_facts) task of the same play with O(node_roles), when they
     cover what the checks need (then no round trip); otherwise they are gathered in one read-only round trip (a
     second one when a subset needs it, such as the ACL of the worker certificate's key).
   - The other hosts of the play (C(ansible_play_hosts_all)) that gathered C(irops_node) in this play are read as
     peers, with their roles (those their node_facts task gathered for, else C(irops_node_roles)). The truth comes
-    from the nodes; a worker's expected master thumbprint is the master's C(SSLCertThumbprint) in
+    from the nodes. A worker's expected master thumbprint is the master's C(SSLCertThumbprint) in
     C(MasterSettings.config), the master's expected worker thumbprints are the workers' C(WorkerHttpsCertThumbprint),
     the worker account is the worker service's logon account, the master port is the master's C(PortNumber), the
     SSISDB instance the master must name is the C(ssisdb_sql) node's. So run node_facts on every node first (the
