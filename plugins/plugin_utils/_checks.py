@@ -244,9 +244,11 @@ def master_port(settings: dict, master: dict | None, context: dict | None) -> tu
         return settings["scaleout_master_port"], "settings.scaleout_master_port"
     if master is None:
         raise _missing_peer(context, MASTER, "scaleout_master_port")
-    found = _master_settings(master["facts"], f"the master {master['host']}")
+    found = fact(master["facts"], "scaleout_master_settings", f"the master {master['host']}")
+    if found is None:  # scaleout-master-fails reports the missing file; the master would listen on the default
+        return DEFAULT_MASTER_PORT, f"the default: {master['host']} has no MasterSettings.config"
     if found.get("port") is None:
-        return DEFAULT_MASTER_PORT, f"the default, {found['path']} has no PortNumber"
+        return DEFAULT_MASTER_PORT, f"the default: {found['path']} has no PortNumber"
     return found["port"], f"PortNumber of {master['host']}"
 
 

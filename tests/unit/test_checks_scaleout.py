@@ -543,3 +543,12 @@ def test_the_healthy_pair_has_no_unknown():
         statuses = {e.id: diagnose._evaluate(e, roles, facts, {}, context)["status"] for e in _catalog.load()
                     if e.product == "scale-out" and set(e.node_roles) & set(roles)}
         assert set(statuses.values()) <= {_checks.PASS, _checks.NOT_CHECKED}, (host, statuses)
+
+
+def test_a_master_without_its_settings_file_is_checked_on_the_default_port():
+    nodes = pair()
+    nodes["master"][1]["scaleout_master_settings"] = None
+    status, evidence = run("scaleout_master_sslcert_binding", "master", nodes)
+    assert status == _checks.UNKNOWN and "no MasterSettings.config was read" in evidence
+    status, evidence = run("scaleout_master_sslcert_binding", "master", nodes, {"scaleout_master_thumbprint": MASTER})
+    assert status == _checks.PASS and "the default: master has no MasterSettings.config" in evidence
