@@ -279,7 +279,7 @@ def master_of_worker(facts: dict, context: dict | None) -> dict | None:
     """The master peer this worker uses: the one whose host name, FQDN or address is MasterEndpoint's host,
     else the only master of the play; None when the play has no master (``Unknown`` when it has several
     and none is named)."""
-    masters = [peer for peer in peers(context, MASTER)]
+    masters = peers(context, MASTER)
     if not masters:
         return None
     try:

@@ -24,8 +24,8 @@ def facts(name, thumbprint=MASTER, port=8391):
 
 
 def check(facts, settings):
-    return _checks.scaleout_master_sslcert_binding(facts, settings, {"host": "m", "roles": ["scaleout_master"],
-                                                                      "peers": []})
+    context = {"host": "m", "roles": ["scaleout_master"], "peers": []}
+    return _checks.scaleout_master_sslcert_binding(facts, settings, context)
 
 
 @pytest.mark.parametrize("fixture", ["show_sslcert_classic_en-US_assumed.txt", "show_sslcert_classic_de-DE_assumed.txt",
