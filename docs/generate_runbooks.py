@@ -43,6 +43,14 @@ def _catalog():
     return catalog
 
 
+def _checks():
+    """The checks (their per-role fact subsets and descriptions), once ``_catalog()`` made them importable."""
+    _catalog()
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _checks as checks  # pylint: disable=import-outside-toplevel
+
+    return checks
+
+
 def md(text: str) -> str:
     """Catalog prose as Markdown text: one line, no HTML, no accidental emphasis or escapes."""
     text = " ".join(str(text).split())
@@ -78,6 +86,22 @@ def _implemented(entry) -> str:
     return "documented steps" if entry.automation == "manual" else "not yet"
 
 
+def _check_section(entry) -> list[str]:
+    """What the audit checks for the entry, and which facts it reads from a node of each role."""
+    if not entry.check:
+        return []
+    check = _checks().CHECKS[entry.check]
+    doc = " ".join((check.func.__doc__ or "").split("\n\n")[0].split())
+    lines = ["## Check", "",
+             f"The audit runs the check `{entry.check}` on every node of the entry's roles: "
+             f"`ansible-playbook -i {INVENTORY} irops.remediation.diagnose`. {md(doc)}", "",
+             "It reads these facts (`irops.remediation.node_facts` subsets), from the node itself and from the other "
+             "nodes of the play it compares with; the inventory names only each host's roles (`irops_node_roles`):", ""]
+    lines += [f"- {md(ROLE_NAMES[role])}: " + ", ".join(f"`{subset}`" for subset in subsets)
+              for role, subsets in check.needs.items()]
+    return lines + [""]
+
+
 def _fix_section(entry) -> list[str]:
     lines = ["## Fix", ""]
     if entry.fix:
@@ -105,8 +129,15 @@ def _fix_section(entry) -> list[str]:
         lines += [f"Not automated: {md(entry.manual_reason)}", "", "Follow the documented steps below.", ""]
         return lines
     planned = "a check and a fix" if entry.automation == "automated" else "a check"
-    lines += [f"Automation level: **{entry.automation}**. The collection is meant to provide {planned} for this "
-              "entry; they are not implemented yet, so follow the documented steps below."]
+    if entry.check and entry.automation == "automated":
+        lines += [f"Automation level: **{entry.automation}**. The check exists (above); the fix is not implemented "
+                  "yet, so follow the documented steps below."]
+    elif entry.check:
+        lines += [f"Automation level: **{entry.automation}**. The check exists (above); the fix is the documented "
+                  "steps below."]
+    else:
+        lines += [f"Automation level: **{entry.automation}**. The collection is meant to provide {planned} for this "
+                  "entry; they are not implemented yet, so follow the documented steps below."]
     if entry.manual_reason:
         lines += ["", f"Why the fix stays manual: {md(entry.manual_reason)}"]
     return lines + [""]
@@ -157,6 +188,7 @@ def entry_page(entry, product) -> str:
         "",
         md(entry.cause),
         "",
+        *_check_section(entry),
         *_fix_section(entry),
         "## Documented steps",
         "",

@@ -1,15 +1,21 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Evaluate the catalog's checks for a node: one gather, every applicable check."""
+"""Evaluate the catalog for a node: every entry of its roles gets a finding, never a silent all-clear.
+
+The facts come from a node_facts task of this play when it covered what the checks need (no round trip),
+else from one gather (two with a second stage). The other hosts of the play that gathered ``irops_node``
+in it are the checks' peers: a worker's expected master certificate is the master's, and so on.
+"""
 
 from __future__ import annotations
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _checks, _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _checks, _gathering
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 
 NODE_ROLES = ("scaleout_master", "scaleout_worker", "shir_node", "ssisdb_sql")
-_ORDER = {_checks.FAIL: 0, _checks.UNKNOWN: 1, _checks.PASS: 2, _checks.NOT_APPLICABLE: 3}
+_ORDER = {_checks.FAIL: 0, _checks.UNKNOWN: 1, _checks.NOT_CHECKED: 2, _checks.PASS: 3, _checks.NOT_APPLICABLE: 4}
+_COUNTED = (_checks.PASS, _checks.FAIL, _checks.UNKNOWN, _checks.NOT_CHECKED)
 
 
 class ActionModule(NodeAction):
@@ -21,52 +27,65 @@ class ActionModule(NodeAction):
     }
 
     def execute(self, args, runner, task_vars):
-        roles = args["node_roles"]
+        roles = list(args["node_roles"])
         settings = _checks.validate_settings(args["settings"])
-        entries = [e for e in _catalog.load() if e.check]
+        entries = list(_catalog.load())
         if args["entries"]:
             known = {e.id for e in entries}
             missing = [i for i in args["entries"] if i not in known]
             if missing:
-                raise InvalidValue("entries", missing, "name catalog entries that have a check: " + ", ".join(sorted(known)))
+                raise InvalidValue("entries", missing, "name catalog entries: " + ", ".join(sorted(known)))
             entries = [e for e in entries if e.id in args["entries"]]
 
-        applicable = [e for e in entries if set(e.node_roles) & set(roles)]
-        needs = sorted({need for e in applicable for need in _checks.CHECKS[e.check].needs})
-        facts, errors = _facts.gather(runner, needs) if needs else ({}, {})
+        checks = sorted({e.check for e in entries if e.check})
+        needs = _checks.subsets_for(roles, checks)
+        play = _gathering.play_id(self._task)
+        node = _gathering.own_facts(task_vars)
+        reused = bool(needs) and _gathering.covers(node, needs, play)
+        if not reused:
+            node = _gathering.gather(runner, needs, roles, play)
+        host = task_vars.get("inventory_hostname") or "this node"
+        peers, absent = _gathering.peers(task_vars, host, roles, node, play)
+        context = {"host": host, "roles": roles, "peers": peers, "absent": absent}
 
-        findings = [self._evaluate(e, roles, facts, errors, settings) for e in entries]
+        findings = [_evaluate(e, roles, node, settings, context) for e in entries]
         findings.sort(key=lambda f: (_ORDER[f["status"]], f["id"]))
         counts = {status: sum(1 for f in findings if f["status"] == status) for status in _ORDER}
         result = {
             "changed": False,
             "findings": findings,
             "counts": counts,
-            "msg": _summary(findings),
-            "ansible_facts": {"irops_node": dict(facts, gather_errors=errors)},
+            "facts_reused": reused,
+            "msg": _summary(findings, counts),
         }
+        if not reused:
+            result["ansible_facts"] = {"irops_node": node}
         if args["fail_on_findings"] and counts[_checks.FAIL]:
             raise RemediationError(f"{counts[_checks.FAIL]} documented failure(s) found:\n{result['msg']}", result=result)
         return result
 
-    @staticmethod
-    def _evaluate(entry, roles, facts, errors, settings) -> dict:
-        finding = entry.summary()
-        finding["fix"] = {k: v for k, v in entry.fix.items() if k in ("module", "playbook")}
-        check = _checks.CHECKS[entry.check]
-        if not set(entry.node_roles) & set(roles):
-            finding.update(status=_checks.NOT_APPLICABLE, evidence=f"applies to {', '.join(entry.node_roles)}")
-            return finding
-        unreadable = [f"{need}: {errors[need]}" for need in check.needs if need in errors]
-        if unreadable:
-            finding.update(status=_checks.UNKNOWN, evidence="could not read " + "; ".join(unreadable))
-            return finding
-        status, evidence = check.func(facts, settings)
-        finding.update(status=status, evidence=evidence)
+
+def _evaluate(entry, roles, node, settings, context) -> dict:
+    finding = entry.summary()
+    finding["fix"] = {k: v for k, v in entry.fix.items() if k in ("module", "playbook")}
+    finding["runbook"] = entry.runbook
+    if not set(entry.node_roles) & set(roles):
+        finding.update(status=_checks.NOT_APPLICABLE, evidence=f"applies to {', '.join(entry.node_roles)}")
         return finding
+    if not entry.check:
+        why = (" ".join(entry.manual_reason.split()) if entry.automation == "manual" and entry.manual_reason
+               else f"no check implemented yet (automation: {entry.automation})")
+        finding.update(status=_checks.NOT_CHECKED, evidence=f"{why}; follow {entry.runbook}")
+        return finding
+    try:
+        status, evidence = _checks.CHECKS[entry.check].func(node, settings, context)
+    except _checks.Unknown as exc:
+        status, evidence = _checks.UNKNOWN, str(exc)
+    finding.update(status=status, evidence=evidence)
+    return finding
 
 
-def _summary(findings: list[dict]) -> str:
+def _summary(findings: list[dict], counts: dict) -> str:
     lines = []
     for f in findings:
         if f["status"] == _checks.NOT_APPLICABLE:
@@ -75,4 +94,7 @@ def _summary(findings: list[dict]) -> str:
         if f["status"] == _checks.FAIL and f["fix"].get("playbook"):
             line += f" -> fix: {f['fix']['playbook']}"
         lines.append(line)
-    return "\n".join(lines) if lines else "no applicable checks"
+    if not lines:
+        lines.append("no catalog entry applies to these node roles")
+    lines.append(", ".join(f"{counts[status]} {status.replace('_', ' ')}" for status in _COUNTED))
+    return "\n".join(lines)

@@ -4,18 +4,24 @@
 
 from __future__ import annotations
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _checks, _facts, _gathering
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
+
+NODE_ROLES = ("scaleout_master", "scaleout_worker", "shir_node", "ssisdb_sql")
 
 
 class ActionModule(NodeAction):
     argument_spec = {
-        "gather_subset": {"type": "list", "elements": "str", "default": ["all"]},
+        "gather_subset": {"type": "list", "elements": "str"},
+        "node_roles": {"type": "list", "elements": "str", "choices": list(NODE_ROLES)},
     }
 
     def execute(self, args, runner, task_vars):
-        subsets = args["gather_subset"]
-        if subsets == ["all"]:
+        subsets = list(args["gather_subset"] or ())
+        roles = list(args["node_roles"] or ())
+        if subsets == ["all"] or (not subsets and args["node_roles"] is None):
             subsets = sorted(_facts.PROBES)
-        facts, errors = _facts.gather(runner, subsets)
-        return {"changed": False, "ansible_facts": {"irops_node": dict(facts, gather_errors=errors)}}
+        _facts.validate_subsets(subsets)  # a name the caller wrote that no probe has fails before any command
+        subsets += [name for name in _checks.subsets_for(roles) if name not in subsets]
+        node = _gathering.gather(runner, subsets, roles, _gathering.play_id(self._task))
+        return {"changed": False, "ansible_facts": {"irops_node": node}}

@@ -9,12 +9,21 @@ module: diagnose
 short_description: Check a Windows node against the documented SSIS and integration runtime failures
 version_added: 0.1.0
 description:
-  - Evaluates every check of the collection's catalog of documented troubleshooting entries that
-    applies to the node's roles, from facts gathered in one read-only round trip (a second one,
-    batching C(icacls) on the private key files C(certutil -store My) names, only when a check of
-    the node's roles reads key ACLs, such as the Scale Out Worker's key access check).
-  - Each finding names the documented entry, its status (V(pass), V(fail), V(unknown),
-    V(not_applicable)), the evidence seen on the node, and the fix to run.
+  - Evaluates the collection's catalog of documented troubleshooting entries for the node's roles. Every entry
+    of those roles gets a finding, so an entry without a check never reads as an all-clear; V(pass), V(fail),
+    V(unknown) (saying what is missing and how to provide it), or V(not_checked) (an entry without a check, with the
+    reason or C(no check implemented yet), and the runbook). Entries of other roles are V(not_applicable) in
+    RV(findings) and left out of RV(msg), which ends with a count line (C(N pass, N fail, N unknown, N not checked)).
+  - The facts are those of a M(irops.remediation.node_facts) task of the same play with O(node_roles), when they
+    cover what the checks need (then no round trip); otherwise they are gathered in one read-only round trip (a
+    second one when a subset needs it, such as the ACL of the worker certificate's key).
+  - The other hosts of the play (C(ansible_play_hosts_all)) that gathered C(irops_node) in this play are read as
+    peers, with their roles (those their node_facts task gathered for, else C(irops_node_roles)). The truth comes
+    from the nodes. A worker's expected master thumbprint is the master's C(SSLCertThumbprint) in
+    C(MasterSettings.config), the master's expected worker thumbprints are the workers' C(WorkerHttpsCertThumbprint),
+    the worker account is the worker service's logon account, the master port is the master's C(PortNumber), the
+    SSISDB instance the master must name is the C(ssisdb_sql) node's. So run node_facts on every node first (the
+    diagnose role does); a check whose peer is not in the play reports V(unknown), naming it.
   - It only reads, so it runs in check mode too; an audit is a normal run.
 extends_documentation_fragment:
   - irops.remediation.attributes
@@ -27,35 +36,34 @@ options:
   node_roles:
     description:
       - What the node is. Entries for other roles are reported as V(not_applicable).
+      - V(ssisdb_sql) is the SQL Server that hosts SSISDB (often the master too).
     type: list
     elements: str
     required: true
     choices: [scaleout_master, scaleout_worker, shir_node, ssisdb_sql]
   settings:
     description:
-      - The values the node should have, which checks compare with what they read.
-      - C(scaleout_master_port) (default C(8391)) and C(scaleout_master_thumbprint) (the Scale Out
-        Master certificate's thumbprint; without it the binding check and the worker's trust check
-        report V(unknown)).
-      - C(scaleout_worker_thumbprints), a list of the Scale Out Worker certificate thumbprints the
-        master's C(Root) store must hold (without it the master's trust check reports V(unknown)
-        unless C(SendTrustedIssuerList) fails it anyway).
-      - C(scaleout_worker_thumbprint), the worker's own certificate (WorkerHttpsCertThumbprint), and
-        C(scaleout_worker_account) (default C(NT SERVICE\SSISScaleOutWorker140)), the account that
-        must be able to read its private key.
+      - Overrides of what the nodes hold, one name per fact; a value given here wins over the node's. None is needed
+        when the master, the workers and the SQL Server hosting SSISDB are in the play.
+      - C(scaleout_master_port), the master's C(PortNumber); C(scaleout_master_thumbprint), the master's
+        C(SSLCertThumbprint).
+      - C(scaleout_worker_thumbprints), the worker certificate thumbprints the master's C(Root) store must hold
+        (else every worker of the play's C(WorkerHttpsCertThumbprint)).
+      - C(scaleout_worker_thumbprint), the worker's own certificate (C(WorkerHttpsCertThumbprint)), and
+        C(scaleout_worker_account), the account that must be able to read its private key (else the worker
+        service's logon account).
+      - C(scaleout_ssisdb_server), the instance that hosts SSISDB, as C(host) or C(host\instance), which
+        C(MasterSettings.config) C(SqlServerName) must name (else the C(ssisdb_sql) node's server name).
       - C(shir_certificate_thumbprint), the self-hosted IR remote-access certificate in C(My), whose key
         must be a CSP key capable of key exchange, and C(shir_remote_access_host), the host name the nodes
         use for remote access, which the certificate's last SAN DNS name must cover (WCF checks only that one).
-      - On a worker, the trust check also reads C(WorkerSettings.config) (SQL Server 2017, 2019 or 2022 path);
-        its C(MasterHttpsCertThumbprint) must be C(scaleout_master_thumbprint), and the host of its
-        C(MasterEndpoint) must be a name of that certificate in C(Root).
-      - Thumbprints are normalised (case, spaces, colons); a bad one fails the task before anything runs,
+      - Thumbprints are normalised (case, spaces, colons); a bad value fails the task before anything runs,
         naming the setting and the value.
     type: dict
     default: {}
   entries:
     description:
-      - Only evaluate these catalog entry ids.
+      - Only evaluate these catalog entry ids (and gather only what their checks need).
     type: list
     elements: str
   fail_on_findings:
@@ -68,12 +76,13 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Diagnose a Scale Out master
+- name: Gather what the checks of the node's roles need, on every node of the play
+  irops.remediation.node_facts:
+    node_roles: "{{ irops_node_roles }}"
+
+- name: Diagnose each node with the facts of all of them (no second gather)
   irops.remediation.diagnose:
-    node_roles: [scaleout_master]
-    settings:
-      scaleout_master_port: 8391
-      scaleout_master_thumbprint: "{{ scaleout_master_thumbprint }}"
+    node_roles: "{{ irops_node_roles }}"
   register: diagnosis
 
 - name: Show the findings
@@ -83,7 +92,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 findings:
-  description: One finding per catalog entry with a check, failures first.
+  description: One finding per catalog entry (of the node's roles or not), failures first.
   returned: always
   type: list
   elements: dict
@@ -92,28 +101,34 @@ findings:
       title: HTTP request error
       product: scale-out
       status: fail
-      evidence: no http.sys SSL binding on ipport=0.0.0.0:8391
+      evidence: ipport=0.0.0.0:8391 is bound to certificate BD89..., not to the Scale Out Master certificate AD2D...
       signature: "System.ServiceModel.CommunicationException: An error occurred while making the HTTP request to ..."
       cause: The Scale Out Master certificate is not bound in http.sys to the master port.
       fix: {module: irops.remediation.http_sslcert, playbook: playbooks/remediate_scaleout_master.yml}
+      runbook: docs/runbooks/scaleout-http-request-error.md
 counts:
   description: How many findings have each status.
   returned: always
   type: dict
-  sample: {fail: 1, unknown: 0, pass: 0, not_applicable: 0}
+  sample: {fail: 1, unknown: 0, not_checked: 1, pass: 2, not_applicable: 56}
 msg:
-  description: One line per applicable finding, for people.
+  description: One line per finding of the node's roles, for people, then the count line.
   returned: always
   type: str
-  sample: "FAIL    scaleout-http-request-error (HTTP request error): no http.sys SSL binding on ipport=0.0.0.0:8391"
-ansible_facts:
-  description: The facts gathered for the checks, as M(irops.remediation.node_facts) returns them.
+  sample: "FAIL    scaleout-http-request-error (HTTP request error): no http.sys SSL binding on ipport=0.0.0.0:8391\n0 pass, 1 fail, 0 unknown, 0 not checked"
+facts_reused:
+  description: Whether the facts of a node_facts task of this play were used (no round trip).
   returned: always
+  type: bool
+  sample: true
+ansible_facts:
+  description: The facts gathered for the checks, as M(irops.remediation.node_facts) returns them; only when this task gathered them.
+  returned: when the task gathered
   type: dict
-  sample: {irops_node: {http_sslcert: [], gather_errors: {}}}
+  sample: {irops_node: {http_sslcert: [], gather_errors: {}, gathered: {roles: [scaleout_master], subsets: [http_sslcert]}}}
 round_trips:
-  description: How many times the task sent commands to the node (1; 2 when key ACLs were read; 0 when no check applies).
+  description: How many times the task sent commands to the node (0 with facts of this play or no check to run; 1; 2 with a second stage).
   returned: always
   type: int
-  sample: 1
+  sample: 0
 """

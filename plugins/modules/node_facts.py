@@ -24,9 +24,20 @@ attributes:
   diff_mode:
     support: none
 options:
+  node_roles:
+    description:
+      - Gather exactly the subsets the checks of these roles need, on this node and as the peer other nodes' checks
+        read (a master's C(MasterSettings.config) for its workers' checks, a worker's C(WorkerSettings.config) for
+        its master's), added to O(gather_subset).
+      - M(irops.remediation.diagnose) in the same play reuses these facts without a round trip when they cover
+        what its checks need, and reads the facts of the other hosts of the play as peers.
+      - A subset the checks need that this version has no probe for is named in C(gather_errors).
+    type: list
+    elements: str
+    choices: [scaleout_master, scaleout_worker, shir_node, ssisdb_sql]
   gather_subset:
     description:
-      - Which facts to gather. V(all) gathers every subset.
+      - Which facts to gather. V(all) gathers every subset; the default is V(all) without O(node_roles), none with it.
       - V(http_sslcert) reads every http.sys SSL binding (C(netsh http show sslcert)).
       - V(cert_root) reads LocalMachine\Root (C(certutil -store Root)); V(cert_my) reads LocalMachine\My and
         the machine GUID (the unique container names of its keys end with it); V(schannel) reads
@@ -53,12 +64,15 @@ options:
         V(scaleout_worker_settings) and shares the second round trip; null when the node has no endpoint.
     type: list
     elements: str
-    default: [all]
 author:
   - irops maintainers (@irops-remediation)
 """
 
 EXAMPLES = r"""
+- name: Gather what the checks of the host's roles need (then diagnose needs no round trip)
+  irops.remediation.node_facts:
+    node_roles: "{{ irops_node_roles }}"
+
 - name: Read the http.sys SSL bindings
   irops.remediation.node_facts:
     gather_subset: [http_sslcert]
@@ -77,6 +91,7 @@ ansible_facts:
     irops_node:
       description:
         - Facts per subset, and C(gather_errors) naming any subset that could not be read and why.
+        - C(gathered) says for which C(roles) and C(subsets) they were gathered, and in which C(play).
         - C(cert_root) is a list of certificates, C(cert_my) a dict with C(machine_guid) and C(certificates),
           each certificate with the keys of the certificates that M(irops.remediation.certificate_info) returns;
           C(cert_my_key_acl) is C(cert_my)'s certificates with C(key_access) and C(key_acl).

@@ -1,20 +1,34 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Catalog checks: pure functions over gathered facts and the expected settings.
+"""Catalog checks: pure functions over gathered facts, the settings and the other nodes of the play.
 
-A check returns ``(status, evidence)``. ``evidence`` says what was seen, in words an
-operator can act on. Checks never talk to the node; ``needs`` names the fact subsets
-(``_facts.PROBES``) they read, so diagnose gathers exactly those in one round trip (two
-when a subset has a second stage, such as ``cert_my_key_acl``).
+A check is called as ``func(facts, settings, context)`` and returns ``(status, evidence)``:
 
-A setting a check compares with that was not given makes the check ``unknown``, with
-evidence naming the setting to give, unless what was seen fails anyway.
+- ``facts`` is this node's ``irops_node`` (``_facts.PROBES`` subsets, ``gather_errors``);
+- ``settings`` are the inventory's overrides (``validate_settings``), one name per fact;
+- ``context`` is ``{"host": ..., "roles": [this node's roles], "peers": [{"host", "roles", "facts"}],
+  "absent": [{"host", "roles"}]}``: every host of the play that gathered ``irops_node`` in this play
+  (this node included), and the hosts of the play that did not.
+
+The truth is read from the nodes: a worker's expected master thumbprint is the master's
+``SSLCertThumbprint``, the master's expected worker thumbprints are the workers'
+``WorkerHttpsCertThumbprint``, the worker account is the worker service's logon account, the master
+port is the master's ``PortNumber``. A setting, when given, overrides what the nodes hold. A check is
+``unknown`` only when a value is held by a node that is not in the play (the evidence names the role
+and the setting to give instead) or a fact could not be read; ``evidence`` says what was seen, in
+words an operator can act on, and names only the drift of the check's own entry.
+
+``Check.needs`` maps a node role to the fact subsets a node of that role must gather for the check:
+on itself, or as the peer the check reads. ``subsets_for(roles)`` is what node_facts and diagnose
+gather, in one round trip (two when a subset has a second stage, such as ``cert_my_key_acl``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -23,11 +37,14 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._errors import I
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
-PASS, FAIL, NOT_APPLICABLE, UNKNOWN = "pass", "fail", "not_applicable", "unknown"
+PASS, FAIL, NOT_APPLICABLE, UNKNOWN, NOT_CHECKED = "pass", "fail", "not_applicable", "unknown", "not_checked"
 
-# Documented defaults (docs/reference/products.md: MasterSettings.config PortNumber; the Scale Out
-# Worker service runs as its virtual account NT SERVICE\SSISScaleOutWorker140 for SQL Server 2017).
-SETTINGS_DEFAULTS = {"scaleout_master_port": 8391, "scaleout_worker_account": "NT SERVICE\\SSISScaleOutWorker140"}
+MASTER, WORKER, SSISDB_SQL, SHIR = "scaleout_master", "scaleout_worker", "ssisdb_sql", "shir_node"
+ROLE_NAMES = {MASTER: "Scale Out Master", WORKER: "Scale Out Worker", SSISDB_SQL: "SQL Server hosting SSISDB",
+              SHIR: "self-hosted IR node"}
+# docs/reference/products.md, "SSIS Scale Out": MasterSettings.config PortNumber defaults to 8391.
+DEFAULT_MASTER_PORT = 8391
+VERSIONS = (140, 150, 160)
 _THUMBPRINT_SETTINGS = ("scaleout_master_thumbprint", "scaleout_worker_thumbprint", "shir_certificate_thumbprint")
 
 # SHA-1 thumbprint of "DigiCert Global Root G2" (CN=DigiCert Global Root G2, OU=www.digicert.com,
@@ -37,18 +54,27 @@ _THUMBPRINT_SETTINGS = ("scaleout_master_thumbprint", "scaleout_worker_thumbprin
 # df:3c:24:f9:bf:d6:66:76:1b:26:80:73:fe:06:d1:cc:8d:4f:82:a4"), recomputed from its PEM here.
 DIGICERT_GLOBAL_ROOT_G2 = "DF3C24F9BFD666761B268073FE06D1CC8D4F82A4"
 _HOST_NAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+_SQL_SERVER = re.compile(r"^[A-Za-z0-9().][A-Za-z0-9_.()-]*(\\[A-Za-z_][A-Za-z0-9_$#]{0,15})?(,\d{1,5})?$")
+# sqlcmd -S and MasterSettings.config SqlServerName names for the local computer.
+_LOCAL_NAMES = (".", "(local)", "localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
 class Check:
-    func: Callable[[dict, dict], tuple]
-    needs: tuple
+    func: Callable[[dict, dict, dict], tuple]
+    needs: dict = field(default_factory=dict)   # role -> fact subsets a node of that role gathers for it
+
+    def subsets(self, roles) -> tuple:
+        return tuple(dict.fromkeys(subset for role in roles for subset in self.needs.get(role, ())))
+
+
+class Unknown(Exception):
+    """A value the check needs is not known: the message says which, and how to make it known."""
 
 
 def validate_settings(settings: dict) -> dict:
-    """Normalise the expected values; bad input fails before anything runs on a node."""
-    merged = dict(SETTINGS_DEFAULTS)
-    merged.update({k: v for k, v in settings.items() if v is not None})
+    """Normalise the overrides; bad input fails before anything runs on a node."""
+    merged = {k: v for k, v in (settings or {}).items() if v is not None}
     for name in _THUMBPRINT_SETTINGS:
         if name in merged:
             merged[name] = normalize_thumbprint(merged[name], what=f"settings.{name}")
@@ -62,6 +88,20 @@ def validate_settings(settings: dict) -> dict:
         merged["scaleout_worker_thumbprints"] = list(dict.fromkeys(
             normalize_thumbprint(item, what=f"settings.scaleout_worker_thumbprints[{index}]")
             for index, item in enumerate(value)))
+    if "scaleout_master_port" in merged:
+        port = merged["scaleout_master_port"]
+        try:
+            number = int(str(port).strip())
+        except ValueError:
+            number = 0
+        if isinstance(port, bool) or not 1 <= number <= 65535:
+            raise InvalidValue("settings.scaleout_master_port", port,
+                               "give the Scale Out Master port (MasterSettings.config PortNumber), 1 to 65535")
+        merged["scaleout_master_port"] = number
+    server = merged.get("scaleout_ssisdb_server")
+    if server is not None and (not isinstance(server, str) or not _SQL_SERVER.match(server.strip())):
+        raise InvalidValue("settings.scaleout_ssisdb_server", server,
+                           "give the SQL Server instance that hosts SSISDB as host or host\\instance, such as SSISSQL01")
     host = merged.get("shir_remote_access_host")
     if host is not None and (not isinstance(host, str) or not _HOST_NAME.match(host)):
         raise InvalidValue("settings.shir_remote_access_host", host,
@@ -69,6 +109,195 @@ def validate_settings(settings: dict) -> dict:
     if "scaleout_worker_account" in merged:
         _icacls.resolve(merged["scaleout_worker_account"], what="settings.scaleout_worker_account")
     return merged
+
+
+# ------------------------------------------------------------------ reading facts, peers and overrides
+
+class _Verdict:
+    """What a check saw: problems (fail), unknowns and what is fine. A part that raises ``Unknown``
+    adds an unknown; what was seen fails anyway."""
+
+    def __init__(self):
+        self.problems, self.unknowns, self.seen = [], [], []
+
+    @contextmanager
+    def part(self):
+        try:
+            yield
+        except Unknown as exc:
+            self.unknowns.append(str(exc))
+
+    def result(self) -> tuple:
+        if self.problems:
+            return FAIL, "; ".join(self.problems + self.unknowns + self.seen)
+        if self.unknowns:
+            return UNKNOWN, "; ".join(self.unknowns + self.seen)
+        return PASS, "; ".join(self.seen)
+
+
+def fact(facts: dict | None, subset: str, where: str = "this node"):
+    """The subset of one node's facts, or ``Unknown`` saying why it is not there."""
+    facts = facts or {}
+    if subset in facts:
+        return facts[subset]
+    error = (facts.get("gather_errors") or {}).get(subset)
+    if error:
+        raise Unknown(f"{subset} of {where} could not be read: {error}")
+    raise Unknown(f"{where} did not gather {subset} (gather it with irops.remediation.node_facts and the node's "
+                  "node_roles, as the diagnose role does)")
+
+
+def _context(context: dict | None) -> dict:
+    return context or {"roles": [], "peers": []}
+
+
+def peers(context: dict | None, role: str) -> list[dict]:
+    """The hosts of the play with this role that gathered ``irops_node`` (this node too, when it has it)."""
+    return [peer for peer in _context(context).get("peers", ()) if role in (peer.get("roles") or ())]
+
+
+def _missing_peer(context: dict | None, role: str, setting: str | None) -> Unknown:
+    """No host of ``role`` gathered facts in this play: say which, and the ways to fix it."""
+    absent = [peer["host"] for peer in _context(context).get("absent", ()) if role in (peer.get("roles") or ())]
+    seen = (f"{', '.join(absent)} ({role}) is in the play but gathered no irops_node in it; " if absent
+            else f"no {role} host is in the play; ")
+    return Unknown(f"{seen}run the play with the {ROLE_NAMES[role]} in it (irops_node_roles [{role}], facts gathered "
+                   "first, as the diagnose role does)" + (f" or give settings.{setting}" if setting else ""))
+
+
+def _is_self(peer: dict, context: dict | None) -> bool:
+    return peer.get("host") == _context(context).get("host")
+
+
+def names_of(peer: dict) -> set:
+    """The names a node answers to, lowercased: its host name, FQDN and addresses, and its inventory name."""
+    system = (peer.get("facts") or {}).get("system") or {}
+    names = {peer.get("host"), system.get("hostname"), system.get("fqdn")}
+    names.update(system.get("addresses") or ())
+    return {str(name).lower().rstrip(".") for name in names if name}
+
+
+def _host_matches(host: str | None, peer: dict) -> bool:
+    return bool(host) and host.lower().rstrip(".") in names_of(peer)
+
+
+def _worker_config(facts: dict, where: str = "this node") -> dict:
+    config = fact(facts, "scaleout_worker_settings", where)
+    if config is None:
+        raise Unknown(f"{where} has no WorkerSettings.config under C:\\Program Files\\Microsoft SQL Server\\"
+                      "140|150|160\\DTS\\Binn")
+    return config
+
+
+def _lowered(config: dict) -> dict:
+    return {str(key).lower(): value for key, value in (config.get("values") or {}).items()}
+
+
+def _thumbprint_or_none(value):
+    try:
+        return normalize_thumbprint(value) if value else None
+    except InvalidValue:
+        return None
+
+
+def worker_thumbprint(config: dict) -> str | None:
+    """WorkerHttpsCertThumbprint, normalised (the facts' ``worker_thumbprint``, else the file's value)."""
+    return config.get("worker_thumbprint") or _thumbprint_or_none(_lowered(config).get("workerhttpscertthumbprint"))
+
+
+def master_endpoint(config: dict) -> tuple:
+    """``(host, port)`` of MasterEndpoint (port 443 when an https endpoint names none); Nones when unreadable."""
+    if config.get("master_host") is not None or config.get("master_port") is not None:
+        return config.get("master_host"), config.get("master_port")
+    endpoint = config.get("master_endpoint")
+    try:
+        parts = urlsplit(endpoint) if isinstance(endpoint, str) else None
+        port = parts.port if parts else None
+    except ValueError:
+        return None, None
+    if parts is None or not parts.hostname:
+        return None, None
+    return parts.hostname, port if port is not None else (443 if parts.scheme.lower() == "https" else None)
+
+
+def _service_name(config: dict | None, kind: str, services: dict) -> str:
+    """The Scale Out service of the node's version: the config file's, else the first installed one."""
+    if config and config.get("service"):
+        return config["service"]
+    if config and config.get("version"):
+        return f"SSISScaleOut{kind}{config['version']}"
+    installed = [f"SSISScaleOut{kind}{v}" for v in VERSIONS if services.get(f"SSISScaleOut{kind}{v}")]
+    return installed[0] if installed else f"SSISScaleOut{kind}{VERSIONS[0]}"
+
+
+def _master_settings(facts: dict, where: str) -> dict:
+    found = fact(facts, "scaleout_master_settings", where)
+    if found is None:
+        raise Unknown(f"{where} has no MasterSettings.config under C:\\Program Files\\Microsoft SQL Server\\"
+                      "140|150|160\\DTS\\Binn")
+    return found
+
+
+def master_port(settings: dict, master: dict | None, context: dict | None) -> tuple:
+    """``(port, where it comes from)``: settings.scaleout_master_port, else the master's PortNumber."""
+    if settings.get("scaleout_master_port") is not None:
+        return settings["scaleout_master_port"], "settings.scaleout_master_port"
+    if master is None:
+        raise _missing_peer(context, MASTER, "scaleout_master_port")
+    found = fact(master["facts"], "scaleout_master_settings", f"the master {master['host']}")
+    if found is None:  # scaleout-master-fails reports the missing file; the master would listen on the default
+        return DEFAULT_MASTER_PORT, f"the default: {master['host']} has no MasterSettings.config"
+    if found.get("port") is None:
+        return DEFAULT_MASTER_PORT, f"the default: {found['path']} has no PortNumber"
+    return found["port"], f"PortNumber of {master['host']}"
+
+
+def master_thumbprint(settings: dict, master: dict | None, context: dict | None) -> tuple:
+    """``(thumbprint, where it comes from)``: settings.scaleout_master_thumbprint, else the master's
+    SSLCertThumbprint, else the certificate bound at its port."""
+    if settings.get("scaleout_master_thumbprint"):
+        return settings["scaleout_master_thumbprint"], "settings.scaleout_master_thumbprint"
+    if master is None:
+        raise _missing_peer(context, MASTER, "scaleout_master_thumbprint")
+    found = _master_settings(master["facts"], f"the master {master['host']}")
+    if found.get("thumbprint"):
+        return found["thumbprint"], f"SSLCertThumbprint of {master['host']}"
+    port, _source = master_port(settings, master, context)
+    bound = _binding(fact(master["facts"], "http_sslcert", f"the master {master['host']}"), port)
+    if bound is None:
+        raise Unknown(f"{found['path']} on {master['host']} has no valid SSLCertThumbprint and nothing is bound at "
+                      f"its port {port}; give settings.scaleout_master_thumbprint")
+    return bound["certificate_hash"], f"the certificate bound at {master['host']}:{port}"
+
+
+def _binding(bindings: list, port: int) -> dict | None:
+    endpoint = Endpoint(IPPORT, "0.0.0.0", int(port)).argument
+    return next((b for b in bindings or () if b["endpoint"] == endpoint), None)
+
+
+def master_of_worker(facts: dict, context: dict | None) -> dict | None:
+    """The master peer this worker uses: the one whose host name, FQDN or address is MasterEndpoint's host,
+    else the only master of the play; None when the play has no master (``Unknown`` when it has several
+    and none is named)."""
+    masters = peers(context, MASTER)
+    if not masters:
+        return None
+    try:
+        host, _port = master_endpoint(_worker_config(facts))
+    except Unknown:
+        host = None
+    named = [peer for peer in masters if _host_matches(host, peer)]
+    if named:
+        return named[0]
+    if len(masters) == 1:
+        return masters[0]
+    raise Unknown(f"MasterEndpoint host {host} is none of the masters of the play ("
+                  + ", ".join(peer["host"] for peer in masters) + "); give settings.scaleout_master_thumbprint "
+                  "and settings.scaleout_master_port")
+
+
+def _ssisdb_peers(context: dict | None) -> list[dict]:
+    return peers(context, SSISDB_SQL)
 
 
 def _unset(name: str, meaning: str) -> str:
@@ -91,64 +320,312 @@ def _root_evidence(root: list[dict]) -> str:
     return text
 
 
-def scaleout_master_sslcert_binding(facts: dict, settings: dict) -> tuple:
-    """The master port is bound in http.sys to the master certificate, from the Root store."""
-    endpoint = Endpoint(IPPORT, "0.0.0.0", int(settings["scaleout_master_port"])).argument
-    binding = next((b for b in facts["http_sslcert"] if b["endpoint"] == endpoint), None)
-    if binding is None:
-        return FAIL, f"no http.sys SSL binding on {endpoint}"
-    expected = settings.get("scaleout_master_thumbprint")
-    if expected is None:
-        return UNKNOWN, (f"{endpoint} is bound to {binding['certificate_hash']}; set "
-                         "settings.scaleout_master_thumbprint to compare it with the master certificate")
-    if binding["certificate_hash"] != expected:
-        return FAIL, (f"{endpoint} is bound to certificate {binding['certificate_hash']}, "
-                      f"not to the Scale Out Master certificate {expected}")
-    store = binding["certificate_store"] or "MY"
-    if store.lower() != "root":
-        return FAIL, (f"{endpoint} is bound to the master certificate but names the store {store}; "
-                      "setup puts the master certificate in Root (certstorename=Root)")
-    return PASS, f"{endpoint} is bound to the master certificate {expected} in Root"
+def _me(facts: dict, context: dict | None) -> dict:
+    context = _context(context)
+    return {"host": context.get("host") or "this node", "roles": list(context.get("roles") or ()), "facts": facts}
 
 
-def scaleout_worker_trusts_master(facts: dict, settings: dict) -> tuple:
+# ------------------------------------------------------------------ Scale Out checks
+
+def scaleout_master_sql_server(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Scale Out Master fails: on the SQL Server hosting SSISDB, Scale Out is enabled in the catalog; on the
+    master, MasterSettings.config SqlServerName names the instance that hosts SSISDB."""
+    roles = _context(context).get("roles") or ()
+    verdict = _Verdict()
+    if SSISDB_SQL in roles:
+        with verdict.part():
+            db = fact(facts, "ssisdb")
+            where = f"the SQL Server instance {db.get('server_name') or db.get('instance')}"
+            if not db.get("catalog"):
+                verdict.problems.append(f"{where} has no SSISDB catalog")
+            elif db.get("scaleout_enabled") is True:
+                verdict.seen.append(f"Scale Out is enabled in SSISDB on {where}")
+            elif db.get("scaleout_enabled") is False:
+                verdict.problems.append(f"Scale Out is not enabled in SSISDB on {where} (IS_SCALEOUT_ENABLED False): "
+                                        "[catalog].[enable_scaleout] enables it")
+            else:
+                raise Unknown(f"whether Scale Out is enabled in SSISDB on {where} could not be read")
+    if MASTER in roles:
+        with verdict.part():
+            found = fact(facts, "scaleout_master_settings")
+            if found is None:
+                verdict.problems.append("no MasterSettings.config under C:\\Program Files\\Microsoft SQL Server\\"
+                                        "140|150|160\\DTS\\Binn: the Scale Out Master has no configuration here")
+            else:
+                _check_sql_server_name(found, facts, settings, context, verdict)
+    return verdict.result()
+
+
+def _sql_parts(name: str) -> tuple:
+    """``(host, instance)`` of ``host[\\instance][,port]`` (``tcp:`` prefix allowed), lowercased; the default
+    instance is ``mssqlserver``."""
+    text = name.strip()
+    if text.lower().startswith("tcp:"):
+        text = text[4:]
+    text = text.split(",", 1)[0]
+    host, _sep, instance = text.partition("\\")
+    host = host.strip().lower()
+    return (host if host in _LOCAL_NAMES else host.rstrip(".")), (instance.strip() or "MSSQLSERVER").lower()
+
+
+def _check_sql_server_name(found: dict, facts: dict, settings: dict, context: dict | None, verdict: _Verdict) -> None:
+    service = found.get("service") or "the Scale Out Master service"
+    configured = found.get("sql_server_name") or _lowered(found).get("sqlservername")
+    if not configured:
+        verdict.problems.append(f"{found['path']} names no SqlServerName: set it to the SQL Server instance that hosts "
+                                f"SSISDB and restart {service}")
+        return
+    host, instance = _sql_parts(str(configured))
+    if settings.get("scaleout_ssisdb_server"):
+        wanted = settings["scaleout_ssisdb_server"]
+        want_host, want_instance = _sql_parts(wanted)
+        me_names = names_of(_me(facts, context)) | set(_LOCAL_NAMES)
+        same_host = host == want_host or (host in _LOCAL_NAMES and want_host in me_names) or (
+            want_host in _LOCAL_NAMES and host in me_names)
+        if same_host and instance == want_instance:
+            verdict.seen.append(f"SqlServerName {configured} names {wanted} (settings.scaleout_ssisdb_server)")
+        else:
+            verdict.problems.append(f"SqlServerName {configured} in {found['path']} is not {wanted} "
+                                    f"(settings.scaleout_ssisdb_server): set it and restart {service}")
+        return
+    hosting = _ssisdb_peers(context)
+    if not hosting:
+        raise _missing_peer(context, SSISDB_SQL, "scaleout_ssisdb_server")
+    described = []
+    for peer in hosting:
+        db = fact(peer["facts"], "ssisdb", f"the SQL Server {peer['host']}")
+        server = db.get("server_name") or peer["host"]
+        server_host, server_instance = _sql_parts(str(server))
+        names = names_of(peer) | {server_host}
+        if _is_self(peer, context):
+            names |= set(_LOCAL_NAMES)
+        if host in names and instance == server_instance and db.get("catalog") is not False:
+            verdict.seen.append(f"SqlServerName {configured} names the instance that hosts SSISDB, {server} "
+                                f"on {peer['host']}")
+            return
+        described.append(f"{server} on {peer['host']}")
+    local = " (the master itself)" if host in _LOCAL_NAMES else ""
+    verdict.problems.append(f"SqlServerName {configured}{local} in {found['path']} does not name the instance that "
+                            f"hosts SSISDB ({', '.join(described)}): set it and restart {service}")
+
+
+def scaleout_worker_registered(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Scale Out Worker fails: its service runs, and it is registered and online in [catalog].[worker_agents]
+    of SSISDB. When the worker's logs were read, the entries their newest errors match are named."""
+    del settings
+    verdict = _Verdict()
+    config = None
+    with verdict.part():
+        config = _worker_config(facts)
+    with verdict.part():
+        services = fact(facts, "services")
+        name = _service_name(config, "Worker", services)
+        service = services.get(name)
+        if service is None:
+            verdict.problems.append(f"the Scale Out Worker service {name} is not installed")
+        elif service.get("state") != "running":
+            verdict.problems.append(f"the Scale Out Worker service {name} is {service.get('state')}: start it "
+                                    "(irops.remediation.service, state started)")
+        else:
+            verdict.seen.append(f"{name} is running")
+    with verdict.part():
+        _check_registration(facts, config, context, verdict)
+    _explain_logs(facts, verdict)
+    return verdict.result()
+
+
+def _agent_id(value) -> str | None:
+    return str(value).strip().strip("{}").lower() if value else None
+
+
+def _check_registration(facts: dict, config: dict | None, context: dict | None, verdict: _Verdict) -> None:
+    hosting = _ssisdb_peers(context)
+    if not hosting:
+        raise _missing_peer(context, SSISDB_SQL, None)
+    hostname = (fact(facts, "system") or {}).get("hostname")
+    agent = _agent_id((config or {}).get("agent_id") or _lowered(config or {}).get("agentid"))
+    places = []
+    for peer in hosting:
+        db = fact(peer["facts"], "ssisdb", f"the SQL Server {peer['host']}")
+        server = db.get("server_name") or peer["host"]
+        places.append(server)
+        for worker in db.get("workers") or ():
+            if (hostname and str(worker.get("machine_name") or "").lower() == hostname.lower()) or (
+                    agent and _agent_id(worker.get("agent_id")) == agent):
+                label = f"{worker.get('machine_name')} (agent {worker.get('agent_id')}) in [catalog].[worker_agents] of {server}"
+                if worker.get("online"):
+                    verdict.seen.append(f"{label} is online (last online {worker.get('last_online_time')})")
+                else:
+                    verdict.problems.append(
+                        f"{label} is offline: last online {worker.get('last_online_time') or 'never'}, SQL Server time "
+                        f"{db.get('now_utc')} (online means within HeartbeatErrorTolerance, 10 minutes, assumed); the "
+                        "worker log names the cause (playbooks/triage.yml)")
+                return
+    who = hostname or "this worker"
+    verdict.problems.append(f"{who} (agent {agent or 'unknown'}) is not in [catalog].[worker_agents] of "
+                            f"{', '.join(places)}: it has never reached the master; the worker log names the cause "
+                            "(playbooks/triage.yml)")
+
+
+def _explain_logs(facts: dict, verdict: _Verdict) -> None:
+    """The catalog entries that the newest errors of the Scale Out logs match (when the logs were read)."""
+    logs = facts.get("scaleout_logs") if isinstance(facts, dict) else None
+    errors = (logs or {}).get("errors") or []
+    if not errors:
+        return
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _explain  # pylint: disable=import-outside-toplevel
+
+    lines = [str(item.get("line") or "") for item in errors]
+    found = _explain.explain(lines, products="scale-out", min_score=0.5)
+    if found:
+        verdict.seen.append("the newest errors of the Scale Out logs match " + ", ".join(
+            f"{item['id']} ({item['runbook']})" for item in found))
+    else:
+        verdict.seen.append(f"the Scale Out logs hold {len(errors)} error line(s) that match no documented entry")
+
+
+def _covers(localports, port: int) -> bool:
+    """Whether a rule's LocalPort (``Any``, ``8391``, ``8391,8392``, ``8000-9000``) covers the port."""
+    text = str(localports or "").strip()
+    if text.lower() == "any":
+        return True
+    for part in text.split(","):
+        low, _dash, high = part.strip().partition("-")
+        try:
+            if int(low) <= port <= int(high or low):
+                return True
+        except ValueError:
+            continue  # RPC, IPHTTPS, ...: keywords, not this port
+    return False
+
+
+def _tcp(rule: dict) -> bool:
+    return str(rule.get("protocol") or "").lower() in ("tcp", "any")
+
+
+def scaleout_master_endpoint(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """No endpoint listening. On the master: its service runs and an enabled inbound rule allows TCP to its
+    PortNumber (none blocks it). On a worker: MasterEndpoint names the master's port, and the endpoint answers."""
+    roles = _context(context).get("roles") or ()
+    verdict = _Verdict()
+    if MASTER in roles:
+        with verdict.part():
+            _check_master_listens(facts, settings, context, verdict)
+    if WORKER in roles:
+        with verdict.part():
+            _check_worker_endpoint(facts, settings, context, verdict)
+    return verdict.result()
+
+
+def _check_master_listens(facts: dict, settings: dict, context: dict | None, verdict: _Verdict) -> None:
+    port, source = master_port(settings, _me(facts, context), context)
+    with verdict.part():
+        services = fact(facts, "services")
+        found = facts.get("scaleout_master_settings")
+        name = _service_name(found, "Master", services)
+        service = services.get(name)
+        if service is None:
+            verdict.problems.append(f"the Scale Out Master service {name} is not installed: nothing listens on {port}")
+        elif service.get("state") != "running":
+            verdict.problems.append(f"the Scale Out Master service {name} is {service.get('state')}: nothing listens "
+                                    f"on port {port}")
+        else:
+            verdict.seen.append(f"{name} is running")
+    rules = (fact(facts, "firewall_inbound") or {}).get("rules") or []
+    covering = [rule for rule in rules if rule.get("enabled") and _tcp(rule) and _covers(rule.get("localports"), port)]
+    blocking = [rule["name"] for rule in covering if rule.get("action") == "block"]
+    allowing = [rule["name"] for rule in covering if rule.get("action") == "allow"]
+    if blocking:
+        verdict.problems.append(f"the inbound firewall rule(s) {', '.join(blocking)} block TCP port {port} ({source})")
+    if not allowing:
+        verdict.problems.append(f"no enabled inbound firewall rule allows TCP port {port} ({source}) on the master; "
+                                f"{len(rules)} inbound rule(s) read")
+    else:
+        verdict.seen.append(f"the inbound firewall rule {allowing[0]} allows TCP port {port} ({source})")
+
+
+def _check_worker_endpoint(facts: dict, settings: dict, context: dict | None, verdict: _Verdict) -> None:
+    config = _worker_config(facts)
+    host, port = master_endpoint(config)
+    if not host or port is None:
+        verdict.problems.append(f"MasterEndpoint {config.get('master_endpoint')!r} in {config['path']} names no "
+                                "host and port (setup writes https://<master host>:8391)")
+        return
+    with verdict.part():
+        master = master_of_worker(facts, context)
+        expected, source = master_port(settings, master, context)
+        if port != expected:
+            verdict.problems.append(f"MasterEndpoint {config.get('master_endpoint')} names port {port}, but the master "
+                                    f"listens on {expected} ({source})")
+        else:
+            verdict.seen.append(f"MasterEndpoint names the master's port {expected} ({source})")
+    reach = fact(facts, "scaleout_master_reach")
+    if reach is None:
+        raise Unknown("scaleout_master_reach is empty: the worker did not try its MasterEndpoint")
+    if not reach.get("resolved"):
+        verdict.problems.append(f"the MasterEndpoint host {host} does not resolve on this worker")
+    elif not reach.get("reachable"):
+        addresses = ", ".join(reach.get("addresses") or ()) or "no address"
+        verdict.problems.append(f"nothing answers at {host}:{port} ({addresses}) from this worker: the master does "
+                                "not listen there or the network or a firewall blocks the port")
+    else:
+        verdict.seen.append(f"{host}:{port} answers from this worker")
+
+
+def scaleout_worker_trusts_master(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The three documented causes of "Could not establish trust relationship" on a worker: the
     master certificate is not in LocalMachine\\Root; the host of MasterEndpoint is not among that
-    certificate's names; MasterHttpsCertThumbprint names another certificate."""
-    root = facts["cert_root"]
-    expected = settings.get("scaleout_master_thumbprint")
-    problems, unknowns, seen = [], [], []
-    if expected is None:
-        unknowns.append(_unset("scaleout_master_thumbprint", "the Scale Out Master certificate thumbprint"))
-    elif _find(root, expected) is None:
-        problems.append(f"the Scale Out Master certificate {expected} is not in LocalMachine\\Root "
-                        f"({len(root)} certificate(s) there): the worker cannot trust the master")
-    else:
-        seen.append(f"the Scale Out Master certificate {expected} is in LocalMachine\\Root")
-    config = facts["scaleout_worker_settings"]
-    if config is None:
-        unknowns.append("no WorkerSettings.config under ...\\Microsoft SQL Server\\140|150|160\\DTS\\Binn")
-    else:
-        configured = config["master_thumbprint"]
-        try:
-            configured = normalize_thumbprint(configured)
-        except InvalidValue:
-            problems.append(f"{config['path']} has no valid MasterHttpsCertThumbprint ({configured!r})")
-            configured = None
-        if configured and expected and configured != expected:
-            problems.append(f"{config['path']} names MasterHttpsCertThumbprint {configured}, not the Scale Out Master "
-                            f"certificate {expected}")
-        _endpoint_host_check(config["master_endpoint"], facts["scaleout_master_cert"], problems, unknowns, seen)
-    if problems:
-        return FAIL, "; ".join(problems + seen)
-    if unknowns:
-        return UNKNOWN, "; ".join(unknowns + seen)
-    return PASS, "; ".join(seen)
+    certificate's names; MasterHttpsCertThumbprint names another certificate. The master certificate is
+    the master's SSLCertThumbprint (settings.scaleout_master_thumbprint overrides it)."""
+    try:
+        root = fact(facts, "cert_root")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    verdict = _Verdict()
+    expected = None
+    with verdict.part():
+        master = master_of_worker(facts, context)
+        expected, source = master_thumbprint(settings, master, context)
+        if _find(root, expected) is None:
+            verdict.problems.append(f"the Scale Out Master certificate {expected} ({source}) is not in LocalMachine\\Root "
+                                    f"({len(root)} certificate(s) there): the worker cannot trust the master")
+        else:
+            verdict.seen.append(f"the Scale Out Master certificate {expected} ({source}) is in LocalMachine\\Root")
+        _note_bound_certificate(master, expected, settings, context, verdict)
+    with verdict.part():
+        config = _worker_config(facts)
+        configured = config.get("master_thumbprint")
+        normalized = _thumbprint_or_none(configured)
+        if normalized is None:
+            verdict.problems.append(f"{config['path']} has no valid MasterHttpsCertThumbprint ({configured!r})")
+        elif expected and normalized != expected:
+            verdict.problems.append(f"{config['path']} names MasterHttpsCertThumbprint {normalized}, not the Scale Out "
+                                    f"Master certificate {expected}")
+        cert = fact(facts, "scaleout_master_cert")
+        _endpoint_host_check(config.get("master_endpoint"), cert, verdict.problems, verdict.unknowns, verdict.seen)
+    return verdict.result()
+
+
+def _note_bound_certificate(master, expected, settings, context, verdict) -> None:
+    """What the master presents, when it is not its SSLCertThumbprint (the master's binding check fails there)."""
+    if master is None:
+        return
+    try:
+        port, _source = master_port(settings, master, context)
+        bound = _binding(fact(master["facts"], "http_sslcert"), port)
+    except Unknown:
+        return
+    if bound is not None and bound["certificate_hash"] != expected:
+        verdict.seen.append(f"note: {master['host']} presents certificate {bound['certificate_hash']} at port {port}, "
+                            "not its SSLCertThumbprint (its binding, checked on the master)")
 
 
 def _endpoint_host_check(endpoint, cert: dict | None, problems: list, unknowns: list, seen: list) -> None:
     """MasterEndpoint's host must be one of the master certificate's names (its SAN DNS names, else its CN)."""
-    host = urlsplit(endpoint).hostname if isinstance(endpoint, str) else None
+    try:
+        host = urlsplit(endpoint).hostname if isinstance(endpoint, str) else None
+    except ValueError:
+        host = None
     if not host:
         problems.append(f"MasterEndpoint {endpoint!r} names no host (setup writes https://<master host>:8391)")
         return
@@ -158,67 +635,90 @@ def _endpoint_host_check(endpoint, cert: dict | None, problems: list, unknowns: 
         unknowns.append(f"the names of the master certificate {cert['thumbprint']} could not be read")
         return
     names = cert["dns_names"] or [name for name in [_certutil.common_name(cert["subject"])] if name]
-    if not any(_certutil.dns_name_matches(host, name) for name in names):
+    if not any(_certutil.dns_name_matches(host, name) for name in names) and not _ip_in(host, names):
         problems.append(f"the MasterEndpoint host {host} is not among the names of the master certificate "
                         f"{cert['thumbprint']} ({', '.join(names) or 'none'}): reset MasterEndpoint to one of them")
     else:
         seen.append(f"the MasterEndpoint host {host} is a name of the master certificate")
 
 
-def scaleout_master_trusts_workers(facts: dict, settings: dict) -> tuple:
-    """The master's LocalMachine\\Root holds every worker certificate and Schannel does not send
-    the list of trusted issuers (SendTrustedIssuerList 0 or absent, its default since 2012)."""
-    root = facts["cert_root"]
-    sent = facts["schannel"]["send_trusted_issuer_list"]
-    problems, seen = [], []
-    expected = settings.get("scaleout_worker_thumbprints")
-    if expected is not None:
+def _ip_in(host: str, names: list) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(str(address) == str(name).strip() for name in names)
+
+
+def scaleout_master_trusts_workers(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The master's LocalMachine\\Root holds every worker certificate (the workers' WorkerHttpsCertThumbprint,
+    or settings.scaleout_worker_thumbprints) and Schannel does not send the list of trusted issuers
+    (SendTrustedIssuerList 0 or absent, its default since 2012)."""
+    try:
+        root = fact(facts, "cert_root")
+        sent = fact(facts, "schannel")["send_trusted_issuer_list"]
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    verdict = _Verdict()
+    with verdict.part():
+        expected = _worker_thumbprints(settings, context, verdict)
         missing = [t for t in expected if _find(root, t) is None]
         if missing:
-            problems.append("worker certificate(s) not in LocalMachine\\Root: " + ", ".join(missing))
-        else:
-            seen.append(f"all {len(expected)} worker certificate(s) are in LocalMachine\\Root")
+            verdict.problems.append("worker certificate(s) not in LocalMachine\\Root: " + ", ".join(missing))
+        elif expected:
+            verdict.seen.append(f"all {len(expected)} worker certificate(s) are in LocalMachine\\Root")
     if sent not in (None, 0):
-        problems.append(f"SCHANNEL SendTrustedIssuerList is {sent}: Schannel sends the list of trusted issuers "
-                        "(the documented fix sets REG_DWORD 0)")
+        verdict.problems.append(f"SCHANNEL SendTrustedIssuerList is {sent}: Schannel sends the list of trusted issuers "
+                                "(the documented fix sets REG_DWORD 0)")
     else:
-        seen.append("SendTrustedIssuerList is " + ("absent (0 by default)" if sent is None else "0"))
-    evidence = "; ".join(problems + seen) + "; " + _root_evidence(root)
-    if problems:
-        return FAIL, evidence
-    if expected is None:
-        return UNKNOWN, evidence + "; " + _unset("scaleout_worker_thumbprints", "the Scale Out Worker certificate thumbprints")
-    return PASS, evidence
+        verdict.seen.append("SendTrustedIssuerList is " + ("absent (0 by default)" if sent is None else "0"))
+    verdict.seen.append(_root_evidence(root))
+    return verdict.result()
 
 
-def _my_certificate(facts: dict, settings: dict, name: str, meaning: str):
-    """``(thumbprint, certificate or None, unknown evidence or None)`` for the certificate a setting names."""
-    certificates = facts["cert_my"]["certificates"]
-    expected = settings.get(name)
-    if expected is None:
-        return None, None, f"LocalMachine\\My holds {len(certificates)} certificate(s); " + _unset(name, meaning)
-    return expected, _find(certificates, expected), None
+def _worker_thumbprints(settings: dict, context: dict | None, verdict: _Verdict) -> list:
+    if settings.get("scaleout_worker_thumbprints") is not None:
+        return list(settings["scaleout_worker_thumbprints"])
+    workers = peers(context, WORKER)
+    if not workers:
+        raise _missing_peer(context, WORKER, "scaleout_worker_thumbprints")
+    found = []
+    for peer in workers:
+        with verdict.part():
+            config = _worker_config(peer["facts"], f"the worker {peer['host']}")
+            thumbprint = worker_thumbprint(config)
+            if thumbprint is None:
+                raise Unknown(f"{config['path']} on {peer['host']} names no valid WorkerHttpsCertThumbprint")
+            found.append(thumbprint)
+    return list(dict.fromkeys(found))
 
 
-def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
-    """The Scale Out Worker service account may read the private key of the worker certificate."""
-    thumbprint, cert, unknown = _my_certificate(facts, settings, "scaleout_worker_thumbprint",
-                                                "the worker certificate thumbprint, WorkerHttpsCertThumbprint")
-    if unknown:
-        return UNKNOWN, unknown
+def scaleout_worker_key_access(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The account that runs the Scale Out Worker service may read the private key of the worker certificate
+    (WorkerHttpsCertThumbprint); settings.scaleout_worker_thumbprint and scaleout_worker_account override them."""
+    del context
+    try:
+        thumbprint, account = _worker_identity(facts, settings)
+        certificates = fact(facts, "cert_my")["certificates"]
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    cert = _find(certificates, thumbprint)
     if cert is None:
         return FAIL, f"the Scale Out Worker certificate {thumbprint} is not in LocalMachine\\My"
     if not cert["has_private_key"]:
         return FAIL, f"the Scale Out Worker certificate {thumbprint} in LocalMachine\\My has no private key"
-    account = settings["scaleout_worker_account"]
-    readers = _find(facts["cert_my_key_acl"], thumbprint)["key_access"]
+    try:
+        doc = _find(fact(facts, "cert_my_key_acl"), thumbprint) or {}
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    readers = doc.get("key_access")
     if readers is None:
-        doc = _find(facts["cert_my_key_acl"], thumbprint)
         why = doc.get("key_file_error") or doc.get("key_file_unknown") or "certutil named no key file"
         return UNKNOWN, f"could not read the ACL of the key of {thumbprint}: {why}"
-    principal = _icacls.resolve(account)
+    principal = _icacls.resolve(account, what="the Scale Out Worker service account")
+    account = principal.name
     if not any(principal.matches(reader) for reader in readers):
-        acl = _icacls.parse_acl_from(_find(facts["cert_my_key_acl"], thumbprint).get("key_acl"))
+        acl = _icacls.parse_acl_from(doc.get("key_acl"))
         strange = [ace.text for ace in acl if ace.unknown and principal.matches(ace.account)]
         if strange:  # a right this module does not know: never guess "no access"
             return UNKNOWN, (f"icacls printed rights this module does not know for {account} on the key of "
@@ -229,7 +729,125 @@ def scaleout_worker_key_access(facts: dict, settings: dict) -> tuple:
     return PASS, f"{account} may read the private key of the worker certificate {thumbprint}"
 
 
-def _shir_certificate(facts: dict, settings: dict) -> tuple:
+def _worker_identity(facts: dict, settings: dict) -> tuple:
+    """``(worker certificate thumbprint, service account)``: the settings, else WorkerSettings.config and the
+    worker service's logon account (sc.exe qc), else the version's virtual account."""
+    thumbprint, account = settings.get("scaleout_worker_thumbprint"), settings.get("scaleout_worker_account")
+    config = facts.get("scaleout_worker_settings") if isinstance(facts, dict) else None
+    if thumbprint is None:
+        try:
+            config = _worker_config(facts)
+        except Unknown as exc:
+            raise Unknown(f"{exc}; or give settings.scaleout_worker_thumbprint") from None
+        thumbprint = worker_thumbprint(config)
+        if thumbprint is None:
+            raise Unknown(f"{config['path']} names no valid WorkerHttpsCertThumbprint; give "
+                          "settings.scaleout_worker_thumbprint")
+    if account is None:
+        services = fact(facts, "services")
+        service = services.get(_service_name(config, "Worker", services))
+        account = (service or {}).get("account") or (config or {}).get("account")
+        if not account:
+            raise Unknown("the Scale Out Worker service is not installed and the version's account is not known; "
+                          "give settings.scaleout_worker_account")
+    return thumbprint, account
+
+
+def scaleout_master_sslcert_binding(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The master's PortNumber is bound in http.sys to its SSLCertThumbprint, from the Root store."""
+    try:
+        port, port_source = master_port(settings, _me(facts, context), context)
+        bindings = fact(facts, "http_sslcert")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    endpoint = Endpoint(IPPORT, "0.0.0.0", int(port)).argument
+    binding = _binding(bindings, port)
+    if binding is None:
+        return FAIL, f"no http.sys SSL binding on {endpoint}"
+    expected = settings.get("scaleout_master_thumbprint")
+    if expected is None:
+        found = facts.get("scaleout_master_settings")
+        expected = (found or {}).get("thumbprint")
+        if expected is None:
+            return UNKNOWN, (f"{endpoint} is bound to {binding['certificate_hash']}; "
+                             + ("MasterSettings.config names no valid SSLCertThumbprint" if found else
+                                "no MasterSettings.config was read")
+                             + ": give settings.scaleout_master_thumbprint to compare it with the master certificate")
+    if binding["certificate_hash"] != expected:
+        return FAIL, (f"{endpoint} is bound to certificate {binding['certificate_hash']}, "
+                      f"not to the Scale Out Master certificate {expected}")
+    store = binding["certificate_store"] or "MY"
+    if store.lower() != "root":
+        return FAIL, (f"{endpoint} is bound to the master certificate but names the store {store}; "
+                      "setup puts the master certificate in Root (certstorename=Root)")
+    return PASS, f"{endpoint} ({port_source}) is bound to the master certificate {expected} in Root"
+
+
+def scaleout_worker_remote_registry(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Cannot open certificate store: Scale Out Manager opens the worker computer's certificate store remotely,
+    through the Remote Registry service, which must run and start automatically."""
+    del settings, context
+    try:
+        service = fact(facts, "services").get("RemoteRegistry")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    if service is None:
+        return FAIL, "the Remote Registry service (RemoteRegistry) is not installed"
+    state, start = service.get("state"), service.get("start_type")
+    problems = []
+    if state != "running":
+        problems.append(f"RemoteRegistry is {state}")
+    if start not in ("auto", "delayed-auto"):
+        problems.append(f"RemoteRegistry starts {start}, not automatically")
+    if problems:
+        return FAIL, "; ".join(problems) + ": Scale Out Manager cannot open this computer's certificate store remotely"
+    return PASS, f"RemoteRegistry is running and starts {start}"
+
+
+def scaleout_workers_available(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Execution doesn't start: at least one worker of [catalog].[worker_agents] is online and enabled."""
+    del settings, context
+    try:
+        db = fact(facts, "ssisdb")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    server = db.get("server_name") or db.get("instance")
+    if not db.get("catalog"):
+        return FAIL, f"{server} has no SSISDB catalog, so no worker agent"
+    workers = db.get("workers") or []
+    if not workers:
+        return FAIL, f"no worker agent is registered in [catalog].[worker_agents] of {server}"
+    states = [f"{w.get('machine_name')} ({w.get('agent_id')}): {'online' if w.get('online') else 'offline'} "
+              f"(last online {w.get('last_online_time') or 'never'}), {'enabled' if w.get('enabled') else 'disabled'}"
+              for w in workers]
+    ready = [w for w in workers if w.get("online") and w.get("enabled")]
+    text = "; ".join(states) + f" (SQL Server time {db.get('now_utc')}; online within 10 minutes, assumed)"
+    if not ready:
+        return FAIL, ("no worker agent is online and enabled: " + text
+                      + "; enable a named worker (irops.remediation.ssisdb enabled_workers)")
+    return PASS, f"{len(ready)} worker agent(s) online and enabled: " + text
+
+
+def scaleout_sql_authentication(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """No log: the SQL Server instance that hosts SSISDB allows SQL Server Authentication (mixed mode)."""
+    del settings, context
+    try:
+        db = fact(facts, "ssisdb")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    server = db.get("server_name") or db.get("instance")
+    allowed = db.get("sql_authentication_allowed")
+    if allowed is True:
+        return PASS, f"{server} allows SQL Server Authentication (mixed mode)"
+    if allowed is None:
+        return UNKNOWN, f"whether {server} allows SQL Server Authentication could not be read"
+    text = f"{server} runs in Windows Authentication mode: Scale Out logging cannot connect with SQL Server Authentication"
+    if db.get("login_mode") == 2 and db.get("restart_pending"):
+        text += "; the registry already says LoginMode 2 (mixed): restart SQL Server for it to apply"
+    return FAIL, text
+
+
+def _shir_certificate(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """``(thumbprint, certificate, verdict)``: the SHIR remote-access certificate of LocalMachine\\My, and the
     verdict when there is nothing more to check (its setting not given, or the certificate not in My)."""
     thumbprint, cert, unknown = _my_certificate(facts, settings, "shir_certificate_thumbprint",
@@ -250,7 +868,7 @@ def _key_unread(cert: dict, thumbprint: str, what: str) -> str:
             + (f"; lines not read: {' | '.join(unread)}" if unread else ""))
 
 
-def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
+def shir_certificate_key_exchange(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The SHIR remote-access certificate has a private key capable of key exchange (not AT_SIGNATURE)."""
     thumbprint, cert, verdict = _shir_certificate(facts, settings)
     if verdict:
@@ -268,7 +886,7 @@ def shir_certificate_key_exchange(facts: dict, settings: dict) -> tuple:
     return PASS, f"the certificate {thumbprint} has an {_certutil.KEY_EXCHANGE} key in {cert['provider']}"
 
 
-def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
+def shir_certificate_csp(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The SHIR remote-access certificate's key is in a CSP, not in a CNG key storage provider."""
     thumbprint, cert, verdict = _shir_certificate(facts, settings)
     if verdict:
@@ -283,7 +901,7 @@ def shir_certificate_csp(facts: dict, settings: dict) -> tuple:
     return PASS, f"the private key of {thumbprint} is in the CSP {cert['provider']}"
 
 
-def shir_remote_access_dns_identity(facts: dict, settings: dict) -> tuple:
+def shir_remote_access_dns_identity(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """WCF compares only the LAST SAN DNS name of the remote-access certificate with the host name
     (the self-hosted IR article's known issue); it must cover the name the nodes use."""
     thumbprint, cert, verdict = _shir_certificate(facts, settings)
@@ -303,24 +921,56 @@ def shir_remote_access_dns_identity(facts: dict, settings: dict) -> tuple:
     return PASS, f"the last SAN DNS name of {thumbprint}, {checked}, covers {host}"
 
 
-def shir_trusts_digicert_root(facts: dict, settings: dict) -> tuple:
+def shir_trusts_digicert_root(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """DigiCert Global Root G2, the root of the Data Factory service certificate, is in LocalMachine\\Root."""
-    del settings
-    root = facts["cert_root"]
+    del settings, context
+    root = fact(facts, "cert_root")
     if _find(root, DIGICERT_GLOBAL_ROOT_G2) is None:
         return FAIL, (f"DigiCert Global Root G2 ({DIGICERT_GLOBAL_ROOT_G2}) is not in LocalMachine\\Root "
                       f"({len(root)} certificate(s) there)")
     return PASS, f"DigiCert Global Root G2 ({DIGICERT_GLOBAL_ROOT_G2}) is in LocalMachine\\Root"
 
 
+def _my_certificate(facts: dict, settings: dict, name: str, meaning: str):
+    """``(thumbprint, certificate or None, unknown evidence or None)`` for the certificate a setting names."""
+    certificates = fact(facts, "cert_my")["certificates"]
+    expected = settings.get(name)
+    if expected is None:
+        return None, None, f"LocalMachine\\My holds {len(certificates)} certificate(s); " + _unset(name, meaning)
+    return expected, _find(certificates, expected), None
+
+
+_SHIR_MY = {SHIR: ("cert_my",)}
+
 CHECKS: dict[str, Check] = {
-    "scaleout_master_sslcert_binding": Check(scaleout_master_sslcert_binding, needs=("http_sslcert",)),
-    "scaleout_worker_trusts_master": Check(scaleout_worker_trusts_master,
-                                           needs=("cert_root", "scaleout_worker_settings", "scaleout_master_cert")),
-    "scaleout_master_trusts_workers": Check(scaleout_master_trusts_workers, needs=("cert_root", "schannel")),
-    "scaleout_worker_key_access": Check(scaleout_worker_key_access, needs=("cert_my", "cert_my_key_acl")),
-    "shir_certificate_key_exchange": Check(shir_certificate_key_exchange, needs=("cert_my",)),
-    "shir_certificate_csp": Check(shir_certificate_csp, needs=("cert_my",)),
-    "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs=("cert_my",)),
-    "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs=("cert_root",)),
+    "scaleout_master_sql_server": Check(scaleout_master_sql_server, needs={
+        MASTER: ("scaleout_master_settings", "system"), SSISDB_SQL: ("ssisdb", "system")}),
+    "scaleout_worker_registered": Check(scaleout_worker_registered, needs={
+        WORKER: ("services", "scaleout_worker_settings", "system", "scaleout_logs"), SSISDB_SQL: ("ssisdb",)}),
+    "scaleout_master_endpoint": Check(scaleout_master_endpoint, needs={
+        MASTER: ("scaleout_master_settings", "services", "firewall_inbound", "system"),
+        WORKER: ("scaleout_worker_settings", "scaleout_master_reach", "system")}),
+    "scaleout_worker_trusts_master": Check(scaleout_worker_trusts_master, needs={
+        WORKER: ("cert_root", "scaleout_worker_settings", "scaleout_master_cert", "system"),
+        MASTER: ("scaleout_master_settings", "http_sslcert", "system")}),
+    "scaleout_worker_key_access": Check(scaleout_worker_key_access, needs={
+        WORKER: ("cert_my", "cert_my_key_acl", "scaleout_worker_settings", "services")}),
+    "scaleout_master_trusts_workers": Check(scaleout_master_trusts_workers, needs={
+        MASTER: ("cert_root", "schannel"), WORKER: ("scaleout_worker_settings",)}),
+    "scaleout_master_sslcert_binding": Check(scaleout_master_sslcert_binding, needs={
+        MASTER: ("http_sslcert", "scaleout_master_settings")}),
+    "scaleout_worker_remote_registry": Check(scaleout_worker_remote_registry, needs={WORKER: ("services",)}),
+    "scaleout_workers_available": Check(scaleout_workers_available, needs={SSISDB_SQL: ("ssisdb",)}),
+    "scaleout_sql_authentication": Check(scaleout_sql_authentication, needs={SSISDB_SQL: ("ssisdb",)}),
+    "shir_certificate_key_exchange": Check(shir_certificate_key_exchange, needs=_SHIR_MY),
+    "shir_certificate_csp": Check(shir_certificate_csp, needs=_SHIR_MY),
+    "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs=_SHIR_MY),
+    "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs={SHIR: ("cert_root",)}),
 }
+
+
+def subsets_for(roles, checks=None) -> list:
+    """The fact subsets a node of these roles gathers for the checks (every check by default): for the checks
+    that run on it and for those of other nodes that read it as a peer."""
+    chosen = CHECKS.values() if checks is None else [CHECKS[name] for name in checks]
+    return list(dict.fromkeys(subset for check in chosen for subset in check.subsets(roles)))

@@ -18,6 +18,10 @@ FILES = {"scale_out.yml": "scale-out", "azure_ssis_ir.yml": "azure-ssis-ir", "sh
 ENTRY_KEYS = {"id", "title", "source_heading", "node_roles", "symptoms", "signatures", "error_codes", "cause",
               "resolution", "automation", "manual_reason", "check", "fix", "investigate"}
 DOCUMENT_KEYS = {"product", "name", "article", "source", "guidance", "entries"}
+# Fact subsets the contract of issue 12 (contract12.md, "Facts schema") names, whose probes come with the facts
+# work; until they are in _facts.PROBES a check may need them and node_facts names them in gather_errors.
+CONTRACT_SUBSETS = {"system", "scaleout_master_settings", "scaleout_worker_settings", "services", "firewall_inbound",
+                    "scaleout_master_reach", "scaleout_master_cert", "ssisdb", "scaleout_logs"}
 # The typographic quotes ansible-test's no-smart-quotes rejects; the catalog writes ASCII quotes.
 SMART_QUOTES = re.compile("[\u2018\u2019\u201c\u201d]")
 
@@ -88,7 +92,11 @@ def test_automation_level_is_backed_by_what_exists(entry):
         assert not entry.check and not entry.fix, f"{entry.id}: a manual entry has no check or fix"
     if entry.check is not None:
         assert entry.check in _checks.CHECKS, f"{entry.id}: check {entry.check!r} is not in _checks.CHECKS"
-        assert set(_checks.CHECKS[entry.check].needs) <= set(_facts.PROBES)
+        needs = _checks.CHECKS[entry.check].needs
+        assert needs and set(needs) <= set(_catalog.NODE_ROLES) - {"cloud"}, f"{entry.id}: needs are per node role"
+        assert set(entry.node_roles) & set(needs), f"{entry.id}: the check reads nothing of the entry's own roles"
+        for role, subsets in needs.items():
+            assert set(subsets) <= set(_facts.PROBES) | CONTRACT_SUBSETS, f"{entry.id}: {role} needs {subsets}"
     if entry.fix:
         assert entry.automation == "automated" and entry.check, f"{entry.id}: a fix comes with its check"
         module = entry.fix["module"]
@@ -108,6 +116,45 @@ def test_automation_level_is_backed_by_what_exists(entry):
 def test_every_check_is_used_by_an_entry():
     used = {e.check for e in ENTRIES if e.check}
     assert set(_checks.CHECKS) <= used
+
+
+def test_ten_of_the_eleven_scale_out_entries_have_a_check():
+    """Issue 12: every Scale Out entry whose drift a node holds has a check; the one that is an investigation
+    says why and where to look (the ssisdb module's execution_id lookup, playbooks/triage.yml)."""
+    scale_out = [e for e in ENTRIES if e.product == "scale-out"]
+    unchecked = [e.id for e in scale_out if not e.check]
+    assert len(scale_out) == 11 and unchecked == ["scaleout-error-messages-not-helpful"]
+    investigation = _catalog.by_id("scaleout-error-messages-not-helpful")
+    assert investigation.automation == "manual"
+    reason = " ".join(investigation.manual_reason.split())
+    assert "irops.remediation.ssisdb" in reason and "execution_id" in reason and "playbooks/triage.yml" in reason
+    assert investigation.investigate["playbook"] == "playbooks/triage.yml"
+
+
+@pytest.mark.parametrize("entry_id, check, automation", [
+    ("scaleout-master-fails", "scaleout_master_sql_server", "automated"),
+    ("scaleout-worker-fails", "scaleout_worker_registered", "check-only"),
+    ("scaleout-no-endpoint-listening", "scaleout_master_endpoint", "automated"),
+    ("scaleout-trust-relationship", "scaleout_worker_trusts_master", "automated"),
+    ("scaleout-secure-channel", "scaleout_worker_key_access", "automated"),
+    ("scaleout-http-request-forbidden", "scaleout_master_trusts_workers", "automated"),
+    ("scaleout-http-request-error", "scaleout_master_sslcert_binding", "automated"),
+    ("scaleout-cannot-open-certificate-store", "scaleout_worker_remote_registry", "automated"),
+    ("scaleout-execution-does-not-start", "scaleout_workers_available", "automated"),
+    ("scaleout-no-log", "scaleout_sql_authentication", "check-only"),
+])
+def test_scale_out_checks(entry_id, check, automation):
+    entry = _catalog.by_id(entry_id)
+    assert (entry.check, entry.automation) == (check, automation)
+    if automation == "check-only":
+        assert entry.manual_reason, f"{entry_id}: a check-only entry says why its fix stays manual"
+
+
+def test_the_certificate_store_entry_is_the_worker_computer():
+    """The article: Scale Out Manager opens the worker computer's store remotely (Remote Registry there)."""
+    entry = _catalog.by_id("scaleout-cannot-open-certificate-store")
+    assert entry.node_roles == ("scaleout_worker",)
+    assert "worker computer" in entry.cause and "Remote Registry" in entry.cause
 
 
 def test_the_implemented_entry_is_unchanged():

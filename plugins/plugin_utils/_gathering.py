@@ -1,0 +1,91 @@
+# Copyright (c) 2026 irops.remediation contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Gathering ``irops_node`` for node roles, reusing it within a play, and finding the play's other nodes.
+
+node_facts and diagnose share this: both gather the subsets the checks of the node's roles need
+(``_checks.subsets_for``) in one round trip (two with a second stage), and record what they gathered in
+``irops_node.gathered`` (``play``, ``roles``, ``subsets``). diagnose reuses the facts of a node_facts task of
+the same play when they cover what it needs (no round trip), and reads every other host of the play that
+gathered ``irops_node`` in it as a peer.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+
+
+def play_id(task) -> str | None:
+    """The play the task belongs to (facts of an earlier play of the run are not reused as current)."""
+    try:
+        play = task.get_play()
+    except AttributeError:
+        return None
+    return getattr(play, "_uuid", None) if play is not None else None
+
+
+def expand(subsets) -> list:
+    """The subsets with the subsets they require, each once; names without a probe kept (they cannot be read)."""
+    known = [name for name in subsets if name in _facts.PROBES]
+    unknown = [name for name in subsets if name not in _facts.PROBES]
+    return list(dict.fromkeys(_facts.validate_subsets(known) + unknown))
+
+
+def gather(runner, subsets, roles, play) -> dict:
+    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered``. A subset this collection
+    has no probe for is named in ``gather_errors``, never guessed."""
+    wanted = expand(subsets)
+    known = [name for name in wanted if name in _facts.PROBES]
+    facts, errors = _facts.gather(runner, known) if known else ({}, {})
+    for name in wanted:
+        if name not in _facts.PROBES:
+            errors[name] = "this version of irops.remediation.node_facts has no probe for it"
+    return dict(facts, gather_errors=errors, gathered={"play": play, "roles": list(roles or ()), "subsets": wanted})
+
+
+def _node_of(variables) -> dict | None:
+    if not hasattr(variables, "get"):
+        return None
+    node = variables.get("irops_node")
+    if node is None:
+        node = (variables.get("ansible_facts") or {}).get("irops_node")
+    return node if hasattr(node, "get") else None
+
+
+def current(node, play) -> bool:
+    """Whether ``irops_node`` was gathered in this play."""
+    return node is not None and play is not None and (node.get("gathered") or {}).get("play") == play
+
+
+def covers(node, subsets, play) -> bool:
+    """Whether ``irops_node`` was gathered in this play with every one of ``subsets``."""
+    return current(node, play) and set(expand(subsets)) <= set((node.get("gathered") or {}).get("subsets") or ())
+
+
+def own_facts(task_vars: dict):
+    return _node_of(task_vars)
+
+
+def peers(task_vars: dict, host: str, roles, facts: dict, play) -> tuple:
+    """``(peers, absent)``: every host of the play (``ansible_play_hosts_all``) that gathered ``irops_node`` in
+    this play, as ``{"host", "roles", "facts"}`` (this one with ``facts``), and the hosts that did not."""
+    hostvars = task_vars.get("hostvars") or {}
+    hosts = list(task_vars.get("ansible_play_hosts_all") or [host])
+    if host not in hosts:
+        hosts.append(host)
+    found, absent = [], []
+    for name in hosts:
+        if name == host:
+            found.append({"host": name, "roles": list(roles), "facts": facts})
+            continue
+        try:
+            variables = hostvars[name]
+        except (KeyError, TypeError):
+            variables = {}
+        node = _node_of(variables)
+        declared = list(variables.get("irops_node_roles") or ()) if hasattr(variables, "get") else []
+        if current(node, play):
+            gathered_roles = list((node.get("gathered") or {}).get("roles") or ()) or declared
+            found.append({"host": name, "roles": gathered_roles, "facts": node})
+        else:
+            absent.append({"host": name, "roles": declared})
+    return found, absent
