@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _reg, _sc, _settings
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _logs, _reg, _sc, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils import _ssisdb
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
@@ -337,6 +337,39 @@ def _parse_master_cert(facts: dict, results: list[CommandResult]) -> dict | None
     return certificates[0] if certificates else None
 
 
+# The worker's own log ("Scale Out Worker fails": check the error messages in the worker log), for explain:
+# the newest file of each documented worker log folder (_logs.py), its last lines in the second stage.
+WORKER_LOG_FOLDERS = tuple(_logs.default_folders(["scaleout_worker"]))
+WORKER_LOG_LINES = 200
+_ERROR_LINE = re.compile(r"error|exception|fail", re.IGNORECASE)
+MAX_LOG_ERRORS = 20
+
+
+def _log_listing_commands() -> list[Command]:
+    """The newest file of each folder; a missing folder lists nothing (-ErrorAction SilentlyContinue)."""
+    return [_logs.listing_commands(folder, 1)[1] for folder in WORKER_LOG_FOLDERS]
+
+
+def _parse_log_listing(results: list[CommandResult]) -> list[str]:
+    files = []
+    for folder, result in zip(WORKER_LOG_FOLDERS, results):
+        files += [line.strip() for line in result.stdout.splitlines()
+                  if line.strip().lower().startswith(folder.lower() + "\\")]
+    return files
+
+
+def _log_tail_commands(facts: dict) -> list[Command]:
+    return [_logs.tail_command(path, WORKER_LOG_LINES) for path in facts["scaleout_log_files"]]
+
+
+def _parse_logs(facts: dict, results: list[CommandResult]) -> dict:
+    """The newest worker log files read, and their last error lines (newest last), for explain."""
+    files = facts["scaleout_log_files"]
+    errors = [{"file": path, "line": line.strip()} for path, result in zip(files, results)
+              for line in result.stdout.splitlines() if _ERROR_LINE.search(line)]
+    return {"files": files, "errors": errors[-MAX_LOG_ERRORS:]}
+
+
 PROBES: dict[str, Probe] = {
     "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
     # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
@@ -360,6 +393,10 @@ PROBES: dict[str, Probe] = {
     # the worker's MasterEndpoint host resolved and its port probed from the worker, as tcp_probe does
     "scaleout_master_reach": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_reach_commands,
                                    finish=_parse_master_reach),
+    # The newest worker log files (first stage), and their error lines (second stage, only when there are files).
+    "scaleout_log_files": Probe(_log_listing_commands, _parse_log_listing),
+    "scaleout_logs": Probe(lambda: [], requires=("scaleout_log_files",), follow_up=_log_tail_commands,
+                           finish=_parse_logs),
     # SSISDB through sqlcmd on an ssisdb_sql node (default instance, Windows authentication): _ssisdb.py.
     "ssisdb": Probe(_ssisdb.probe_commands, _ssisdb.parse_probe),
 }

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog
 
 pytestmark = pytest.mark.e2e
 
-# The subsets of the issue-12 facts contract (contract12.md); until the facts work is merged, the checks that
-# read them report unknown ("no probe for it") and the all-clear expectation below is skipped.
-CONTRACT_SUBSETS = ("system", "scaleout_master_settings", "services", "firewall_inbound", "scaleout_master_reach",
-                    "ssisdb")
 PAIR_ROLES = {"healthy": ["scaleout_master", "ssisdb_sql"], "missing": ["scaleout_worker"]}
 
 MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
@@ -127,9 +123,6 @@ def test_the_pair_is_diagnosed_from_the_facts_of_the_play(sim, playbook):
 
 
 def test_the_healthy_pair_has_no_unknown_with_roles_only(sim, playbook):
-    missing = [name for name in CONTRACT_SUBSETS if name not in _facts.PROBES]
-    if missing:
-        pytest.skip("the facts contract's probes are not in this branch yet: " + ", ".join(missing))
     load_pair(sim)
     run = pair_play(sim, playbook)
     for node in PAIR_ROLES:

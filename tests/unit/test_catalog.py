@@ -18,10 +18,6 @@ FILES = {"scale_out.yml": "scale-out", "azure_ssis_ir.yml": "azure-ssis-ir", "sh
 ENTRY_KEYS = {"id", "title", "source_heading", "node_roles", "symptoms", "signatures", "error_codes", "cause",
               "resolution", "automation", "manual_reason", "check", "fix", "investigate"}
 DOCUMENT_KEYS = {"product", "name", "article", "source", "guidance", "entries"}
-# Fact subsets the contract of issue 12 (contract12.md, "Facts schema") names, whose probes come with the facts
-# work; until they are in _facts.PROBES a check may need them and node_facts names them in gather_errors.
-CONTRACT_SUBSETS = {"system", "scaleout_master_settings", "scaleout_worker_settings", "services", "firewall_inbound",
-                    "scaleout_master_reach", "scaleout_master_cert", "ssisdb", "scaleout_logs"}
 # The typographic quotes ansible-test's no-smart-quotes rejects; the catalog writes ASCII quotes.
 SMART_QUOTES = re.compile("[\u2018\u2019\u201c\u201d]")
 
@@ -96,7 +92,7 @@ def test_automation_level_is_backed_by_what_exists(entry):
         assert needs and set(needs) <= set(_catalog.NODE_ROLES) - {"cloud"}, f"{entry.id}: needs are per node role"
         assert set(entry.node_roles) & set(needs), f"{entry.id}: the check reads nothing of the entry's own roles"
         for role, subsets in needs.items():
-            assert set(subsets) <= set(_facts.PROBES) | CONTRACT_SUBSETS, f"{entry.id}: {role} needs {subsets}"
+            assert set(subsets) <= set(_facts.PROBES), f"{entry.id}: {role} needs {subsets}"
     if entry.fix:
         assert entry.automation == "automated" and entry.check, f"{entry.id}: a fix comes with its check"
         module = entry.fix["module"]

@@ -48,7 +48,7 @@ def gathered(subsets, root=ROOT, my="store_my_csp_en-US_assumed.txt", acl="key_f
     })
     facts, errors = _facts.gather(runner, subsets)
     assert errors == {}
-    # sc.exe qc of the worker service (facts subset "services", contract12): its logon account is the one
+    # sc.exe qc of the worker service (facts subset "services"): its logon account is the one
     # whose key access the secure-channel check reads.
     facts["services"] = {"SSISScaleOutWorker140": {"state": "running", "start_type": "auto",
                                                    "account": "NT Service\\SSISScaleOutWorker140"}}

@@ -1,7 +1,7 @@
-"""The Scale Out checks over facts built per the issue-12 contract (contract12.md, "Facts schema"): a healthy
+"""The Scale Out checks over facts shaped as node_facts returns them (plugins/modules/node_facts.py documents each subset): a healthy
 master (also the SQL Server hosting SSISDB) and worker pair, then each documented drift, a missing peer, and
 settings that override what the nodes hold. Certificates come from recorded certutil output
-(test_checks_certificates.gathered); the other subsets are the contract's dicts."""
+(test_checks_certificates.gathered); the other subsets are written in that shape."""
 
 from __future__ import annotations
 
