@@ -139,7 +139,7 @@ def test_tcpip_parameters_hold_the_host_name_and_domain():
     node = make_node("scaleout_pair_healthy:master")
     out = run_one(node, "reg query HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters")["out"]
     assert "    Hostname    REG_SZ    SSISMASTER01" in out and "    Domain    REG_SZ    contoso.local" in out
-    workgroup = make_node("scaleout_master_healthy")
+    workgroup = make_node({"node": {"hostname": "SSISWG01"}})
     out = run_one(workgroup, "reg query HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters /v Domain")["out"]
     assert "    Domain    REG_SZ" in [line.rstrip() for line in out]  # a workgroup machine: empty
 
