@@ -146,7 +146,7 @@ after:
   type: dict
   sample: {type: dword, data: 0}
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict
