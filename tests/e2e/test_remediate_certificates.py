@@ -127,8 +127,8 @@ def test_worker_trust_and_key_access_diagnosed_and_fixed(sim, playbook, tmp_path
                  "scaleout_worker_thumbprint": WORKER}
     trips = remediate_cycle(sim, lambda *flags: run_playbook(
         sim, tmp_path, "playbooks/remediate_scaleout_worker.yml", "scaleout_workers", host_vars, *flags))
-    # check mode 5, repair 10 (with the restart), nothing to do 4: settings file 1, Root store 1, key ACL 2
-    assert trips[2] == 4, trips
+    # nothing to do 7: the facts 1, the worker service 1, Remote Registry 1, settings file 1, Root store 1, key ACL 2
+    assert trips[2] == 7, trips
     after = diagnose(playbook, NODE, ["scaleout_worker"], WORKER_SETTINGS, WORKER_ENTRIES)[NODE]
     assert [finding(after, e)["status"] for e in WORKER_ENTRIES] == ["pass", "pass"], after["msg"]
 

@@ -76,8 +76,9 @@ def test_check_mode_reports_the_change_and_the_restart_and_changes_nothing(worke
 
 def test_a_change_restarts_the_worker_once_and_a_second_run_not_at_all(worker_node, tmp_path):
     rc, output = run_role(worker_node, tmp_path, "--diff")
-    # ok counts the role's argument validation, the settings task and the handler
-    assert rc == 0 and recap(output) == {"ok": 3, "changed": 2, "failed": 0}, output
+    # ok counts the role's argument validation, the facts, the worker service, Remote Registry, the settings task
+    # and the handler
+    assert rc == 0 and recap(output) == {"ok": 6, "changed": 2, "failed": 0}, output
     assert output.count("RUNNING HANDLER [irops.remediation.scaleout_worker : Restart Scale Out Worker]") == 1
     assert sc_controls(worker_node) == ["stop", "start"]
     settings = config_json(worker_node)
@@ -88,7 +89,7 @@ def test_a_change_restarts_the_worker_once_and_a_second_run_not_at_all(worker_no
     digest = worker_node.digest(NODE)
 
     rc, output = run_role(worker_node, tmp_path)
-    assert rc == 0 and recap(output) == {"ok": 2, "changed": 0, "failed": 0}, output
+    assert rc == 0 and recap(output) == {"ok": 5, "changed": 0, "failed": 0}, output
     assert "RUNNING HANDLER" not in output
     assert sc_controls(worker_node) == ["stop", "start"]  # still only the first run's restart
     assert worker_node.digest(NODE) == digest
