@@ -21,9 +21,9 @@ options:
   documented_entry:
     description:
       - The catalog entries (ids of C(catalog/*.yml), such as V(scaleout-http-request-forbidden)) whose documented
-        failure this task's drift causes: when the task finds a drift, its C(documented_symptoms) name exactly
+        failure this task's drift causes. When the task finds a drift, its C(documented_symptoms) name exactly
         these entries (id, product, title, English signature, cause), in check mode too.
-      - Not given, the result claims none (C(documented_symptoms) is empty): one module serves several documented
+      - Not given, the result claims none (C(documented_symptoms) is empty). One module serves several documented
         fixes (a certificate in LocalMachine Root is a Scale Out fix on one node and a self-hosted IR fix on
         another), so only the task knows which failure it prevents. The roles of this collection give it on
         every task.
