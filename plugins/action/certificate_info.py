@@ -110,4 +110,3 @@ def _gather_and_export(runner, store, thumbprint, args):
         if commands:
             _certutil.attach_key_access(facts, runner.run(commands))
     return facts, machine_guid, exported
-

@@ -80,11 +80,11 @@ def documented_entries(ids) -> tuple:
         try:
             entry = _catalog.by_id(str(entry_id).strip())
         except KeyError:
-            known = ", ".join(e.id for e in _catalog.load() if e.id.split("-")[0] == str(entry_id).split("-")[0])
+            prefix = str(entry_id).split("-", maxsplit=1)[0]
+            known = ", ".join(e.id for e in _catalog.load() if e.id.split("-", maxsplit=1)[0] == prefix)
+            hint = f", such as {known}" if known else "; ids start with scaleout-, azuressis- or shir-"
             raise InvalidValue(f"documented_entry[{index}]", entry_id,
-                               "give the id of a catalog entry (catalog/*.yml)" + (f", such as {known}" if known else
-                                                                                  "; ids start with scaleout-, "
-                                                                                  "azuressis- or shir-")) from None
+                               "give the id of a catalog entry (catalog/*.yml)" + hint) from None
         if entry not in entries:
             entries.append(entry)
     return tuple(entries)

@@ -30,8 +30,8 @@ needs_facts = pytest.mark.skipif(not FACTS, reason="node_facts has no scaleout_m
 
 def run_role(sim, tmp_path, host_vars: dict, *flags: str, role="irops.remediation.scaleout_master"):
     inventory = tmp_path / "roles.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {NODE: dict({"irops_node_roles": ["scaleout_master"]},
-                                                                       **host_vars)}}}))
+    host = dict({"irops_node_roles": ["scaleout_master"]}, **host_vars)
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {NODE: host}}}))
     play = [{"name": "Scale Out Master", "hosts": NODE, "gather_facts": False, "roles": [role]}]
     path = tmp_path / "master.yml"
     path.write_text(yaml.safe_dump(play, sort_keys=False))

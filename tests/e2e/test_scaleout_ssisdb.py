@@ -28,8 +28,8 @@ OVERRIDES = {"scaleout_ssisdb_gather_facts": False, "scaleout_ssisdb_instance": 
 
 def run_role(sim, tmp_path, host_vars, *flags):
     inventory = tmp_path / "roles.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {NODE: dict({"irops_node_roles": ["ssisdb_sql"]},
-                                                                       **OVERRIDES, **host_vars)}}}))
+    host = dict({"irops_node_roles": ["ssisdb_sql"]}, **OVERRIDES, **host_vars)
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {NODE: host}}}))
     play = [{"name": "SSISDB", "hosts": NODE, "gather_facts": False, "roles": ["irops.remediation.scaleout_ssisdb"]}]
     path = tmp_path / "ssisdb.yml"
     path.write_text(yaml.safe_dump(play, sort_keys=False))
