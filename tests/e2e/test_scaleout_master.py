@@ -74,8 +74,6 @@ def test_a_healthy_master_changes_nothing_in_check_mode(sim, tmp_path, scenario,
     ("scaleout_master_sends_trusted_issuer_list:master", "Make Schannel stop sending the list of trusted issuers",
      "scaleout-http-request-forbidden"),
     ("scaleout_master_port_closed:master", "Open the master port in the inbound firewall", "scaleout-no-endpoint-listening"),
-    ("scaleout_master_remote_registry_stopped:master", "Keep the Remote Registry service running and automatic",
-     "scaleout-cannot-open-certificate-store"),
 ])
 def test_each_drift_names_its_entry_then_is_fixed_once(sim, tmp_path, scenario, task, entry):
     sim.load_scenario(NODE, scenario)
