@@ -6,6 +6,10 @@ Round trips: one read (``reg query <key> /v <name>``) when nothing needs to chan
 check mode; one more for a change, which batches ``reg add`` (or ``reg delete``) with a
 verifying ``reg query``. reg.exe changes one value atomically, so a failed change leaves
 the previous value in place and nothing needs restoring.
+
+``absent_means`` is the data Windows reads when the value is absent (its documented default,
+such as SendTrustedIssuerList 0 since Windows Server 2012, docs/reference/products.md): an
+absent value that already means the wanted data is no drift, and nothing is written.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class ActionModule(NodeAction):
         "data": {"type": "raw"},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
         "ignore_order": {"type": "bool", "default": False},
+        "absent_means": {"type": "raw"},
     }
     constraints = {
         "required_if": [["state", "present", ["type", "data"]]],
@@ -36,6 +41,12 @@ class ActionModule(NodeAction):
             want = _reg.normalize_data(args["type"], args["data"])
         elif args["data"] is not None:
             raise InvalidValue("data", args["data"], "data is only used with state=present; remove it")
+        default = None
+        if args["absent_means"] is not None:
+            if want is None:
+                raise InvalidValue("absent_means", args["absent_means"], "absent_means is only used with "
+                                   "state=present; remove it")
+            default = _reg.normalize_data(args["type"], args["absent_means"], what="absent_means")
         label = f"{key.argument}\\{name or '(default)'}"
 
         before = self._read(runner, key, name)
@@ -43,6 +54,11 @@ class ActionModule(NodeAction):
         if _satisfied(before, want, args["ignore_order"]):
             result.update(changed=False, after=_view(before), diff=_diff(label, before, before),
                           msg=f"{label}: already {_describe(before)}")
+            return result
+        if before is None and default is not None and _satisfied(default, want, args["ignore_order"]):
+            result.update(changed=False, after=None, diff=_diff(label, before, before), absent_means=_view(default),
+                          msg=f"{label}: absent, which Windows reads as {default.display()} (absent_means): "
+                              "already as wanted, nothing written")
             return result
 
         result.update(changed=True, diff=_diff(label, before, want), msg=_drift_message(label, before, want),

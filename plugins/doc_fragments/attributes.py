@@ -18,6 +18,20 @@ options:
         never leaves a replaced binding, rule or file half-applied; re-run in check mode to see the node.
     type: int
     default: 300
+  documented_entry:
+    description:
+      - The catalog entries (ids of C(catalog/*.yml), such as V(scaleout-http-request-forbidden)) whose documented
+        failure this task's drift causes. When the task finds a drift, its C(documented_symptoms) name exactly
+        these entries (id, product, title, English signature, cause), in check mode too.
+      - Not given, the result claims none (C(documented_symptoms) is empty). One module serves several documented
+        fixes (a certificate in LocalMachine Root is a Scale Out fix on one node and a self-hosted IR fix on
+        another), so only the task knows which failure it prevents. The roles of this collection give it on
+        every task.
+      - An id the catalog does not hold fails the task before any command runs.
+      - Read-only modules accept it and report nothing from it, so that C(module_defaults) can set it for a group.
+    type: list
+    elements: str
+    default: []
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status it predicts without modifying the node.

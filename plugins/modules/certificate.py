@@ -182,7 +182,7 @@ reasons:
   elements: str
   sample: ["its key is in Microsoft Software Key Storage Provider (CNG), not in Microsoft Enhanced RSA and AES Cryptographic Provider"]
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict

@@ -68,6 +68,17 @@ options:
         of the store, in RV(hygiene). Nothing is removed.
     type: bool
     default: false
+  export:
+    description:
+      - Return the certificate itself (O(thumbprint) required) in RV(exported), read with certutil's output-file form
+        C(certutil -store <store> <thumbprint> <file>) and the file's bytes, in the same round trip as the listing,
+        so that another node can trust it with M(irops.remediation.certificate) O(irops.remediation.certificate#module:content)
+        and no file is copied by hand.
+      - The file is a temporary copy in C(C:\Windows\Temp), removed by the same script, so the node is as before
+        (in check mode too). A copy left by a dropped connection is removed by the next run of M(irops.remediation.certificate) on that node.
+      - Only the certificate (public) is exported, never its private key.
+    type: bool
+    default: false
 notes:
   - The connection user must be a local administrator of the node.
   - C(certutil -store) does not print the subject alternative names; C(certutil -v -store) does, in the node's
@@ -118,6 +129,27 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+exported:
+  description: The certificate O(thumbprint) names, when O(export=true); null when the store does not hold it.
+  returned: when O(export=true)
+  type: dict
+  contains:
+    thumbprint:
+      description: Its thumbprint.
+      type: str
+    subject:
+      description: Its subject.
+      type: str
+    content:
+      description: The certificate (DER) in base64, as M(irops.remediation.certificate) O(irops.remediation.certificate#module:content) takes it.
+      type: str
+    pem:
+      description: The same certificate in PEM.
+      type: str
+    warning:
+      description: Present when the temporary copy could not be removed.
+      type: str
+      returned: when the removal failed
 store:
   description: The store read.
   returned: always

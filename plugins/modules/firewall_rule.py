@@ -149,7 +149,7 @@ restored:
   type: bool
   sample: true
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict

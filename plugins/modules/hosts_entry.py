@@ -134,7 +134,7 @@ previous_content_base64:
   type: str
   sample: "IyBob3N0cw0KMTAuMC4wLjExIHNoaXItbm9kZS0wMQ0K"
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict

@@ -66,6 +66,15 @@ options:
       - By default a different order is a change, because Windows reads such lists in order.
     type: bool
     default: false
+  absent_means:
+    description:
+      - What Windows reads when the value is absent (its documented default), in the form of O(data) for O(type).
+      - When the value is absent and this equals O(data), the task reports no change and writes nothing; a value
+        that is present is compared as usual.
+      - For example C(SendTrustedIssuerList) is 0 when absent since Windows Server 2012, so O(absent_means=0)
+        leaves a healthy master untouched.
+      - Only with O(state=present).
+    type: raw
 notes:
   - The connection user must be a local administrator of the node to change HKLM.
   - Changes to SCHANNEL and to the .NET Framework settings take effect after a restart of the node or of the
@@ -91,6 +100,8 @@ EXAMPLES = r"""
     name: SendTrustedIssuerList
     type: dword
     data: 0
+    absent_means: 0  # the default since Windows Server 2012: an absent value is left absent
+    documented_entry: [scaleout-http-request-forbidden]
 
 - name: Let .NET Framework 4 use TLS 1.2 (64-bit and 32-bit views)
   irops.remediation.registry_value:
@@ -145,8 +156,13 @@ after:
   returned: always
   type: dict
   sample: {type: dword, data: 0}
+absent_means:
+  description: What Windows reads for the absent value (O(absent_means)), typed.
+  returned: when the value is absent and O(absent_means) already equals O(data)
+  type: dict
+  sample: {type: dword, data: 0}
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict

@@ -82,7 +82,7 @@ not_present:
   type: list
   elements: str
 documented_symptoms:
-  description: The catalog entries whose documented fix this removal is part of (a crowded Root store on the
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
     Scale Out Master is one cause of "HTTP request forbidden").
   returned: when a listed certificate is (or would be) removed
   type: list

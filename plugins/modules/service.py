@@ -158,7 +158,7 @@ polls:
   type: int
   sample: 2
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict

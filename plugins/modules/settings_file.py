@@ -167,7 +167,7 @@ previous_content_base64:
   type: str
   sample: "ew0KICAgICJNYXN0ZXJFbmRwb2ludCI6ICJodHRwczovL29sZDo4MzkxIg0KfQ=="
 documented_symptoms:
-  description: The catalog entries whose documented symptom this drift causes.
+  description: The catalog entries named by O(documented_entry), none when it is not given; what this drift causes.
   returned: when a change is needed
   type: list
   elements: dict

@@ -19,9 +19,13 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._errors import I
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandRunner
 
 
-# Every action takes it (plugins/doc_fragments/attributes.py documents it): seconds one round
-# trip may take before the runner closes the connection, which stops the script on the node.
+# Every action takes them (plugins/doc_fragments/attributes.py documents them). command_timeout: seconds
+# one round trip may take before the runner closes the connection, which stops the script on the node.
 COMMAND_TIMEOUT = {"type": "int", "default": 300}
+# documented_entry: the catalog entries (ids) whose documented failure the task's drift causes; the
+# result's documented_symptoms name exactly these. Not given: the task claims none (the module alone
+# cannot know why it runs: a certificate in Root may be a Scale Out or a self-hosted IR fix).
+DOCUMENTED_ENTRY = {"type": "list", "elements": "str", "default": []}
 
 
 class NodeAction(ActionBase):
@@ -36,9 +40,10 @@ class NodeAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        spec = dict(self.argument_spec, command_timeout=COMMAND_TIMEOUT)
+        spec = dict(self.argument_spec, command_timeout=COMMAND_TIMEOUT, documented_entry=DOCUMENTED_ENTRY)
         _validation, args = self.validate_argument_spec(argument_spec=spec, **self.constraints)
         timeout = args.pop("command_timeout")
+        self._documented_entries = documented_entries(args.pop("documented_entry"))
         if not 1 <= timeout <= 86400:
             raise InvalidValue("command_timeout", timeout, "give the seconds one round trip to the node may take, "
                                "from 1 to 86400")
@@ -56,10 +61,30 @@ class NodeAction(ActionBase):
         return result
 
     def documented_symptoms(self) -> list[dict]:
-        """The catalog entries whose documented fix this module applies: what a drift causes."""
-        name = "irops.remediation." + type(self).__module__.rsplit(".", 1)[-1]
-        return [entry.summary() for entry in _catalog.fixed_by(name)]
+        """The catalog entries the task named in ``documented_entry``: what its drift causes.
+
+        Exactly those, in the order given; none when the task names none. The entries whose fix
+        merely uses this module are not claimed: one module serves several documented fixes.
+        """
+        return [entry.summary() for entry in getattr(self, "_documented_entries", ())]
 
     @abstractmethod
     def execute(self, args: dict, runner: CommandRunner, task_vars: dict) -> dict:
         """Do the work; return the result keys. Raise RemediationError to fail."""
+
+
+def documented_entries(ids) -> tuple:
+    """The catalog entries of ``documented_entry``, each once; an unknown id fails before any command."""
+    entries = []
+    for index, entry_id in enumerate(ids or ()):
+        try:
+            entry = _catalog.by_id(str(entry_id).strip())
+        except KeyError:
+            prefix = str(entry_id).split("-", maxsplit=1)[0]
+            known = ", ".join(e.id for e in _catalog.load() if e.id.split("-", maxsplit=1)[0] == prefix)
+            hint = f", such as {known}" if known else "; ids start with scaleout-, azuressis- or shir-"
+            raise InvalidValue(f"documented_entry[{index}]", entry_id,
+                               "give the id of a catalog entry (catalog/*.yml)" + hint) from None
+        if entry not in entries:
+            entries.append(entry)
+    return tuple(entries)

@@ -13,7 +13,8 @@ def roots(sim):
 
 
 def cleanup(*thumbprints):
-    return {"name": "Clean", "irops.remediation.root_store_cleanup": {"remove_thumbprints": list(thumbprints)}}
+    return {"name": "Clean", "irops.remediation.root_store_cleanup": {
+        "remove_thumbprints": list(thumbprints), "documented_entry": ["scaleout-http-request-forbidden"]}}
 
 
 def test_report_only_never_deletes(sim, playbook):

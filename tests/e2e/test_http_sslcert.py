@@ -15,7 +15,8 @@ pytestmark = pytest.mark.e2e
 MASTER = "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F04B"
 OLD = "BD89861C7801C45BE44FB59FADC9198889B77F45"
 BIND = {"name": "Bind the master certificate", "irops.remediation.http_sslcert": {
-    "ip_port": "0.0.0.0:8391", "certificate_hash": MASTER, "certificate_store": "Root"}}
+    "ip_port": "0.0.0.0:8391", "certificate_hash": MASTER, "certificate_store": "Root",
+    "documented_entry": ["scaleout-http-request-error"]}}
 
 
 def binding(sim, node, endpoint="0.0.0.0:8391"):

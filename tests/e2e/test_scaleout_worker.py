@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,6 +14,8 @@ import yaml
 import dev
 
 pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NODE = "missing"
 CONFIG = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\WorkerSettings.config"
@@ -76,8 +79,9 @@ def test_check_mode_reports_the_change_and_the_restart_and_changes_nothing(worke
 
 def test_a_change_restarts_the_worker_once_and_a_second_run_not_at_all(worker_node, tmp_path):
     rc, output = run_role(worker_node, tmp_path, "--diff")
-    # ok counts the role's argument validation, the settings task and the handler
-    assert rc == 0 and recap(output) == {"ok": 3, "changed": 2, "failed": 0}, output
+    # ok counts the role's argument validation, the facts, the worker service, Remote Registry, the settings task
+    # and the handler
+    assert rc == 0 and recap(output) == {"ok": 6, "changed": 2, "failed": 0}, output
     assert output.count("RUNNING HANDLER [irops.remediation.scaleout_worker : Restart Scale Out Worker]") == 1
     assert sc_controls(worker_node) == ["stop", "start"]
     settings = config_json(worker_node)
@@ -88,7 +92,27 @@ def test_a_change_restarts_the_worker_once_and_a_second_run_not_at_all(worker_no
     digest = worker_node.digest(NODE)
 
     rc, output = run_role(worker_node, tmp_path)
-    assert rc == 0 and recap(output) == {"ok": 2, "changed": 0, "failed": 0}, output
+    assert rc == 0 and recap(output) == {"ok": 5, "changed": 0, "failed": 0}, output
     assert "RUNNING HANDLER" not in output
     assert sc_controls(worker_node) == ["stop", "start"]  # still only the first run's restart
     assert worker_node.digest(NODE) == digest
+
+
+REMOTE_REGISTRY = ROOT / "tests" / "simulator" / "scenarios" / "scaleout_worker_remote_registry_stopped.yml"
+
+
+@pytest.mark.skipif(not REMOTE_REGISTRY.exists(), reason="scenario scaleout_worker_remote_registry_stopped not here yet")
+def test_remote_registry_is_started_on_the_worker_and_named_for_its_entry(sim, tmp_path):
+    """Cannot open certificate store, fix 2: Scale Out Manager opens the worker's store remotely."""
+    sim.load_scenario(NODE, "scaleout_worker_remote_registry_stopped:worker")
+    digest = sim.digest(NODE)
+    rc, output = run_role(sim, tmp_path, "--check", "-v")
+    assert rc == 0 and sim.digest(NODE) == digest, output
+    task = output.split("TASK [irops.remediation.scaleout_worker : Keep the Remote Registry service running and automatic]")[1]
+    task = task.split("TASK [")[0]
+    assert "changed:" in task and '"id": "scaleout-cannot-open-certificate-store"' in task, task
+    rc, output = run_role(sim, tmp_path)
+    service = next(s for n, s in sim.state(NODE)["services"].items() if n.lower() == "remoteregistry")
+    assert rc == 0 and (service["state"], service["start_type"]) == ("running", "auto"), output
+    rc, output = run_role(sim, tmp_path, "-v")
+    assert recap(output)["changed"] == 0, output

@@ -81,6 +81,28 @@ def test_store_not_found_and_no_key():
     assert "No key provider information" in root
 
 
+def test_store_with_an_output_file_saves_the_certificate_der():
+    """certutil -store <store> <CertId> <OutputFile> (certutil.md): the listing, and the certificate in the file."""
+    node = make_node("scaleout_pair_healthy:worker")
+    digest_files = dict(node.state.fs.entries)
+    path = "C:\\Windows\\Temp\\worker.cer"
+    result = run_one(node, f"certutil -store My {WORKER} '{path}'")
+    assert result["rc"] == 0 and f"Cert Hash(sha1): {WORKER}" in result["out"]
+    assert result["out"][-1] == "CertUtil: -store command completed successfully."
+    saved = node.state.fs.get(path).content
+    assert hashlib.sha1(saved).hexdigest() == WORKER
+    again = run_one(node, f"certutil -store My {WORKER} '{path}'")
+    assert again["rc"] == -2147024816 and again["out"][-2:] == [
+        "CertUtil: -store command FAILED: 0x80070050 (WIN32: 80 ERROR_FILE_EXISTS)", "CertUtil: The file exists."]
+    assert run_one(node, f"certutil -f -store My {WORKER} '{path}'")["rc"] == 0
+    missing = run_one(node, f"certutil -store My {WORKER} 'C:\\NoSuchFolder\\w.cer'")
+    assert missing["rc"] == -2147024893 and "ERROR_PATH_NOT_FOUND" in missing["out"][-2]
+    absent = run_one(node, f"certutil -store Root {WORKER} 'C:\\Windows\\Temp\\other.cer'")
+    assert absent["rc"] == -2146885628 and node.state.fs.get("C:\\Windows\\Temp\\other.cer") is None
+    assert set(node.state.fs.entries) - set(digest_files) == {next(k for k in node.state.fs.entries
+                                                                   if k not in digest_files)}
+
+
 def pfx_node(password="S3cret!", with_chain=False):
     node = make_node({"node": {"directories": ["C:\\", "C:\\Temp"]}})
     cert, key = certs.load_named("shir01_remote")

@@ -38,6 +38,11 @@ EXPECTED = {
         "worker": [f"files.{BINN}\\WorkerSettings.config.base64"]}),
     "scaleout_worker_thumbprint_mismatch": ("scaleout_pair_healthy", {
         "worker": [f"files.{BINN}\\WorkerSettings.config.base64"]}),
+    "scaleout_worker_not_connected": ("scaleout_pair_healthy", {
+        "master": [f"cert_stores.LocalMachine.Root[{WORKER}]",
+                   "sql.instances.MSSQLSERVER.ssisdb.worker_agents[*].IsEnabled"],
+        "worker": [f"cert_stores.LocalMachine.Root[{MASTER}]", f"files.{BINN}\\WorkerSettings.config.base64",
+                   f"files.{MACHINE_KEYS}.acl[*{security.service_sid('SSISScaleOutWorker140')}:(R)]"]}),
     "scaleout_worker_no_key_access": ("scaleout_pair_healthy", {
         "worker": [f"files.{MACHINE_KEYS}.acl[*{security.service_sid('SSISScaleOutWorker140')}:(R)]"]}),
     "scaleout_master_port_closed": ("scaleout_pair_healthy", {

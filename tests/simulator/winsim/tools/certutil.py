@@ -1,5 +1,12 @@
 """Emulation of ``certutil -store|-importpfx|-addstore|-delstore|-repairstore|-verify``.
 
+``-store <store> <CertId> <OutputFile>`` ([CERTUTIL-DOC]: "certutil [options] -store
+[CertificateStoreName [CertID [Outputfile]]]", the output file saves the matching certificate):
+the listing as without it, and the certificate's DER bytes written to the file. Assumed: one
+matching certificate is saved as a DER .cer (several matches are refused as not emulated); an
+existing file without -f fails with ERROR_FILE_EXISTS (0x80070050, "The file exists."), a missing
+folder with ERROR_PATH_NOT_FOUND (0x80070003); the listing before either failure line.
+
 Certificates are real X.509 objects (winsim/certs.py); a PFX is really parsed with its
 password; the thumbprint is the SHA-1 of the DER.
 
@@ -83,6 +90,8 @@ ERRORS = {
     "exists": (0x80092005, "CRYPT_E_EXISTS", None),
     "password": (0x80070056, "ERROR_INVALID_PASSWORD", 86),
     "file": (0x80070002, "ERROR_FILE_NOT_FOUND", 2),
+    "file_exists": (0x80070050, "ERROR_FILE_EXISTS", 80),  # assumed (module docstring)
+    "path_not_found": (0x80070003, "ERROR_PATH_NOT_FOUND", 3),  # assumed (module docstring)
     "bad_keyset": (0x80090016, "NTE_BAD_KEYSET", None),
     "keyset_not_def": (0x80090019, "NTE_KEYSET_NOT_DEF", None),
     "bad_encode": (0x80092002, "CRYPT_E_BAD_ENCODE", None),
@@ -238,6 +247,10 @@ TEXT: dict[str, dict[str, str]] = {
     "msg_password": {"en-US": "The specified network password is not correct.",
                      "fr-FR": "Le mot de passe r\u00e9seau sp\u00e9cifi\u00e9 est incorrect.",
                      "de-DE": "Das angegebene Netzwerkkennwort ist falsch."},
+    "msg_file_exists": {"en-US": "The file exists.", "fr-FR": "Le fichier existe.", "de-DE": "Die Datei ist vorhanden."},
+    "msg_path_not_found": {"en-US": "The system cannot find the path specified.",
+                           "fr-FR": "Le chemin d'acc\u00e8s sp\u00e9cifi\u00e9 est introuvable.",
+                           "de-DE": "Das System kann den angegebenen Pfad nicht finden."},
     "msg_file": {"en-US": "The system cannot find the file specified.",
                  "fr-FR": "Le fichier sp\u00e9cifi\u00e9 est introuvable.",
                  "de-DE": "Das System kann die angegebene Datei nicht finden."},
@@ -526,15 +539,15 @@ def _read_file(state, raw: str) -> bytes | None:
 
 # --------------------------------------------------------------------------- verbs
 def _store(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
-    if len(positional) > 2:
-        raise ToolRefused("certutil -store takes a store name and an optional CertId")
+    if len(positional) > 3:
+        raise ToolRefused("certutil -store takes a store name, an optional CertId and an optional output file")
     store = positional[0] if positional else "My"
     locale, result = ctx.locale, ToolResult()
     entries = _sorted_store(ctx.state, store)
     if entries is None:
         return _fail(result, "store", "not_found", locale)
     selected = list(enumerate(entries))
-    if len(positional) == 2:
+    if len(positional) >= 2:
         selected = _find(entries, positional[1])
         if not selected:
             lines = [store_header(ctx.state.store_name("LocalMachine", store), locale)]
@@ -544,8 +557,31 @@ def _store(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult
     block = verbose_block if options.get("-v") else cert_block
     for number, (index, entry) in enumerate(selected):
         lines += ([""] if number else []) + block(entry, index, locale)  # [REAL]: a blank line between blocks only
+    if len(positional) == 3:
+        failure = _save(ctx.state, positional[2], selected, "-f" in options)
+        if failure:
+            result.out("\r\n".join(lines) + "\r\n")
+            return _fail(result, "store", failure, locale)
     lines.append(_t("completed", locale, verb="store"))
     return result.out("\r\n".join(lines) + "\r\n")
+
+
+def _save(state, raw: str, selected: list, force: bool) -> str | None:
+    """The output file of ``-store``: the one matching certificate's DER; an error kind, or None."""
+    if len(selected) != 1:
+        raise ToolRefused("certutil -store with an output file and several matching certificates is not emulated")
+    try:
+        path = winpath.normalize(raw)
+    except ValueError:
+        raise ToolRefused(f"certutil output file {raw!r}: only absolute drive paths are emulated") from None
+    existing = state.fs.get(path)
+    if existing is not None and (existing.is_dir or not force):
+        return "file_exists"
+    parent = winpath.parent(path)
+    if parent is None or not state.fs.is_dir(parent):
+        return "path_not_found"
+    state.fs.write(path, selected[0][1].cert.der)
+    return None
 
 
 def _importpfx(options: dict, positional: list[str], ctx: ToolContext) -> ToolResult:
