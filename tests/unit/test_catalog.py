@@ -129,7 +129,7 @@ def test_ten_of_the_eleven_scale_out_entries_have_a_check():
 
 @pytest.mark.parametrize("entry_id, check, automation", [
     ("scaleout-master-fails", "scaleout_master_sql_server", "automated"),
-    ("scaleout-worker-fails", "scaleout_worker_registered", "check-only"),
+    ("scaleout-worker-fails", "scaleout_worker_registered", "automated"),
     ("scaleout-no-endpoint-listening", "scaleout_master_endpoint", "automated"),
     ("scaleout-trust-relationship", "scaleout_worker_trusts_master", "automated"),
     ("scaleout-secure-channel", "scaleout_worker_key_access", "automated"),
@@ -137,7 +137,7 @@ def test_ten_of_the_eleven_scale_out_entries_have_a_check():
     ("scaleout-http-request-error", "scaleout_master_sslcert_binding", "automated"),
     ("scaleout-cannot-open-certificate-store", "scaleout_worker_remote_registry", "automated"),
     ("scaleout-execution-does-not-start", "scaleout_workers_available", "automated"),
-    ("scaleout-no-log", "scaleout_sql_authentication", "check-only"),
+    ("scaleout-no-log", "scaleout_sql_authentication", "automated"),
 ])
 def test_scale_out_checks(entry_id, check, automation):
     entry = _catalog.by_id(entry_id)
