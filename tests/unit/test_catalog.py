@@ -167,10 +167,12 @@ def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
     assert forbidden.fix_modules == ("irops.remediation.certificate", "irops.remediation.root_store_cleanup",
                                      "irops.remediation.registry_value")
     assert forbidden in _catalog.fixed_by("irops.remediation.certificate")
-    assert [e.id for e in _catalog.fixed_by("irops.remediation.registry_value")] == ["scaleout-http-request-forbidden"]
+    assert [e.id for e in _catalog.fixed_by("irops.remediation.registry_value")] == [
+        "scaleout-http-request-forbidden", "scaleout-no-log"]
     assert {e.id for e in _catalog.fixed_by("irops.remediation.private_key_access")} == {"scaleout-secure-channel"}
     assert {e.id for e in _catalog.fixed_by("irops.remediation.service")} == {
-        "scaleout-trust-relationship", "scaleout-secure-channel"}
+        "scaleout-master-fails", "scaleout-worker-fails", "scaleout-trust-relationship", "scaleout-secure-channel",
+        "scaleout-cannot-open-certificate-store", "scaleout-no-log"}
     assert _catalog.fixed_by("irops.remediation.no_such_module") == []
 
 
@@ -180,7 +182,8 @@ def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
                                        "shir-trust-relationship-adf-certificate"}),
     ("irops.remediation.private_key_access", {"scaleout-secure-channel"}),
     ("irops.remediation.root_store_cleanup", {"scaleout-http-request-forbidden"}),
-    ("irops.remediation.settings_file", {"scaleout-trust-relationship"}),
+    ("irops.remediation.settings_file", {"scaleout-master-fails", "scaleout-no-endpoint-listening",
+                                         "scaleout-trust-relationship"}),
     ("irops.remediation.http_sslcert", {"scaleout-http-request-error"}),
 ])
 def test_every_certificate_module_names_its_documented_symptoms(module, ids):
