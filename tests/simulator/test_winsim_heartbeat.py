@@ -4,7 +4,7 @@ scenarios as the tools see them."""
 from __future__ import annotations
 
 import pytest
-from winsim_helpers import make_node, run_one
+from winsim_helpers import make_node, run_many, run_one
 
 import winsim
 from winsim import heartbeat
@@ -170,3 +170,13 @@ def test_the_nodes_clock_starts_just_after_the_healthy_workers_last_heartbeat():
     assert heartbeat.time_text(make_node("scaleout_pair_healthy:worker").state.clock) == "2025-01-06 09:00:00.000"
     assert 0 < seconds_since_heartbeat("scaleout_pair_healthy") < 600
     assert seconds_since_heartbeat("scaleout_worker_offline") > 3 * 3600
+
+
+def test_a_restart_in_one_command_heartbeats():
+    """The service module restarts in one script (stop, then start): the start is seen though the service ran
+    before and runs after the command."""
+    nodes = fabric_of("scaleout_worker_offline")
+    stop, _sleep, start = run_many(nodes["worker"], "sc.exe stop SSISScaleOutWorker140", "Start-Sleep -Seconds 5",
+                                   "sc.exe start SSISScaleOutWorker140")
+    assert stop["rc"] == 0 and start["rc"] == 0, (stop, start)
+    assert last_online(nodes["master"])[0] > "SSISWORKER01|1|2025-01-06 09:00:00"

@@ -50,10 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    if args.port_file:
-        args.port_file.write_text(f"{handle.port}\n", encoding="utf-8")
+    # The inventory first: a caller that waits for the port file may read the inventory at once.
     if args.inventory:
         handle.write_inventory(args.inventory)
+    if args.port_file:
+        args.port_file.write_text(f"{handle.port}\n", encoding="utf-8")
     print(f"winsim listening on {handle.url}", flush=True)
     try:
         while not stop.wait(0.5):

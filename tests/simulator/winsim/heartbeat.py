@@ -227,12 +227,13 @@ def record(instance: dict, worker_state, when: float) -> None:
 
 
 def _started(before, after) -> bool:
-    """A worker service that did not run before the command and runs or starts after it."""
+    """A worker service that runs or starts after the command and was started by it: it did not run before,
+    or it was stopped and started again within the command (a restart in one script: a newer start time)."""
     found = worker_service(after)
     if found is None or found[2].state not in RUNNING:
         return False
     previous = before.services.get(found[2].name) if before is not None else None
-    return previous is None or previous.state not in RUNNING
+    return previous is None or previous.state not in RUNNING or found[2].started_at > previous.started_at
 
 
 def after_command(node, before) -> None:
