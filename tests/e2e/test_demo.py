@@ -18,9 +18,13 @@ def test_demo_runs_to_a_clean_audit():
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-5000:]
     assert "node state digests after the dry run: unchanged" in output
-    assert output.count("FAIL    scaleout-http-request-error") == 2  # ssis-master-02 and -03, first audit only
-    # no master trusts the worker certificate in Root at first; the remediation puts it there
-    assert output.count("FAIL    scaleout-http-request-forbidden") == 3
-    assert output.count("PASS    scaleout-http-request-forbidden") == 3
+    # the cluster's four documented failures, each found once (first audit) and passing after the fix
+    for entry in ("scaleout-master-fails", "scaleout-http-request-error", "scaleout-trust-relationship",
+                  "scaleout-cannot-open-certificate-store"):
+        assert output.count(f"FAIL    {entry} ") == 1, entry
+        assert output.count(f"PASS    {entry} ") == 1, entry
+    assert output.count("FAIL    ") == 4
     assert "UNKNOWN" not in output
+    # the inventory names only roles: every value came from the nodes, and each node has its count line
+    assert output.count("0 fail, 0 unknown, 1 not checked") == 2
     assert "Demo complete" in output
