@@ -123,8 +123,9 @@ def test_ten_of_the_eleven_scale_out_entries_have_a_check():
     investigation = _catalog.by_id("scaleout-error-messages-not-helpful")
     assert investigation.automation == "manual"
     reason = " ".join(investigation.manual_reason.split())
-    assert "irops.remediation.ssisdb" in reason and "execution_id" in reason and "playbooks/triage.yml" in reason
-    assert investigation.investigate["playbook"] == "playbooks/triage.yml"
+    assert "irops.remediation.ssisdb" in reason and "execution_id" in reason and "task_id" in reason
+    assert investigation.investigate == {"module": "irops.remediation.ssisdb",
+                                         "playbook": "playbooks/scaleout_execution_logs.yml"}
 
 
 @pytest.mark.parametrize("entry_id, check, automation", [

@@ -82,7 +82,8 @@ def test_a_page_holds_the_entry(entry):
     if entry.automation == "manual":
         assert "Not automated: " in page
     if entry.investigate:
-        assert "ansible-playbook -i inventory.yml irops.remediation.triage" in page
+        playbook = entry.investigate["playbook"].removeprefix("playbooks/").removesuffix(".yml")
+        assert f"ansible-playbook -i inventory.yml irops.remediation.{playbook}" in page
 
 
 def test_the_automated_fix_is_the_exact_invocation_and_task():
