@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
-from ansible_collections.irops.remediation.plugins.plugin_utils._logs import (  # noqa: F401  (the tests read them here)
-    MAX_LINES, MAX_NEWEST, ROLES, VERSIONS, collect, default_folders, find_task_folders, listing_commands, parse_listing,
-    profile_folders, tail_command, task_folder_commands, task_folders, validate_folder, validate_task_id)
+from ansible_collections.irops.remediation.plugins.plugin_utils._logs import (
+    MAX_LINES, MAX_NEWEST, ROLES, VERSIONS, collect, default_folders, find_task_folders, task_folders, validate_folder,
+    validate_task_id)
 
 
 class ActionModule(NodeAction):

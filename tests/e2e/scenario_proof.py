@@ -122,7 +122,7 @@ class Proof:
 _RECAP = re.compile(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)", re.MULTILINE)
 
 
-def _write_inventory(generated: Path, scenario: Scenario, target: Path) -> None:
+def write_inventory(generated: Path, scenario: Scenario, target: Path) -> None:
     inventory = yaml.safe_load(generated.read_text())
     hosts = inventory["all"]["children"]["windows"]["hosts"]
     for host, roles in scenario.roles.items():
@@ -154,7 +154,7 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
     proof = Proof(scenario)
     with dev.simulator(nodes, workdir / "winsim") as (base, generated):
         inventory = workdir / "inventory.yml"
-        _write_inventory(Path(generated), scenario, inventory)
+        write_inventory(Path(generated), scenario, inventory)
         sim = Simulator(base, inventory)
         env = dev.ansible_env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORKS="10")
         extra = ["-e", json.dumps(scenario.extra_vars)] if scenario.extra_vars else []

@@ -8,9 +8,8 @@ import subprocess
 
 import pytest
 
-
 import dev
-from scenario_proof import PAIR, _write_inventory
+from scenario_proof import PAIR, Scenario, write_inventory
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +20,7 @@ def _run(tmp_path, *extra: str) -> subprocess.CompletedProcess:
     nodes = {node: f"scaleout_pair_healthy:{node}" for node in PAIR}
     with dev.simulator(nodes, tmp_path / "winsim") as (_base, generated):
         inventory = tmp_path / "inventory.yml"
-        _write_inventory(generated, type("S", (), {"roles": PAIR})(), inventory)
+        write_inventory(generated, Scenario("scaleout_pair_healthy", (), PAIR), inventory)
         return subprocess.run(["ansible-playbook", "-i", str(inventory),
                                str(dev.ROOT / "playbooks" / "scaleout_execution_logs.yml"), *extra],
                               env=dev.ansible_env(ANSIBLE_NOCOLOR="1"), capture_output=True, text=True, check=False)
@@ -46,4 +45,3 @@ def test_a_bad_execution_id_fails_before_anything_runs(tmp_path):
     run = _run(tmp_path, "-e", json.dumps({"scaleout_execution_id": "42; DROP"}))
     assert run.returncode != 0
     assert "Give the execution id" in run.stdout
-

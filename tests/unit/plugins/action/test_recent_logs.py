@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.irops.remediation.plugins.action import recent_logs
+from ansible_collections.irops.remediation.plugins.plugin_utils import _logs as recent_logs
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import CommandResult
 

@@ -7,7 +7,7 @@ import pytest
 import winsim
 from noderunner import node_runner
 
-from ansible_collections.irops.remediation.plugins.action import recent_logs
+from ansible_collections.irops.remediation.plugins.plugin_utils import _logs as recent_logs
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 TASK = "0E4A7C2B-9D1F-4B8E-A6C3-5F2D1E0B9A87"
@@ -27,7 +27,7 @@ def _scenario(root: str) -> dict:
 def test_the_task_folder_is_found_and_read(root, folders):
     runner, _node = node_runner(_scenario(root))
     roots = folders or recent_logs.task_folders(versions=[140])
-    found, _ = recent_logs.find_task_folders(runner, roots, TASK)
+    found, _roots = recent_logs.find_task_folders(runner, roots, TASK)
     assert found == [f"{root}\\{TASK}_1"]
     entries = recent_logs.collect(runner, found, 3, 50)
     assert entries[0]["files"][0]["lines"] == ["Task started", "Error: the package failed"]
@@ -37,7 +37,7 @@ def test_the_task_folder_is_found_and_read(root, folders):
 
 def test_no_folder_for_another_task():
     runner, _node = node_runner(_scenario(ROOT))
-    found, _ = recent_logs.find_task_folders(runner, [ROOT], "99999999-2222-3333-4444-555555555555")
+    found, _roots = recent_logs.find_task_folders(runner, [ROOT], "99999999-2222-3333-4444-555555555555")
     assert found == []
 
 
