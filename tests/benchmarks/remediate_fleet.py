@@ -35,11 +35,11 @@ def main() -> int:
     options = parser.parse_args()
 
     nodes = {f"master-{i:03d}": SCENARIOS[i % len(SCENARIOS)] for i in range(options.nodes)}
-    demo_vars = yaml.safe_load((ROOT / "demo" / "inventory.yml").read_text())["scaleout_masters"]["vars"]
     with tempfile.TemporaryDirectory() as scratch, dev.simulator(nodes, Path(scratch)) as (base, hosts):
         group = Path(scratch) / "group.yml"
-        group.write_text(yaml.safe_dump({"scaleout_masters": {"hosts": {n: {} for n in nodes}, "vars": demo_vars},
-                                         "windows": {"children": {"scaleout_masters": None}}}))
+        # the inventory names only roles: every value is read from the masters
+        group.write_text(yaml.safe_dump({"windows": {"hosts": {n: {} for n in nodes},
+                                                     "vars": {"irops_node_roles": ["scaleout_master"]}}}))
         env = dev.ansible_env(ANSIBLE_FORKS=str(options.forks), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.oneline")
 
         def log_sizes() -> dict:

@@ -4,9 +4,9 @@ For one scenario of the simulator (tests/simulator/scenarios/), on its own simul
 (the nodes of a scenario share host names with other scenarios, so each gets its own fabric):
 
 1. ``playbooks/diagnose.yml``: the failing entries must be exactly the scenario's documented ones
-   (nothing unrelated fails) -> *diagnosed*;
-2. the remediation playbook with ``--check --diff``: every node's state digest is unchanged, and a
-   drifted scenario reports its drift as changes -> *inert*;
+   (nothing unrelated fails) and no check is unknown -> *diagnosed*;
+2. the remediation playbook with ``--check --diff``: every node's state digest is unchanged, a drifted
+   scenario reports its drift as changes and a healthy one ``changed=0`` -> *inert*;
 3. the remediation playbook: it succeeds, and ``diagnose`` then finds no failure -> *fixed*;
 4. the remediation playbook again: ``changed=0`` on every node -> *idempotent*.
 
@@ -96,13 +96,23 @@ class Proof:
         return {entry for entries in self.found.values() for entry in entries}
 
     @property
+    def unknown(self) -> dict:
+        """host -> entries diagnose could not tell (first run): none when the inventory names roles and the
+        nodes hold every value."""
+        return {host: sorted(i for i, status in statuses.items() if status == "unknown")
+                for host, statuses in self.statuses.items() if "unknown" in statuses.values()}
+
+    @property
     def diagnosed(self) -> bool:
-        return self.phases["diagnose"].rc == 0 and self.failing == set(self.scenario.entries)
+        return (self.phases["diagnose"].rc == 0 and self.failing == set(self.scenario.entries)
+                and not self.unknown)
 
     @property
     def inert(self) -> bool:
         check = self.phases["check"]
-        shows_drift = sum(check.changed.values()) > 0 if self.scenario.entries else True
+        # a drifted scenario shows its drift as changes; a healthy one shows none
+        changes = sum(check.changed.values())
+        shows_drift = changes > 0 if self.scenario.entries else changes == 0
         return check.rc == 0 and self.digests_unchanged and shows_drift
 
     @property
@@ -211,7 +221,8 @@ def table(proofs: list[Proof]) -> str:
 def explain(proof: Proof) -> str:
     """What went wrong, for an assertion message."""
     parts = [f"scenario {proof.scenario.name}: {proof.columns()}",
-             f"expected failing: {sorted(proof.scenario.entries)}; diagnose failed: {proof.found}",
+             f"expected failing: {sorted(proof.scenario.entries)}; diagnose failed: {proof.found}; "
+             f"unknown: {proof.unknown}",
              f"after the fix: {proof.after}", *proof.notes]
     for name, phase in proof.phases.items():
         if phase.rc != 0 or name in ("check", "apply_again"):

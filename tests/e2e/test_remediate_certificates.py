@@ -61,9 +61,11 @@ def finding(result: dict, entry_id: str) -> dict:
 
 
 def run_playbook(sim, tmp_path: Path, playbook: str, group: str, host_vars: dict, *flags: str) -> tuple[dict, str]:
-    """Run a playbook of the collection with NODE in ``group``; return the recap of NODE and the output."""
+    """Run a playbook of the collection with NODE in ``group`` and its role in irops_node_roles (what the Scale Out
+    playbooks group hosts by); return the recap of NODE and the output."""
     inventory = tmp_path / "groups.yml"
-    inventory.write_text(yaml.safe_dump({group: {"hosts": {NODE: host_vars}}}))
+    roles = {"scaleout_workers": ["scaleout_worker"], "scaleout_masters": ["scaleout_master"]}.get(group, [])
+    inventory.write_text(yaml.safe_dump({group: {"hosts": {NODE: dict(host_vars, irops_node_roles=roles)}}}))
     proc = subprocess.run(["ansible-playbook", "-i", str(sim.inventory), "-i", str(inventory), str(ROOT / playbook),
                            *flags], env=dev.ansible_env(ANSIBLE_NOCOLOR="1"), capture_output=True, text=True,
                           check=False)

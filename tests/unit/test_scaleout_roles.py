@@ -20,7 +20,8 @@ FILES = sorted([*(ROOT / "roles").glob("*/tasks/main.yml"), *(ROOT / "roles").gl
                 *(ROOT / "playbooks").glob("*.yml")])
 WITHOUT_CHANGING_TASKS = {"roles/diagnose/tasks/main.yml", "playbooks/diagnose.yml", "playbooks/triage.yml",
                           "playbooks/scaleout_execution_logs.yml", "playbooks/remediate_scaleout_master.yml",
-                          "playbooks/remediate_scaleout_worker.yml", "playbooks/remediate_shir_node.yml"}
+                          "playbooks/remediate_scaleout_worker.yml", "playbooks/remediate_shir_node.yml",
+                          "playbooks/remediate_scaleout.yml", "playbooks/scaleout_gather.yml"}
 
 
 def tasks(document):
