@@ -21,7 +21,6 @@ class ActionModule(NodeAction):
         roles = list(args["node_roles"] or ())
         if subsets == ["all"] or (not subsets and args["node_roles"] is None):
             subsets = sorted(_facts.PROBES)
-        _facts.validate_subsets(subsets)  # a name the caller wrote that no probe has fails before any command
         subsets += [name for name in _checks.subsets_for(roles) if name not in subsets]
         node = _gathering.gather(runner, subsets, roles, _gathering.play_id(self._task))
         return {"changed": False, "ansible_facts": {"irops_node": node}}

@@ -31,7 +31,6 @@ options:
         its master's), added to O(gather_subset).
       - M(irops.remediation.diagnose) in the same play reuses these facts without a round trip when they cover
         what its checks need, and reads the facts of the other hosts of the play as peers.
-      - A subset the checks need that this version has no probe for is named in C(gather_errors).
     type: list
     elements: str
     choices: [scaleout_master, scaleout_worker, shir_node, ssisdb_sql]

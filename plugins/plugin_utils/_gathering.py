@@ -24,21 +24,14 @@ def play_id(task) -> str | None:
 
 
 def expand(subsets) -> list:
-    """The subsets with the subsets they require, each once; names without a probe kept (they cannot be read)."""
-    known = [name for name in subsets if name in _facts.PROBES]
-    unknown = [name for name in subsets if name not in _facts.PROBES]
-    return list(dict.fromkeys(_facts.validate_subsets(known) + unknown))
+    """The subsets with the subsets they require, each once (an unknown name fails: _facts.validate_subsets)."""
+    return _facts.validate_subsets(list(subsets))
 
 
 def gather(runner, subsets, roles, play) -> dict:
-    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered``. A subset this collection
-    has no probe for is named in ``gather_errors``, never guessed."""
+    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered``."""
     wanted = expand(subsets)
-    known = [name for name in wanted if name in _facts.PROBES]
-    facts, errors = _facts.gather(runner, known) if known else ({}, {})
-    for name in wanted:
-        if name not in _facts.PROBES:
-            errors[name] = "this version of irops.remediation.node_facts has no probe for it"
+    facts, errors = _facts.gather(runner, wanted) if wanted else ({}, {})
     return dict(facts, gather_errors=errors, gathered={"play": play, "roles": list(roles or ()), "subsets": wanted})
 
 

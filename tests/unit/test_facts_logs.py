@@ -3,10 +3,12 @@ lines, read by the collection's real runner from a simulated node (no WinRM)."""
 
 from __future__ import annotations
 
+import pytest
 import winsim
 from noderunner import node_runner
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _facts, _gathering
+from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 
 AGENT = "C:\\Windows\\ServiceProfiles\\SSISScaleOutWorker140\\AppData\\Local\\SSIS\\Cluster\\Agent"
 # A log written for this test (assumed layout); the exception text is the article's.
@@ -35,3 +37,10 @@ def test_no_log_folder_costs_no_second_round_trip():
     facts, errors = _facts.gather(runner, ["scaleout_logs"])
     assert errors == {} and facts["scaleout_logs"] == {"files": [], "errors": []}
     assert runner.round_trips == 1
+
+
+def test_an_unknown_subset_fails_before_any_command():
+    runner, _node_ = node_runner(_node({}))
+    with pytest.raises(InvalidValue, match="gather_subset.*scaleout_log_files"):
+        _gathering.gather(runner, ["scaleout_logs", "no_such_subset"], ["scaleout_worker"], None)
+    assert runner.round_trips == 0
