@@ -967,9 +967,10 @@ def shir_dotnet_for_version_5(facts: dict, settings: dict, context: dict | None 
     except Unknown as exc:
         return UNKNOWN, str(exc)
     release, version = dotnet.get("release"), dotnet.get("version")
-    seen = (f".NET Framework Release {release}" + (f" (Version {version})" if version else "")
-            if release is not None else "no .NET Framework 4.5+ Release value under HKLM\\SOFTWARE\\Microsoft\\"
-                                         "NET Framework Setup\\NDP\\v4\\Full")
+    if release is not None:
+        seen = f".NET Framework Release {release}" + (f" (Version {version})" if version else "")
+    else:
+        seen = "no .NET Framework 4.5+ Release value under HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full"
     where = f"the self-hosted IR in {install['folder']}"
     if install.get("major") is None:
         return UNKNOWN, f"the version of {where} could not be told from its folder name; {seen}"
