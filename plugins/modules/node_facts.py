@@ -61,6 +61,15 @@ options:
       - V(scaleout_master_reach) resolves and probes, from the node, the host and port of the C(MasterEndpoint)
         of C(WorkerSettings.config) (the commands of M(irops.remediation.tcp_probe)); it needs
         V(scaleout_worker_settings) and shares the second round trip; null when the node has no endpoint.
+      - V(shir_install) reads the self-hosted IR install (C(DiacmdPath) under
+        C(HKLM\SOFTWARE\Microsoft\DataTransfer\DataManagementGateway\ConfigurationManager), else the first of
+        C(C:\Program Files\Microsoft Integration Runtime\5.0|4.0|3.0) with a C(Shared) folder) and whether
+        C(System.ValueTuple.dll) is in its C(Gateway) and C(Gateway\DataScan) (C(Test-Path)); null without one.
+      - V(dotnet) reads C(Release) and C(Version) of C(HKLM\SOFTWARE\Microsoft\NET Framework Setup\NDP\v4\Full).
+      - V(vcruntime) reads the Visual C++ 2015-2022 runtime keys C(HKLM\SOFTWARE\[WOW6432Node\]Microsoft\VisualStudio\14.0\VC\Runtimes\x64|x86)
+        (both registry views).
+      - V(shir_configurations) tests whether the self-hosted IR's C(Configurations) file exists in
+        C(C:\ProgramData\Microsoft\DataTransfer\DataManagementGateway) (or the SHIR article's spelling C(Data Transfer)).
     type: list
     elements: str
 author:
@@ -103,6 +112,10 @@ ansible_facts:
           name to null or C(state), C(start_type) and C(account); C(firewall_inbound) is C(rules), each with
           C(name), C(enabled), C(action), C(protocol) and C(localports); C(scaleout_master_reach) is C(host),
           C(port), C(resolved), C(addresses) and C(reachable).
+        - C(shir_install) is C(folder), C(version) (V(5.0), V(4.0), ...), C(major), C(diacmd_path) and C(valuetuple)
+          (C(gateway) and C(datascan), each true, false, or null when not read); C(dotnet) is C(release) and C(version) (null
+          when absent); C(vcruntime) maps C(x64) and C(x86) to C(present), C(version), C(key) and C(views) (each
+          registry view's key, null when absent); C(shir_configurations) is C(present), C(path) and C(checked).
       type: dict
       sample:
         http_sslcert:

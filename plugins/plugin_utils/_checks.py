@@ -940,6 +940,99 @@ def _my_certificate(facts: dict, settings: dict, name: str, meaning: str):
     return expected, _find(certificates, expected), None
 
 
+# SHIR files and runtimes ------------------------------------------------------------------------------------
+# products.md "Registry fixes": .NET Framework 4.7.2 is Release 461808 (461814 on other OS builds); SHIR 5.x needs it.
+DOTNET_472_RELEASE = 461808
+DOTNET_INSTALLER = ("the .NET Framework 4.7.2 or later offline installer from Microsoft "
+                    "(https://dotnet.microsoft.com/download/dotnet-framework; 4.8 is current)")
+VCRUNTIME_INSTALLER = ("the Microsoft Visual C++ Redistributable for Visual Studio 2015-2022 (x64), "
+                       "vc_redist.x64.exe from https://aka.ms/vs/17/release/vc_redist.x64.exe")
+
+
+def _shir_install(facts: dict) -> dict:
+    install = fact(facts, "shir_install")
+    if install is None:
+        raise Unknown("no self-hosted IR install was found: no DiacmdPath under HKLM\\SOFTWARE\\Microsoft\\DataTransfer\\"
+                      "DataManagementGateway\\ConfigurationManager and no C:\\Program Files\\Microsoft Integration "
+                      "Runtime\\5.0|4.0|3.0\\Shared folder")
+    return install
+
+
+def shir_dotnet_for_version_5(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Self-hosted IR 5.x needs .NET Framework 4.7.2 or later (Release >= 461808); 4.x does not."""
+    del settings, context
+    try:
+        install = _shir_install(facts)
+        dotnet = fact(facts, "dotnet")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    release, version = dotnet.get("release"), dotnet.get("version")
+    if release is not None:
+        seen = f".NET Framework Release {release}" + (f" (Version {version})" if version else "")
+    else:
+        seen = "no .NET Framework 4.5+ Release value under HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full"
+    where = f"the self-hosted IR in {install['folder']}"
+    if install.get("major") is None:
+        return UNKNOWN, f"the version of {where} could not be told from its folder name; {seen}"
+    if install["major"] < 5:
+        return PASS, (f"{where} is {install['version']} (4.x and older need no .NET 4.7.2; the upgrade to 5.x does: "
+                      f"Release {DOTNET_472_RELEASE} or later); {seen}")
+    if release is None or release < DOTNET_472_RELEASE:
+        return FAIL, (f"{where} is {install['version']}, which needs .NET Framework 4.7.2 or later (Release >= "
+                      f"{DOTNET_472_RELEASE}); {seen}: install {DOTNET_INSTALLER}, then restart the node")
+    return PASS, f"{where} is {install['version']}; {seen} >= {DOTNET_472_RELEASE} (4.7.2)"
+
+
+def shir_valuetuple_in_gateway(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """System.ValueTuple.dll is in the install folder's Gateway (the documented fix copies it from Gateway\\DataScan)."""
+    del settings, context
+    try:
+        install = _shir_install(facts)
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    gateway = f"{install['folder']}\\Gateway"
+    found = install.get("valuetuple") or {}
+    if found.get("gateway") is None:
+        return UNKNOWN, (f"whether {gateway}\\System.ValueTuple.dll exists was not read ({install['folder']} is not a "
+                         "documented install folder)")
+    if found["gateway"]:
+        return PASS, f"{gateway}\\System.ValueTuple.dll exists"
+    source = (f"copy it from {gateway}\\DataScan, where it is" if found.get("datascan")
+              else f"{gateway}\\DataScan\\System.ValueTuple.dll is missing too: repair or reinstall the self-hosted IR")
+    return FAIL, f"{gateway}\\System.ValueTuple.dll is missing: {source} (the documented fix copies it from DataScan to Gateway)"
+
+
+def azuressis_shir_vcruntime(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The Visual C++ runtime is installed on the self-hosted IR that proxies for the Azure-SSIS IR: the x64
+    runtime in either registry view (the self-hosted IR is 64-bit; that its SSIS executor needs x64 is ASSUMED)."""
+    del settings, context
+    try:
+        runtime = fact(facts, "vcruntime")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    seen = "; ".join(f"{arch}: " + (f"{runtime[arch]['version']} ({runtime[arch]['key']})" if runtime[arch]["present"]
+                                    else "not installed in either registry view")
+                     for arch in ("x64", "x86"))
+    if not runtime["x64"]["present"]:
+        return FAIL, (f"the Visual C++ 2015-2022 runtime (x64) is not installed ({seen}): install {VCRUNTIME_INSTALLER}")
+    return PASS, f"the Visual C++ runtime is installed: {seen}"
+
+
+def shir_configurations_file(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The node's Configurations file exists in %programdata%\\Microsoft\\DataTransfer\\DataManagementGateway."""
+    del settings, context
+    try:
+        found = fact(facts, "shir_configurations")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    if found["present"]:
+        return PASS, f"the Configurations file exists: {found['path']}"
+    return FAIL, ("the Configurations file is missing (" + " and ".join(found["checked"]) + " do not exist): find who "
+                  "deleted it (the article points to Netwrix's \"Detect who deleted a file\"), then register the node "
+                  "again with an authentication key from Azure Data Factory")
+# end of SHIR files and runtimes -----------------------------------------------------------------------------
+
+
 _SHIR_MY = {SHIR: ("cert_my",)}
 
 CHECKS: dict[str, Check] = {
@@ -966,6 +1059,11 @@ CHECKS: dict[str, Check] = {
     "shir_certificate_csp": Check(shir_certificate_csp, needs=_SHIR_MY),
     "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs=_SHIR_MY),
     "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs={SHIR: ("cert_root",)}),
+    # SHIR files and runtimes
+    "shir_dotnet_for_version_5": Check(shir_dotnet_for_version_5, needs={SHIR: ("shir_install", "dotnet")}),
+    "shir_valuetuple_in_gateway": Check(shir_valuetuple_in_gateway, needs={SHIR: ("shir_install",)}),
+    "azuressis_shir_vcruntime": Check(azuressis_shir_vcruntime, needs={SHIR: ("vcruntime",)}),
+    "shir_configurations_file": Check(shir_configurations_file, needs={SHIR: ("shir_configurations",)}),
 }
 
 

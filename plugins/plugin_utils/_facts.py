@@ -39,6 +39,7 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirew
 from ansible_collections.irops.remediation.plugins.plugin_utils import _ssisdb
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
+from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult, CommandRunner
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
@@ -370,6 +371,140 @@ def _parse_logs(facts: dict, results: list[CommandResult]) -> dict:
     return {"files": files, "errors": errors[-MAX_LOG_ERRORS:]}
 
 
+# SHIR files and runtimes ------------------------------------------------------------------------------------
+# The self-hosted IR's install folder (products.md "Self-hosted integration runtime"): C:\Program Files\Microsoft
+# Integration Runtime\5.0\ (4.0, 3.0 for older versions); the ConfigurationManager value DiacmdPath names the
+# installed Shared\diacmd.exe (third-party there), so it says which folder is the installed one.
+SHIR_ROOT = "C:\\Program Files\\Microsoft Integration Runtime"
+SHIR_VERSIONS = ("5.0", "4.0", "3.0")
+SHIR_FOLDERS = tuple(f"{SHIR_ROOT}\\{version}" for version in SHIR_VERSIONS)
+SHIR_CONFIGURATION_MANAGER_KEY = "HKLM\\SOFTWARE\\Microsoft\\DataTransfer\\DataManagementGateway\\ConfigurationManager"
+SHIR_DIACMD_PATH = "DiacmdPath"
+# SHIR article, "Self-hosted IR could not load file or assembly": System.ValueTuple.dll belongs in Gateway and
+# ships in Gateway\DataScan (the documented fix copies it from there).
+VALUETUPLE = "System.ValueTuple.dll"
+# products.md "Registry fixes": the .NET Framework 4.x release number (4.7.2 = 461808).
+DOTNET_KEY = "HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full"
+# The Visual C++ 2015-2022 runtime. Microsoft Learn, "Redistributing Visual C++ files" (cpp-docs
+# docs/windows/redistributing-visual-cpp-files.md): the installed version is in
+# HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Microsoft\VisualStudio\14.0\VC\Runtimes\{x86|x64|arm64}, REG_SZ Version and
+# REG_DWORD Major/Minor/Bld/Rbld (the Wow6432Node path is the 32-bit registry view). The same key in the 64-bit view
+# (without Wow6432Node) and the REG_DWORD Installed = 1 are what installers commonly read: ASSUMED, not documented
+# there. Both views are read for both architectures; a runtime is present in a view whose key has a Version.
+VCRUNTIME_ARCHITECTURES = ("x64", "x86")
+VCRUNTIME_KEYS = tuple((arch, view, f"HKLM\\SOFTWARE\\{prefix}Microsoft\\VisualStudio\\14.0\\VC\\Runtimes\\{arch}")
+                       for arch in VCRUNTIME_ARCHITECTURES
+                       for view, prefix in (("64-bit", ""), ("32-bit", "WOW6432Node\\")))
+# SHIR article, "Authentication Key is missing": "the Configurations file" in
+# "%programdata%\Microsoft\Data Transfer\DataManagementGateway" (the article's spelling, with a space). The data
+# folder products.md and the article's registration entry name is ...\DataTransfer\DataManagementGateway (no space):
+# both are read, and the file counts as present in either (file or folder: the article does not say which it is).
+SHIR_CONFIGURATIONS_PATHS = ("C:\\ProgramData\\Microsoft\\DataTransfer\\DataManagementGateway\\Configurations",
+                             "C:\\ProgramData\\Microsoft\\Data Transfer\\DataManagementGateway\\Configurations")
+
+
+def _test_path(path: str, kind: str | None = None) -> Command:
+    """Test-Path -LiteralPath (docs/dev/remote-execution.md, "Cmdlets and files"): True or False."""
+    return Command("Test-Path", (Param("-LiteralPath"), path) + ((Param("-PathType"), kind) if kind else ()))
+
+
+def _true_false(result: CommandResult) -> bool:
+    answer = result.stdout.strip().lower()
+    if answer not in ("true", "false"):
+        raise ValueError(f"'{result.command}' printed neither True nor False (exit code {result.rc}): "
+                         f"{result.output.strip()[:300] or '(no output)'}")
+    return answer == "true"
+
+
+def _reg_key(result: CommandResult, key: str) -> str | None:
+    """The output of ``reg query <key>`` (or ``/v <name>``), None when the key or value is absent."""
+    if result.ok:
+        return result.stdout
+    if _reg.failure_kind(result.output) == "absent":
+        return None
+    raise ValueError(f"'{result.command}' exited {result.rc}: {result.output.strip()[:300]}")
+
+
+def _shir_install_commands() -> list[Command]:
+    """DiacmdPath; per documented folder: Shared exists, System.ValueTuple.dll in Gateway and Gateway\\DataScan."""
+    commands = [_reg.query_command(_reg.parse_key_path(SHIR_CONFIGURATION_MANAGER_KEY), SHIR_DIACMD_PATH)]
+    for folder in SHIR_FOLDERS:
+        commands += [_test_path(f"{folder}\\Shared", "Container"),
+                     _test_path(f"{folder}\\Gateway\\{VALUETUPLE}", "Leaf"),
+                     _test_path(f"{folder}\\Gateway\\DataScan\\{VALUETUPLE}", "Leaf")]
+    return commands
+
+
+def shir_folder_of(diacmd_path) -> str | None:
+    """The install folder ``...\\<version>`` of a DiacmdPath ``...\\<version>\\Shared\\diacmd.exe``."""
+    if not isinstance(diacmd_path, str):
+        return None
+    match = re.match(r"^(?P<folder>.+?)\\Shared\\[^\\]+$", diacmd_path.strip().strip('"'), re.IGNORECASE)
+    return match.group("folder") if match else None
+
+
+def _parse_shir_install(results: list[CommandResult]) -> dict | None:
+    """The installed SHIR: its folder, version folder (5.0, 4.0, 3.0) and major version, DiacmdPath, and whether
+    System.ValueTuple.dll is in Gateway and Gateway\\DataScan; None when no SHIR is installed (no DiacmdPath and
+    no documented folder). A folder DiacmdPath names outside the documented ones: file presence None (not read)."""
+    text = _reg_key(results[0], SHIR_CONFIGURATION_MANAGER_KEY)
+    value = _reg.parse_query(text, SHIR_DIACMD_PATH) if text is not None else None
+    diacmd = value.data if value is not None and isinstance(value.data, str) else None
+    found = {}
+    for index, folder in enumerate(SHIR_FOLDERS):
+        shared, gateway, datascan = (_true_false(r) for r in results[1 + 3 * index:4 + 3 * index])
+        found[folder.lower()] = (folder, shared, gateway, datascan)
+    named = shir_folder_of(diacmd)
+    if named is not None:
+        folder, _shared, gateway, datascan = found.get(named.lower(), (named, None, None, None))
+    else:
+        installed = [entry for entry in found.values() if entry[1]]
+        if not installed:
+            return None
+        folder, _shared, gateway, datascan = installed[0]
+    version = re.search(r"\\(\d+)\.(\d+)$", folder)
+    return {"folder": folder, "version": f"{version.group(1)}.{version.group(2)}" if version else None,
+            "major": int(version.group(1)) if version else None, "diacmd_path": diacmd,
+            "valuetuple": {"gateway": gateway, "datascan": datascan}}
+
+
+def _parse_dotnet(results: list[CommandResult]) -> dict:
+    """The .NET Framework 4.x Release (and Version) of NDP\\v4\\Full; Nones when the key or value is absent."""
+    text = _reg_key(results[0], DOTNET_KEY)
+    release = _reg.parse_query(text, "Release") if text is not None else None
+    version = _reg.parse_query(text, "Version") if text is not None else None
+    return {"release": release.data if release is not None and isinstance(release.data, int) else None,
+            "version": version.data if version is not None and isinstance(version.data, str) else None}
+
+
+def _parse_vcruntime(results: list[CommandResult]) -> dict:
+    """Per architecture (x64, x86): the Visual C++ 2015-2022 runtime key of each registry view (None when absent,
+    else its Version and Installed), and ``present`` / ``version`` / ``key`` of the first view that has it."""
+    found: dict = {arch: {"present": False, "version": None, "key": None, "views": {}}
+                   for arch in VCRUNTIME_ARCHITECTURES}
+    for (arch, view, key), result in zip(VCRUNTIME_KEYS, results):
+        text = _reg_key(result, key)
+        if text is None:
+            found[arch]["views"][view] = None
+            continue
+        version = _reg.parse_query(text, "Version")
+        installed = _reg.parse_query(text, "Installed")
+        entry = {"key": key, "version": version.data if version is not None else None,
+                 "installed": installed.data if installed is not None else None}
+        found[arch]["views"][view] = entry
+        if not found[arch]["present"] and entry["version"] and entry["installed"] != 0:
+            found[arch].update(present=True, version=entry["version"], key=key)
+    return found
+
+
+def _parse_shir_configurations(results: list[CommandResult]) -> dict:
+    """Whether the Configurations file exists, and where (the first of SHIR_CONFIGURATIONS_PATHS found)."""
+    present = [path for path, result in zip(SHIR_CONFIGURATIONS_PATHS, results) if _true_false(result)]
+    return {"present": bool(present), "path": present[0] if present else None,
+            "checked": list(SHIR_CONFIGURATIONS_PATHS)}
+# end of SHIR files and runtimes -----------------------------------------------------------------------------
+
+
 PROBES: dict[str, Probe] = {
     "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
     # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
@@ -399,6 +534,14 @@ PROBES: dict[str, Probe] = {
                            finish=_parse_logs),
     # SSISDB through sqlcmd on an ssisdb_sql node (default instance, Windows authentication): _ssisdb.py.
     "ssisdb": Probe(_ssisdb.probe_commands, _ssisdb.parse_probe),
+    # SHIR files and runtimes: the install folder and version with System.ValueTuple.dll in Gateway and
+    # Gateway\DataScan; the .NET Framework Release; the Visual C++ runtime in both registry views; the Configurations file.
+    "shir_install": Probe(_shir_install_commands, _parse_shir_install),
+    "dotnet": Probe(lambda: [Command("reg", ("query", _reg.parse_key_path(DOTNET_KEY).argument))], _parse_dotnet),
+    "vcruntime": Probe(lambda: [Command("reg", ("query", _reg.parse_key_path(key).argument))
+                                for _arch, _view, key in VCRUNTIME_KEYS], _parse_vcruntime),
+    "shir_configurations": Probe(lambda: [_test_path(path) for path in SHIR_CONFIGURATIONS_PATHS],
+                                 _parse_shir_configurations),
 }
 
 

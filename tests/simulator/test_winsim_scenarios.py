@@ -20,6 +20,8 @@ OLD = "bd89861c7801c45be44fb59fadc9198889b77f45"
 SHIR01 = "29385c8a39c63665a6b47c9870a72cad65628530"
 BINN = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn"
 GATEWAY = "C:\\Program Files\\Microsoft Integration Runtime\\5.0\\Gateway"
+SHIR_ROOT = "C:\\Program Files\\Microsoft Integration Runtime"
+VC_RUNTIMES = "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\VisualStudio\\14.0\\VC\\Runtimes"
 MACHINE_KEYS = "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\*"
 CNG_KEYS = "C:\\ProgramData\\Microsoft\\Crypto\\Keys\\*"
 
@@ -78,6 +80,19 @@ EXPECTED = {
                    "registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full.Version.data"]}),
     "shir_valuetuple_missing": ("shir_healthy", {
         "shir01": [f"files.{GATEWAY}\\System.ValueTuple.dll"]}),
+    # SHIR files and runtimes
+    "shir_vcredist_missing": ("shir_healthy", {
+        "shir01": [f"registry.{VC_RUNTIMES}\\x64", f"registry.{VC_RUNTIMES}\\x86"]}),
+    "shir_configurations_missing": ("shir_healthy", {
+        "shir01": ["files.C:\\ProgramData\\Microsoft\\DataTransfer\\DataManagementGateway\\Configurations"]}),
+    "shir_version_4": ("shir_healthy", {
+        "shir01": ["registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full.Release.data",
+                   "registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full.Version.data",
+                   "registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\DataTransfer\\DataManagementGateway\\"
+                   "ConfigurationManager.DiacmdPath.data",
+                   "services.DIAHostService.binary_path", "shir.version",
+                   f"files.{SHIR_ROOT}\\5.0\\*", f"files.{SHIR_ROOT}\\4.0\\*",
+                   f"directories[{SHIR_ROOT}\\5.0*]", f"directories[{SHIR_ROOT}\\4.0*]"]}),
     "shir_service_account_no_rights": ("shir_healthy", {
         "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
     "shir_localhost_unresolvable": ("shir_healthy", {
