@@ -122,7 +122,8 @@ ansible_facts:
           when absent); C(vcruntime) maps C(x64) and C(x86) to C(present), C(version), C(key) and C(views) (each
           registry view's key, null when absent); C(shir_configurations) is C(present), C(path) and C(checked).
         - C(shir_service) is C(name), C(state), C(start_type) and C(account); C(user_rights) is C(rights), each
-          right name mapped to its holders as secedit wrote them (C(*S-1-5-...) or a name); C(shir_data_folder_acl)
+          right name mapped to its holders as secedit wrote them (C(*S-1-5-...) or a name), and C(leftover), why the
+          temporary export could not be removed (null when it was); C(shir_data_folder_acl)
           is C(path) and C(acl), the ACEs as icacls printed them.
       type: dict
       sample:

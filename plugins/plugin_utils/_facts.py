@@ -570,8 +570,9 @@ def _parse_shir_service(results: list[CommandResult]) -> dict | None:
 
 
 def _parse_user_rights(results: list[CommandResult]) -> dict:
-    """Every user right of the local policy and its holders as secedit wrote them (``*S-1-...`` or a name)."""
-    return {"rights": _secedit.parse_export(results)}
+    """Every user right of the local policy and its holders as secedit wrote them (``*S-1-...`` or a name);
+    ``leftover`` says why the temporary export could not be removed (None when it was)."""
+    return {"rights": _secedit.parse_export(results), "leftover": _secedit.left_behind(results)}
 
 
 def _parse_shir_data_folder(results: list[CommandResult]) -> dict | None:

@@ -24,8 +24,7 @@ import re
 import uuid
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _files
-from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult
-from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult, Expression
 
 SERVICE_LOGON_RIGHT = "SeServiceLogonRight"
 # The temporary export: C:\\Windows\\Temp (as certificate_info's export), removed in the same script.
@@ -35,11 +34,13 @@ _SECTION = re.compile(r"^\s*\[(?P<name>[^\]]*)\]\s*$")
 _SID = re.compile(r"^S-1-\d+(?:-\d+)+$", re.IGNORECASE)
 
 
-def export_commands(path: str | None = None) -> list[Command]:
-    """secedit /export of the user rights to a temporary file, the file's bytes, then its removal."""
+def export_commands(path: str | None = None) -> list:
+    """secedit /export of the user rights to a temporary file, the file's bytes, then its removal
+    (``[IO.File]::Delete``, _files.delete_command's form). The batch leaves the node as it was, so it is
+    a read (``read_only``: it runs in check mode, as certificate_info's export does)."""
     path = path or f"{EXPORT_DIR}\\{EXPORT_PREFIX}{uuid.uuid4().hex}.inf"
     export = Command("secedit", ("/export", "/areas", "USER_RIGHTS", "/cfg", path, "/quiet"))
-    remove = Command("Remove-Item", (path, Param("-Force")))
+    remove = Expression("[IO.File]::Delete({0})", (path,))
     return [export, *_files.read_commands(path), remove]
 
 
@@ -74,6 +75,12 @@ def sid_of(holder: str) -> str | None:
     """The SID a ``*S-1-...`` entry names, upper-case; None for a name."""
     text = holder.strip()
     return text[1:].upper() if text.startswith("*") and _SID.match(text[1:]) else None
+
+
+def left_behind(results: list[CommandResult]) -> str | None:
+    """Why the temporary export could not be removed (it stays in C:\\Windows\\Temp), or None."""
+    removed = results[3]
+    return None if removed.ok else f"'{removed.command}' failed: {removed.output.strip()[:200]}"
 
 
 def parse_export(results: list[CommandResult]) -> dict[str, list[str]]:
