@@ -70,6 +70,11 @@ options:
         (both registry views).
       - V(shir_configurations) tests whether the self-hosted IR's C(Configurations) file exists in
         C(C:\ProgramData\Microsoft\DataTransfer\DataManagementGateway) (or the SHIR article's spelling C(Data Transfer)).
+      - V(shir_service) reads state, start type and logon account of C(DIAHostService) (C(sc.exe query) and
+        C(sc.exe qc)), null when it is not installed; V(user_rights) exports the user rights of the local policy
+        (C(secedit /export /areas USER_RIGHTS /cfg) to a temporary file in C(C:\Windows\Temp) that the same
+        script reads and removes); V(shir_data_folder_acl) reads the ACL of
+        C(C:\ProgramData\Microsoft\DataTransfer\DataManagementGateway) (C(icacls)), null when it does not exist.
     type: list
     elements: str
 author:
@@ -116,6 +121,10 @@ ansible_facts:
           (C(gateway) and C(datascan), each true, false, or null when not read); C(dotnet) is C(release) and C(version) (null
           when absent); C(vcruntime) maps C(x64) and C(x86) to C(present), C(version), C(key) and C(views) (each
           registry view's key, null when absent); C(shir_configurations) is C(present), C(path) and C(checked).
+        - C(shir_service) is C(name), C(state), C(start_type) and C(account); C(user_rights) is C(rights), each
+          right name mapped to its holders as secedit wrote them (C(*S-1-5-...) or a name), and C(leftover), why the
+          temporary export could not be removed (null when it was); C(shir_data_folder_acl)
+          is C(path) and C(acl), the ACEs as icacls printed them.
       type: dict
       sample:
         http_sslcert:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _secedit
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
@@ -1033,6 +1033,110 @@ def shir_configurations_file(facts: dict, settings: dict, context: dict | None =
 # end of SHIR files and runtimes -----------------------------------------------------------------------------
 
 
+# SHIR service account: DIAHostService runs, and its logon account holds "Log on as a service" and read/write on
+# the data folder (the SHIR article's "Integration runtime registration error"; products.md).
+SHIR_SERVICE = "DIAHostService"
+SHIR_DATA_FOLDER = "%ProgramData%\\Microsoft\\DataTransfer\\DataManagementGateway"
+_SWITCH = ('switch the account with dmgcmd.exe -SwitchServiceAccount "<account>" "<password>" from the Microsoft '
+           'Integration Runtime\\<version>\\Shared folder (for LocalSystem: "NT Authority\\System" "", never '
+           '"LocalSystem"), which grants both')
+# "NT SERVICE\\ALL SERVICES": holding a right through it covers every virtual service account (ASSUMED: the
+# default SeServiceLogonRight holder of recent Windows Server; a service logon's token carries it).
+ALL_SERVICES_SID = "S-1-5-80-0"
+# Rights read/write needs on the folder: full control or modify, or read and write together (icacls.md).
+_READ_WRITE = ({"F"}, {"M"})
+
+
+def _shir_service(facts: dict) -> dict:
+    service = fact(facts, "shir_service")
+    if service is None:
+        raise Unknown(f"{SHIR_SERVICE} is not installed")
+    return service
+
+
+def shir_service_running(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The Integration Runtime Service (DIAHostService) is installed and running."""
+    del settings, context
+    try:
+        service = fact(facts, "shir_service")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    if service is None:
+        return FAIL, (f"the Integration Runtime Service ({SHIR_SERVICE}) is not installed: install the self-hosted "
+                      "integration runtime and register it")
+    seen = f"{SHIR_SERVICE} is {service['state']}, starts {service['start_type']}, runs as {service['account']}"
+    if service["state"] != "running":
+        return FAIL, (seen + f": start it (irops.remediation.service name={SHIR_SERVICE} state=started); if it fails "
+                      "to start (1069, a logon failure), its account needs the Log on as a service right")
+    return PASS, seen
+
+
+def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
+    rights = fact(facts, "user_rights")["rights"]
+    holders = _secedit.holders(rights, _secedit.SERVICE_LOGON_RIGHT)
+    principal = _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    sids = {sid for sid in (_secedit.sid_of(holder) for holder in holders) if sid}
+    names = [holder for holder in holders if _secedit.sid_of(holder) is None]
+    shown = ", ".join(holders) or "no account"
+    if principal.sid:  # compared by SID (well-known accounts, NT SERVICE\\<service>, a SID), names resolved
+        held = principal.sid in sids or any(principal.matches(name) for name in names)
+        held = held or (principal.sid.startswith("S-1-5-80-") and ALL_SERVICES_SID in sids)
+    else:  # a domain or local account: its SID is not known on the controller, compared by name
+        held = any(principal.matches(name) for name in names)
+        unmapped = sorted(sid for sid in sids if sid.startswith("S-1-5-21-"))
+        if not held and unmapped:
+            raise Unknown(f"secedit lists {_secedit.SERVICE_LOGON_RIGHT} for {', '.join('*' + s for s in unmapped)}; "
+                          f"whether one of them is {account} cannot be told here (compare with whoami /user as "
+                          "that account)")
+    if held:
+        verdict.seen.append(f"{account} holds Log on as a service ({_secedit.SERVICE_LOGON_RIGHT}: {shown})")
+    else:
+        verdict.problems.append(f"{account} does not hold Log on as a service ({_secedit.SERVICE_LOGON_RIGHT} is "
+                                f"held by {shown}; group membership not evaluated): grant it, or {_SWITCH}")
+
+
+def _has_read_write(account: str, facts: dict, verdict: _Verdict) -> None:
+    folder = fact(facts, "shir_data_folder_acl")
+    if folder is None:
+        raise Unknown(f"{SHIR_DATA_FOLDER} does not exist (the self-hosted IR creates it when it is installed)")
+    principal = _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    aces = [ace for ace in _icacls.parse_acl_from(folder["acl"]) if principal.matches(ace.account)
+            and not ace.inherit_only]
+    strange = [ace.text for ace in aces if ace.unknown]
+    if strange:
+        raise Unknown(f"icacls printed rights this module does not know for {account} on {folder['path']}: "
+                      f"{', '.join(strange)}")
+    denied = [ace.text for ace in aces if ace.deny and ace.right_set & {"F", "M", "W", "R", "RX"}]
+    allowed = set().union(*(ace.right_set for ace in aces if not ace.deny)) if aces else set()
+    ok = any(need <= allowed for need in _READ_WRITE) or (allowed & {"R", "RX"} and "W" in allowed)
+    if ok and not denied:
+        verdict.seen.append(f"{account} has read/write on {folder['path']} ("
+                            + ", ".join(ace.text for ace in aces) + ")")
+        return
+    held = ", ".join(ace.text for ace in aces) or "no entry"
+    verdict.problems.append(f"{account} lacks read/write on {folder['path']} ({held}): grant it Modify "
+                            f"(icacls \"{folder['path']}\" /grant <account>:(OI)(CI)(M)), or {_SWITCH}")
+
+
+def shir_service_account(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """DIAHostService's logon account holds Log on as a service (secedit /export) and read/write (Modify or Full
+    control) on %ProgramData%\\Microsoft\\DataTransfer\\DataManagementGateway (icacls)."""
+    del settings, context
+    try:
+        account = _shir_service(facts)["account"]
+        _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    except Unknown as exc:
+        return UNKNOWN, str(exc)
+    except InvalidValue as exc:
+        return UNKNOWN, f"sc.exe qc {SHIR_SERVICE} names a logon account this module cannot read: {exc}"
+    verdict = _Verdict()
+    with verdict.part():
+        _holds_logon_right(account, facts, verdict)
+    with verdict.part():
+        _has_read_write(account, facts, verdict)
+    return verdict.result()
+
+
 _SHIR_MY = {SHIR: ("cert_my",)}
 
 CHECKS: dict[str, Check] = {
@@ -1064,6 +1168,9 @@ CHECKS: dict[str, Check] = {
     "shir_valuetuple_in_gateway": Check(shir_valuetuple_in_gateway, needs={SHIR: ("shir_install",)}),
     "azuressis_shir_vcruntime": Check(azuressis_shir_vcruntime, needs={SHIR: ("vcruntime",)}),
     "shir_configurations_file": Check(shir_configurations_file, needs={SHIR: ("shir_configurations",)}),
+    "shir_service_running": Check(shir_service_running, needs={SHIR: ("shir_service",)}),
+    "shir_service_account": Check(shir_service_account, needs={
+        SHIR: ("shir_service", "user_rights", "shir_data_folder_acl")}),
 }
 
 

@@ -36,7 +36,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _logs, _reg, _sc, _settings
-from ansible_collections.irops.remediation.plugins.plugin_utils import _ssisdb
+from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _secedit, _ssisdb
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
@@ -543,6 +543,57 @@ PROBES: dict[str, Probe] = {
     "shir_configurations": Probe(lambda: [_test_path(path) for path in SHIR_CONFIGURATIONS_PATHS],
                                  _parse_shir_configurations),
 }
+
+
+# SHIR service account
+# The Integration Runtime Service, its logon account, the accounts holding "Log on as a service" and the ACL of
+# the data folder (products.md "Self-hosted integration runtime"; the SHIR article's "Integration runtime
+# registration error" and the Azure-SSIS IR article's ErrorCode 2010). First stage only: sc.exe query and qc
+# (2), secedit /export to a temporary file, its bytes and its removal (4: the node is as before), icacls (1).
+SHIR_SERVICE = "DIAHostService"
+SHIR_DATA_FOLDER = "C:\\ProgramData\\Microsoft\\DataTransfer\\DataManagementGateway"
+
+
+def _parse_shir_service(results: list[CommandResult]) -> dict | None:
+    """DIAHostService's state, start type and logon account; None when it is not installed (1060)."""
+    query, qc = results
+    if _sc.failure_code(query) == 1060:
+        return None
+    status = _sc.parse_query(query.stdout) if _sc.failure_code(query) is None else None
+    config = _sc.parse_qc(qc.stdout) if _sc.failure_code(qc) is None else None
+    if status is None or config is None:
+        bad = query if status is None else qc
+        raise ValueError(f"'{bad.command}' (exit code {bad.rc}) printed no readable service "
+                         f"{'status' if status is None else 'configuration'}: {bad.output.strip()[:300]!r}")
+    return {"name": SHIR_SERVICE, "state": status.state.lower(), "start_type": _START_TYPE[config.start_mode],
+            "account": config.account}
+
+
+def _parse_user_rights(results: list[CommandResult]) -> dict:
+    """Every user right of the local policy and its holders as secedit wrote them (``*S-1-...`` or a name);
+    ``leftover`` says why the temporary export could not be removed (None when it was)."""
+    return {"rights": _secedit.parse_export(results), "leftover": _secedit.left_behind(results)}
+
+
+def _parse_shir_data_folder(results: list[CommandResult]) -> dict | None:
+    """The data folder's ACEs as icacls printed them; None when the folder does not exist."""
+    result = results[0]
+    if not result.ok:
+        if result.rc == 2:  # ERROR_FILE_NOT_FOUND, whatever the language of the message
+            return None
+        raise ValueError(f"'{result.command}' exited {result.rc}: {_icacls.failure(result)[:300]}")
+    aces = _icacls.parse_acl(result.stdout, SHIR_DATA_FOLDER)
+    if not aces:
+        raise ValueError(f"'{result.command}' printed no ACE: {result.output.strip()[:300]!r}")
+    return {"path": SHIR_DATA_FOLDER, "acl": [ace.text for ace in aces]}
+
+
+PROBES.update({
+    "shir_service": Probe(lambda: [_sc.query_command(SHIR_SERVICE), _sc.qc_command(SHIR_SERVICE)],
+                          _parse_shir_service),
+    "user_rights": Probe(_secedit.export_commands, _parse_user_rights),
+    "shir_data_folder_acl": Probe(lambda: [_icacls.show_command(SHIR_DATA_FOLDER)], _parse_shir_data_folder),
+})
 
 
 def validate_subsets(subsets: list[str]) -> list[str]:

@@ -95,6 +95,12 @@ EXPECTED = {
                    f"directories[{SHIR_ROOT}\\5.0*]", f"directories[{SHIR_ROOT}\\4.0*]"]}),
     "shir_service_account_no_rights": ("shir_healthy", {
         "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
+    "shir_service_stopped": ("shir_healthy", {
+        "shir01": ["services.DIAHostService.state"]}),
+    "shir_data_folder_acl_missing": ("shir_healthy", {
+        # a directory list item is compared whole: the data folder's item, its ACL one of Modify vs read and execute
+        "shir01": ["directories[{\"acl\": [\"*S-1-5-80-*:(OI)(CI)(M)\"], \"path\": *DataManagementGateway\"}]",
+                   "directories[{\"acl\": [\"*S-1-5-80-*:(OI)(CI)(RX)\"], \"path\": *DataManagementGateway\"}]"]}),
     "shir_localhost_unresolvable": ("shir_healthy", {
         "shir01": ["network.localhost_resolves"]}),
     "shir_adf_root_missing": ("shir_healthy", {

@@ -453,7 +453,9 @@ def test_subsets_per_role():
     assert set(_checks.subsets_for(["ssisdb_sql"])) == {"ssisdb", "system"}
     assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root",
                                                        # SHIR files and runtimes
-                                                       "shir_install", "dotnet", "vcruntime", "shir_configurations"}
+                                                       "shir_install", "dotnet", "vcruntime", "shir_configurations",
+                                                       # SHIR service account
+                                                       "shir_service", "user_rights", "shir_data_folder_acl"}
     master = set(_checks.subsets_for(["scaleout_master"]))
     assert master == {"scaleout_master_settings", "system", "services", "firewall_inbound", "http_sslcert",
                       "cert_root", "schannel"}

@@ -37,6 +37,8 @@ def is_read_only(argv: list[str]) -> bool:
                        for w in words)
     if tool == "winhttpcertcfg":
         return "-l" in words and not {"-g", "-r", "-i"} & set(words)
+    if tool == "secedit":  # secedit-export.md: /export writes a template of the policy, never the policy
+        return bool(words) and words[0] == "/export"
     if tool == "dmgcmd":
         return words == ["-cgc"]
     if tool == "sqlcmd":
