@@ -98,7 +98,8 @@ def test_a_worker_certificate_in_root_names_the_scale_out_entry_only(sim, tmp_pa
     assert recap["changed"] == 1, output
     assert documented(output)["Put the Scale Out Worker certificates in the master's LocalMachine Root store"] == [
         "scaleout-http-request-forbidden"]
-    assert "shir-" not in output
+    # no task of the role names a self-hosted IR entry (the output's paths may hold any text)
+    assert not [i for ids in documented(output).values() for i in ids if i.startswith("shir-")]
 
 
 def master_services(sim):
