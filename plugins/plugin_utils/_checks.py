@@ -1139,6 +1139,24 @@ def shir_service_account(facts: dict, settings: dict, context: dict | None = Non
 
 _SHIR_MY = {SHIR: ("cert_my",)}
 
+
+def shir_localhost_resolves(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Registration resolves localhost (the SHIR article, "Unable to register the self-hosted IR because of
+    localhost"); the documented fix maps localhost to 127.0.0.1 in the hosts file."""
+    del settings, context
+    found = facts.get("localhost_resolution")
+    if found is None:
+        return UNKNOWN, "the localhost_resolution facts were not gathered (irops.remediation.node_facts)"
+    loopback = [a for a in found["addresses"] if a in ("127.0.0.1", "::1")]
+    if loopback:
+        return PASS, "localhost resolves to " + ", ".join(found["addresses"])
+    if found["addresses"]:
+        return FAIL, (f"localhost resolves to {', '.join(found['addresses'])}, not to the loopback address: map "
+                      "localhost to 127.0.0.1 in the hosts file (irops.remediation.hosts_entry)")
+    return FAIL, (f"localhost does not resolve on this node ({found['error']}): map localhost to 127.0.0.1 in the "
+                  "hosts file (irops.remediation.hosts_entry)")
+
+
 CHECKS: dict[str, Check] = {
     "scaleout_master_sql_server": Check(scaleout_master_sql_server, needs={
         MASTER: ("scaleout_master_settings", "system"), SSISDB_SQL: ("ssisdb", "system")}),
@@ -1169,6 +1187,7 @@ CHECKS: dict[str, Check] = {
     "azuressis_shir_vcruntime": Check(azuressis_shir_vcruntime, needs={SHIR: ("vcruntime",)}),
     "shir_configurations_file": Check(shir_configurations_file, needs={SHIR: ("shir_configurations",)}),
     "shir_service_running": Check(shir_service_running, needs={SHIR: ("shir_service",)}),
+    "shir_localhost_resolves": Check(shir_localhost_resolves, needs={SHIR: ("localhost_resolution",)}),
     "shir_service_account": Check(shir_service_account, needs={
         SHIR: ("shir_service", "user_rights", "shir_data_folder_acl")}),
 }

@@ -505,46 +505,6 @@ def _parse_shir_configurations(results: list[CommandResult]) -> dict:
 # end of SHIR files and runtimes -----------------------------------------------------------------------------
 
 
-PROBES: dict[str, Probe] = {
-    "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
-    # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
-    "cert_root": Probe(lambda: _certutil.read_commands("Root"), _parse_root),
-    # certutil -store My (and -v -store My for the SAN DNS names) with the MachineGuid reg query.
-    "cert_my": Probe(lambda: _certutil.read_commands("My", dns_names=True), _parse_my),
-    "schannel": Probe(lambda: [_reg.query_command(_reg.parse_key_path(SCHANNEL_KEY), SEND_TRUSTED_ISSUER_LIST)],
-                      _parse_schannel),
-    "scaleout_worker_settings": Probe(lambda: _settings_commands(WORKER_SETTINGS_PATHS), _parse_worker_settings),
-    "scaleout_master_settings": Probe(lambda: _settings_commands(MASTER_SETTINGS_PATHS), _parse_master_settings),
-    # reg query of Tcpip\Parameters: Hostname and Domain.
-    "system": Probe(_system_commands, _parse_system),
-    # sc.exe query and qc of each service of SERVICES.
-    "services": Probe(_services_commands, _parse_services),
-    "firewall_inbound": Probe(_firewall_commands, _parse_firewall),
-    # Second stage (one more round trip, shared, only when there is something to read):
-    # icacls on every key file cert_my names; the master certificate the worker's file names, with its SAN.
-    "cert_my_key_acl": Probe(lambda: [], requires=("cert_my",), follow_up=_key_acl_commands, finish=_my_key_access),
-    "scaleout_master_cert": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_cert_commands,
-                                  finish=_parse_master_cert),
-    # the worker's MasterEndpoint host resolved and its port probed from the worker, as tcp_probe does
-    "scaleout_master_reach": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_reach_commands,
-                                   finish=_parse_master_reach),
-    # The newest worker log files (first stage), and their error lines (second stage, only when there are files).
-    "scaleout_log_files": Probe(_log_listing_commands, _parse_log_listing),
-    "scaleout_logs": Probe(lambda: [], requires=("scaleout_log_files",), follow_up=_log_tail_commands,
-                           finish=_parse_logs),
-    # SSISDB through sqlcmd on an ssisdb_sql node (default instance, Windows authentication): _ssisdb.py.
-    "ssisdb": Probe(_ssisdb.probe_commands, _ssisdb.parse_probe),
-    # SHIR files and runtimes: the install folder and version with System.ValueTuple.dll in Gateway and
-    # Gateway\DataScan; the .NET Framework Release; the Visual C++ runtime in both registry views; the Configurations file.
-    "shir_install": Probe(_shir_install_commands, _parse_shir_install),
-    "dotnet": Probe(lambda: [Command("reg", ("query", _reg.parse_key_path(DOTNET_KEY).argument))], _parse_dotnet),
-    "vcruntime": Probe(lambda: [Command("reg", ("query", _reg.parse_key_path(key).argument))
-                                for _arch, _view, key in VCRUNTIME_KEYS], _parse_vcruntime),
-    "shir_configurations": Probe(lambda: [_test_path(path) for path in SHIR_CONFIGURATIONS_PATHS],
-                                 _parse_shir_configurations),
-}
-
-
 # SHIR service account
 # The Integration Runtime Service, its logon account, the accounts holding "Log on as a service" and the ACL of
 # the data folder (products.md "Self-hosted integration runtime"; the SHIR article's "Integration runtime
@@ -588,12 +548,60 @@ def _parse_shir_data_folder(results: list[CommandResult]) -> dict | None:
     return {"path": SHIR_DATA_FOLDER, "acl": [ace.text for ace in aces]}
 
 
-PROBES.update({
+# The SHIR article's "Unable to register the self-hosted IR because of localhost": registration resolves
+# localhost (System.Net.Dns.GetAddrInfo); a node that cannot fails with "A non-recoverable error occurred during
+# a database lookup". The same resolve tcp_probe uses, in the first stage.
+def _parse_localhost(results: list[CommandResult]) -> dict:
+    """The addresses localhost resolves to on the node (none: the resolver's error, as it printed it)."""
+    result = results[0]
+    addresses = _hosts.parse_addresses(result.stdout) if result.ok else []
+    return {"addresses": addresses, "error": None if addresses else (result.output.strip()[:300] or "no address")}
+
+
+PROBES: dict[str, Probe] = {
+    "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
+    # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
+    "cert_root": Probe(lambda: _certutil.read_commands("Root"), _parse_root),
+    # certutil -store My (and -v -store My for the SAN DNS names) with the MachineGuid reg query.
+    "cert_my": Probe(lambda: _certutil.read_commands("My", dns_names=True), _parse_my),
+    "schannel": Probe(lambda: [_reg.query_command(_reg.parse_key_path(SCHANNEL_KEY), SEND_TRUSTED_ISSUER_LIST)],
+                      _parse_schannel),
+    "scaleout_worker_settings": Probe(lambda: _settings_commands(WORKER_SETTINGS_PATHS), _parse_worker_settings),
+    "scaleout_master_settings": Probe(lambda: _settings_commands(MASTER_SETTINGS_PATHS), _parse_master_settings),
+    # reg query of Tcpip\Parameters: Hostname and Domain.
+    "system": Probe(_system_commands, _parse_system),
+    # sc.exe query and qc of each service of SERVICES.
+    "services": Probe(_services_commands, _parse_services),
+    "firewall_inbound": Probe(_firewall_commands, _parse_firewall),
+    # Second stage (one more round trip, shared, only when there is something to read):
+    # icacls on every key file cert_my names; the master certificate the worker's file names, with its SAN.
+    "cert_my_key_acl": Probe(lambda: [], requires=("cert_my",), follow_up=_key_acl_commands, finish=_my_key_access),
+    "scaleout_master_cert": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_cert_commands,
+                                  finish=_parse_master_cert),
+    # the worker's MasterEndpoint host resolved and its port probed from the worker, as tcp_probe does
+    "scaleout_master_reach": Probe(lambda: [], requires=("scaleout_worker_settings",), follow_up=_master_reach_commands,
+                                   finish=_parse_master_reach),
+    # The newest worker log files (first stage), and their error lines (second stage, only when there are files).
+    "scaleout_log_files": Probe(_log_listing_commands, _parse_log_listing),
+    "scaleout_logs": Probe(lambda: [], requires=("scaleout_log_files",), follow_up=_log_tail_commands,
+                           finish=_parse_logs),
+    # SSISDB through sqlcmd on an ssisdb_sql node (default instance, Windows authentication): _ssisdb.py.
+    "ssisdb": Probe(_ssisdb.probe_commands, _ssisdb.parse_probe),
+    # SHIR files and runtimes: the install folder and version with System.ValueTuple.dll in Gateway and
+    # Gateway\DataScan; the .NET Framework Release; the Visual C++ runtime in both registry views; the Configurations file.
+    "shir_install": Probe(_shir_install_commands, _parse_shir_install),
+    "dotnet": Probe(lambda: [Command("reg", ("query", _reg.parse_key_path(DOTNET_KEY).argument))], _parse_dotnet),
+    "vcruntime": Probe(lambda: [Command("reg", ("query", _reg.parse_key_path(key).argument))
+                                for _arch, _view, key in VCRUNTIME_KEYS], _parse_vcruntime),
+    "shir_configurations": Probe(lambda: [_test_path(path) for path in SHIR_CONFIGURATIONS_PATHS],
+                                 _parse_shir_configurations),
+    "localhost_resolution": Probe(lambda: [_hosts.resolve_command("localhost")], _parse_localhost),
+    # SHIR service account: DIAHostService, the holders of each user right, the data folder's ACL.
     "shir_service": Probe(lambda: [_sc.query_command(SHIR_SERVICE), _sc.qc_command(SHIR_SERVICE)],
                           _parse_shir_service),
     "user_rights": Probe(_secedit.export_commands, _parse_user_rights),
     "shir_data_folder_acl": Probe(lambda: [_icacls.show_command(SHIR_DATA_FOLDER)], _parse_shir_data_folder),
-})
+}
 
 
 def validate_subsets(subsets: list[str]) -> list[str]:

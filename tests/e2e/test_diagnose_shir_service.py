@@ -1,6 +1,6 @@
 """The SHIR service account entries end to end (issue 13, "Service account and registration"): node_facts then
 diagnose through real ansible-playbook over WinRM, with node_roles [shir_node], on the healthy SHIR node and on each
-failure scenario of these entries. One round trip (the secedit export written and removed in it), the digest
+failure scenario of these entries (and the localhost resolution registration needs). One round trip (the secedit export written and removed in it), the digest
 unchanged, and exactly the scenario's entry fails among them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-MINE = ("shir-registration-error-service-account", "azuressis-shir-offline-2010")
+MINE = ("shir-registration-error-service-account", "azuressis-shir-offline-2010", "shir-register-localhost-dns")
 TASKS = [{"name": "Facts", "irops.remediation.node_facts": {"node_roles": ["shir_node"]}},
          {"name": "Diagnose", "irops.remediation.diagnose": {"node_roles": ["shir_node"]}}]
 NODE = "healthy"
@@ -22,6 +22,8 @@ CASES = {
     "shir_service_account_no_rights": {
         "azuressis-shir-offline-2010": "runs as CONTOSO\\svc-ir",
         "shir-registration-error-service-account": "CONTOSO\\svc-ir does not hold Log on as a service"},
+    "shir_localhost_unresolvable": {
+        "shir-register-localhost-dns": "localhost does not resolve on this node"},
 }
 
 

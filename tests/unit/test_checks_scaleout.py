@@ -455,7 +455,9 @@ def test_subsets_per_role():
                                                        # SHIR files and runtimes
                                                        "shir_install", "dotnet", "vcruntime", "shir_configurations",
                                                        # SHIR service account
-                                                       "shir_service", "user_rights", "shir_data_folder_acl"}
+                                                       "shir_service", "user_rights", "shir_data_folder_acl",
+                                                       # localhost (registration)
+                                                       "localhost_resolution"}
     master = set(_checks.subsets_for(["scaleout_master"]))
     assert master == {"scaleout_master_settings", "system", "services", "firewall_inbound", "http_sslcert",
                       "cert_root", "schannel"}

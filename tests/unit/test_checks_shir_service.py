@@ -255,3 +255,20 @@ def test_an_export_that_could_not_be_removed_is_reported_with_the_rights():
     results[3] = CommandResult("[IO.File]::Delete(...)", 1, "", "Access to the path is denied.")
     facts = _facts.PROBES["user_rights"].parse(results)
     assert facts["rights"]["SeServiceLogonRight"] and "Access to the path is denied." in facts["leftover"]
+
+
+# ------------------------------------------------------------------ localhost (shir-register-localhost-dns)
+
+def test_localhost_resolution_passes_on_loopback_and_fails_with_the_resolver_error():
+    ok = {"localhost_resolution": {"addresses": ["::1", "127.0.0.1"], "error": None}}
+    assert _checks.shir_localhost_resolves(ok, {}, None) == (_checks.PASS, "localhost resolves to ::1, 127.0.0.1")
+    error = "A non-recoverable error occurred during a database lookup"
+    verdict, evidence = _checks.shir_localhost_resolves(
+        {"localhost_resolution": {"addresses": [], "error": error}}, {}, None)
+    assert verdict == _checks.FAIL and error in evidence and "127.0.0.1 in the hosts file" in evidence
+
+
+def test_localhost_to_another_address_fails_and_missing_facts_are_unknown():
+    facts = {"localhost_resolution": {"addresses": ["10.0.0.5"], "error": None}}
+    assert _checks.shir_localhost_resolves(facts, {}, None)[0] == _checks.FAIL
+    assert _checks.shir_localhost_resolves({}, {}, None)[0] == _checks.UNKNOWN
