@@ -25,6 +25,7 @@ gather, in one round trip (two when a subset has a second stage, such as ``cert_
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from contextlib import contextmanager
@@ -145,6 +146,18 @@ def fact(facts: dict | None, subset: str, where: str = "this node"):
         raise Unknown(f"{subset} of {where} could not be read: {error}")
     raise Unknown(f"{where} did not gather {subset} (gather it with irops.remediation.node_facts and the node's "
                   "node_roles, as the diagnose role does)")
+
+
+def unknown_when_missing(check: Callable) -> Callable:
+    """A check whose body reads facts with :func:`fact`: a value that is not known makes it ``unknown``, with
+    the reason ``Unknown`` gives, instead of every check catching it."""
+    @functools.wraps(check)
+    def evaluate(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+        try:
+            return check(facts, settings, context)
+        except Unknown as exc:
+            return UNKNOWN, str(exc)
+    return evaluate
 
 
 def _context(context: dict | None) -> dict:
@@ -572,15 +585,13 @@ def _check_worker_endpoint(facts: dict, settings: dict, context: dict | None, ve
         verdict.seen.append(f"{host}:{port} answers from this worker")
 
 
+@unknown_when_missing
 def scaleout_worker_trusts_master(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The three documented causes of "Could not establish trust relationship" on a worker: the
     master certificate is not in LocalMachine\\Root; the host of MasterEndpoint is not among that
     certificate's names; MasterHttpsCertThumbprint names another certificate. The master certificate is
     the master's SSLCertThumbprint (settings.scaleout_master_thumbprint overrides it)."""
-    try:
-        root = fact(facts, "cert_root")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    root = fact(facts, "cert_root")
     verdict = _Verdict()
     expected = None
     with verdict.part():
@@ -650,15 +661,13 @@ def _ip_in(host: str, names: list) -> bool:
     return any(str(address) == str(name).strip() for name in names)
 
 
+@unknown_when_missing
 def scaleout_master_trusts_workers(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The master's LocalMachine\\Root holds every worker certificate (the workers' WorkerHttpsCertThumbprint,
     or settings.scaleout_worker_thumbprints) and Schannel does not send the list of trusted issuers
     (SendTrustedIssuerList 0 or absent, its default since 2012)."""
-    try:
-        root = fact(facts, "cert_root")
-        sent = fact(facts, "schannel")["send_trusted_issuer_list"]
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    root = fact(facts, "cert_root")
+    sent = fact(facts, "schannel")["send_trusted_issuer_list"]
     verdict = _Verdict()
     with verdict.part():
         expected = _worker_thumbprints(settings, context, verdict)
@@ -693,24 +702,19 @@ def _worker_thumbprints(settings: dict, context: dict | None, verdict: _Verdict)
     return list(dict.fromkeys(found))
 
 
+@unknown_when_missing
 def scaleout_worker_key_access(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The account that runs the Scale Out Worker service may read the private key of the worker certificate
     (WorkerHttpsCertThumbprint); settings.scaleout_worker_thumbprint and scaleout_worker_account override them."""
     del context
-    try:
-        thumbprint, account = _worker_identity(facts, settings)
-        certificates = fact(facts, "cert_my")["certificates"]
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    thumbprint, account = _worker_identity(facts, settings)
+    certificates = fact(facts, "cert_my")["certificates"]
     cert = _find(certificates, thumbprint)
     if cert is None:
         return FAIL, f"the Scale Out Worker certificate {thumbprint} is not in LocalMachine\\My"
     if not cert["has_private_key"]:
         return FAIL, f"the Scale Out Worker certificate {thumbprint} in LocalMachine\\My has no private key"
-    try:
-        doc = _find(fact(facts, "cert_my_key_acl"), thumbprint) or {}
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    doc = _find(fact(facts, "cert_my_key_acl"), thumbprint) or {}
     readers = doc.get("key_access")
     if readers is None:
         why = doc.get("key_file_error") or doc.get("key_file_unknown") or "certutil named no key file"
@@ -753,13 +757,11 @@ def _worker_identity(facts: dict, settings: dict) -> tuple:
     return thumbprint, account
 
 
+@unknown_when_missing
 def scaleout_master_sslcert_binding(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The master's PortNumber is bound in http.sys to its SSLCertThumbprint, from the Root store."""
-    try:
-        port, port_source = master_port(settings, _me(facts, context), context)
-        bindings = fact(facts, "http_sslcert")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    port, port_source = master_port(settings, _me(facts, context), context)
+    bindings = fact(facts, "http_sslcert")
     endpoint = Endpoint(IPPORT, "0.0.0.0", int(port)).argument
     binding = _binding(bindings, port)
     if binding is None:
@@ -783,14 +785,12 @@ def scaleout_master_sslcert_binding(facts: dict, settings: dict, context: dict |
     return PASS, f"{endpoint} ({port_source}) is bound to the master certificate {expected} in Root"
 
 
+@unknown_when_missing
 def scaleout_worker_remote_registry(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """Cannot open certificate store: Scale Out Manager opens the worker computer's certificate store remotely,
     through the Remote Registry service, which must run and start automatically."""
     del settings, context
-    try:
-        service = fact(facts, "services").get("RemoteRegistry")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    service = fact(facts, "services").get("RemoteRegistry")
     if service is None:
         return FAIL, "the Remote Registry service (RemoteRegistry) is not installed"
     state, start = service.get("state"), service.get("start_type")
@@ -804,13 +804,11 @@ def scaleout_worker_remote_registry(facts: dict, settings: dict, context: dict |
     return PASS, f"RemoteRegistry is running and starts {start}"
 
 
+@unknown_when_missing
 def scaleout_workers_available(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """Execution doesn't start: at least one worker of [catalog].[worker_agents] is online and enabled."""
     del settings, context
-    try:
-        db = fact(facts, "ssisdb")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    db = fact(facts, "ssisdb")
     server = db.get("server_name") or db.get("instance")
     if not db.get("catalog"):
         return FAIL, f"{server} has no SSISDB catalog, so no worker agent"
@@ -828,13 +826,11 @@ def scaleout_workers_available(facts: dict, settings: dict, context: dict | None
     return PASS, f"{len(ready)} worker agent(s) online and enabled: " + text
 
 
+@unknown_when_missing
 def scaleout_sql_authentication(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """No log: the SQL Server instance that hosts SSISDB allows SQL Server Authentication (mixed mode)."""
     del settings, context
-    try:
-        db = fact(facts, "ssisdb")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    db = fact(facts, "ssisdb")
     server = db.get("server_name") or db.get("instance")
     allowed = db.get("sql_authentication_allowed")
     if allowed is True:
@@ -958,14 +954,12 @@ def _shir_install(facts: dict) -> dict:
     return install
 
 
+@unknown_when_missing
 def shir_dotnet_for_version_5(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """Self-hosted IR 5.x needs .NET Framework 4.7.2 or later (Release >= 461808); 4.x does not."""
     del settings, context
-    try:
-        install = _shir_install(facts)
-        dotnet = fact(facts, "dotnet")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    install = _shir_install(facts)
+    dotnet = fact(facts, "dotnet")
     release, version = dotnet.get("release"), dotnet.get("version")
     if release is not None:
         seen = f".NET Framework Release {release}" + (f" (Version {version})" if version else "")
@@ -983,13 +977,11 @@ def shir_dotnet_for_version_5(facts: dict, settings: dict, context: dict | None 
     return PASS, f"{where} is {install['version']}; {seen} >= {DOTNET_472_RELEASE} (4.7.2)"
 
 
+@unknown_when_missing
 def shir_valuetuple_in_gateway(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """System.ValueTuple.dll is in the install folder's Gateway (the documented fix copies it from Gateway\\DataScan)."""
     del settings, context
-    try:
-        install = _shir_install(facts)
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    install = _shir_install(facts)
     gateway = f"{install['folder']}\\Gateway"
     found = install.get("valuetuple") or {}
     if found.get("gateway") is None:
@@ -1002,14 +994,12 @@ def shir_valuetuple_in_gateway(facts: dict, settings: dict, context: dict | None
     return FAIL, f"{gateway}\\System.ValueTuple.dll is missing: {source} (the documented fix copies it from DataScan to Gateway)"
 
 
+@unknown_when_missing
 def azuressis_shir_vcruntime(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The Visual C++ runtime is installed on the self-hosted IR that proxies for the Azure-SSIS IR: the x64
     runtime in either registry view (the self-hosted IR is 64-bit; that its SSIS executor needs x64 is ASSUMED)."""
     del settings, context
-    try:
-        runtime = fact(facts, "vcruntime")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    runtime = fact(facts, "vcruntime")
     seen = "; ".join(f"{arch}: " + (f"{runtime[arch]['version']} ({runtime[arch]['key']})" if runtime[arch]["present"]
                                     else "not installed in either registry view")
                      for arch in ("x64", "x86"))
@@ -1018,13 +1008,11 @@ def azuressis_shir_vcruntime(facts: dict, settings: dict, context: dict | None =
     return PASS, f"the Visual C++ runtime is installed: {seen}"
 
 
+@unknown_when_missing
 def shir_configurations_file(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The node's Configurations file exists in %programdata%\\Microsoft\\DataTransfer\\DataManagementGateway."""
     del settings, context
-    try:
-        found = fact(facts, "shir_configurations")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    found = fact(facts, "shir_configurations")
     if found["present"]:
         return PASS, f"the Configurations file exists: {found['path']}"
     return FAIL, ("the Configurations file is missing (" + " and ".join(found["checked"]) + " do not exist): find who "
@@ -1054,13 +1042,11 @@ def _shir_service(facts: dict) -> dict:
     return service
 
 
+@unknown_when_missing
 def shir_service_running(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """The Integration Runtime Service (DIAHostService) is installed and running."""
     del settings, context
-    try:
-        service = fact(facts, "shir_service")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
+    service = fact(facts, "shir_service")
     if service is None:
         return FAIL, (f"the Integration Runtime Service ({SHIR_SERVICE}) is not installed: install the self-hosted "
                       "integration runtime and register it")
@@ -1118,15 +1104,14 @@ def _has_read_write(account: str, facts: dict, verdict: _Verdict) -> None:
                             f"(icacls \"{folder['path']}\" /grant <account>:(OI)(CI)(M)), or {_SWITCH}")
 
 
+@unknown_when_missing
 def shir_service_account(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """DIAHostService's logon account holds Log on as a service (secedit /export) and read/write (Modify or Full
     control) on %ProgramData%\\Microsoft\\DataTransfer\\DataManagementGateway (icacls)."""
     del settings, context
+    account = _shir_service(facts)["account"]
     try:
-        account = _shir_service(facts)["account"]
         _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
-    except Unknown as exc:
-        return UNKNOWN, str(exc)
     except InvalidValue as exc:
         return UNKNOWN, f"sc.exe qc {SHIR_SERVICE} names a logon account this module cannot read: {exc}"
     verdict = _Verdict()
@@ -1140,13 +1125,12 @@ def shir_service_account(facts: dict, settings: dict, context: dict | None = Non
 _SHIR_MY = {SHIR: ("cert_my",)}
 
 
+@unknown_when_missing
 def shir_localhost_resolves(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """Registration resolves localhost (the SHIR article, "Unable to register the self-hosted IR because of
     localhost"); the documented fix maps localhost to 127.0.0.1 in the hosts file."""
     del settings, context
-    found = facts.get("localhost_resolution")
-    if found is None:
-        return UNKNOWN, "the localhost_resolution facts were not gathered (irops.remediation.node_facts)"
+    found = fact(facts, "localhost_resolution")
     loopback = [a for a in found["addresses"] if a in ("127.0.0.1", "::1")]
     if loopback:
         return PASS, "localhost resolves to " + ", ".join(found["addresses"])

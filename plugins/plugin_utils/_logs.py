@@ -49,31 +49,31 @@ def profile_folders(account: str) -> list[str]:
     return [f"C:\\Users\\{name}\\AppData\\Local"]
 
 
+def _service_profiles(kind: str, accounts: list[str] | None, versions: list[int] | None) -> list[str]:
+    """The profiles a Scale Out ``kind`` (Master, Worker) service may write under: each version's virtual
+    account, then the documented default "[account]" profile, then the ``accounts`` given."""
+    profiles: list[str] = []
+    for version in versions or VERSIONS:
+        service = f"SSISScaleOut{kind}{version}"
+        profiles += profile_folders(f"NT Service\\{service}") + profile_folders(service)
+    for account in accounts or ():
+        profiles += profile_folders(account)
+    return profiles
+
+
 def default_folders(roles: list[str], accounts: list[str] | None = None, versions: list[int] | None = None) -> list[str]:
     """The documented log folders of ``roles``, for the services' accounts and any ``accounts`` given."""
     folders: list[str] = []
     for role in roles:
         kind, relative = _LOG_FOLDERS[role]
-        profiles: list[str] = []
-        for version in versions or VERSIONS:
-            service = f"SSISScaleOut{kind}{version}"
-            # The service's virtual account, then the documented default "[account]" profile.
-            profiles += profile_folders(f"NT Service\\{service}") + profile_folders(service)
-        for account in accounts or ():
-            profiles += profile_folders(account)
-        folders += [f"{profile}\\{sub}" for profile in profiles for sub in relative]
+        folders += [f"{profile}\\{sub}" for profile in _service_profiles(kind, accounts, versions) for sub in relative]
     return list(dict.fromkeys(folders))
 
 
 def task_folders(accounts: list[str] | None = None, versions: list[int] | None = None) -> list[str]:
     """The documented default TasksRootFolder of the Scale Out Worker, for its accounts."""
-    profiles: list[str] = []
-    for version in versions or VERSIONS:
-        service = f"SSISScaleOutWorker{version}"
-        profiles += profile_folders(f"NT Service\\{service}") + profile_folders(service)
-    for account in accounts or ():
-        profiles += profile_folders(account)
-    return list(dict.fromkeys(f"{profile}\\{sub}" for profile in profiles for sub in _TASK_FOLDERS))
+    return list(dict.fromkeys(f"{profile}\\{sub}" for profile in _service_profiles("Worker", accounts, versions)
+                              for sub in _TASK_FOLDERS))
 
 
 def validate_task_id(value: str) -> str:
