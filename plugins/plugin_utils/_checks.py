@@ -843,9 +843,47 @@ def scaleout_sql_authentication(facts: dict, settings: dict, context: dict | Non
     return FAIL, text
 
 
+def _node_names(facts: dict) -> list:
+    system = (facts or {}).get("system") or {}
+    return [name for name in (system.get("fqdn"), system.get("hostname")) if name]
+
+
+def remote_access_certificate(facts: dict) -> tuple:
+    """``(certificate or None, why)``: the self-hosted IR's remote-access certificate, found on the node.
+
+    The runtime keeps the thumbprint that ``dmgcmd -EnableRemoteAccess <port> <thumbprint>`` was given where no
+    public document says (ASSUMED unreadable), so the certificate is recognised by what the SHIR article requires
+    of it: in LocalMachine\\My, named for this node (its subject CN or a SAN DNS name covers the node's FQDN or
+    host name, from the ``system`` facts). Exactly one such certificate is the remote-access certificate;
+    none or several give None and say which, so the check asks for ``settings.shir_certificate_thumbprint``."""
+    certificates = fact(facts, "cert_my")["certificates"]
+    names = _node_names(facts)
+    if not names:
+        return None, "the node's host name was not read (system facts)"
+
+    def named_for_node(cert: dict) -> bool:
+        given = list(cert.get("dns_names") or []) + [_certutil.common_name(cert.get("subject")) or ""]
+        return any(_certutil.dns_name_matches(host, name) for host in names for name in given if name)
+
+    found = [cert for cert in certificates if named_for_node(cert)]
+    if len(found) == 1:
+        return found[0], None
+    if not found:
+        return None, (f"no certificate of LocalMachine\\My ({len(certificates)} there) is named for "
+                      f"{' or '.join(names)}")
+    return None, (f"{len(found)} certificates of LocalMachine\\My are named for {' or '.join(names)} ("
+                  + ", ".join(cert["thumbprint"] for cert in found) + ")")
+
+
 def _shir_certificate(facts: dict, settings: dict, context: dict | None = None) -> tuple:
-    """``(thumbprint, certificate, verdict)``: the SHIR remote-access certificate of LocalMachine\\My, and the
-    verdict when there is nothing more to check (its setting not given, or the certificate not in My)."""
+    """``(thumbprint, certificate, verdict)``: the SHIR remote-access certificate of LocalMachine\\My (the setting's,
+    else the one certificate named for the node), and the verdict when there is nothing more to check."""
+    if settings.get("shir_certificate_thumbprint") is None:
+        cert, why = remote_access_certificate(facts)
+        if cert is None:
+            return None, None, (UNKNOWN, f"{why}; " + _unset("shir_certificate_thumbprint", "the remote-access "
+                                                            "certificate thumbprint of the self-hosted IR"))
+        return cert["thumbprint"], cert, None
     thumbprint, cert, unknown = _my_certificate(facts, settings, "shir_certificate_thumbprint",
                                                 "the remote-access certificate thumbprint of the self-hosted IR")
     if unknown:
@@ -1122,7 +1160,7 @@ def shir_service_account(facts: dict, settings: dict, context: dict | None = Non
     return verdict.result()
 
 
-_SHIR_MY = {SHIR: ("cert_my",)}
+_SHIR_MY = {SHIR: ("cert_my", "system")}
 
 
 @unknown_when_missing

@@ -10,6 +10,11 @@ For one scenario of the simulator (tests/simulator/scenarios/), on its own simul
 3. the remediation playbook: it succeeds, and ``diagnose`` then finds no failure -> *fixed*;
 4. the remediation playbook again: ``changed=0`` on every node -> *idempotent*.
 
+A *check-only* entry (its fix is an installer or a person's action, catalog ``automation: check-only``) is
+proven the same way, except that the remediation playbook must change nothing (check mode shows no change
+and the apply makes none) and *fixed* means that the finding names the installer or action the scenario
+expects, and that it still fails after the apply: the collection does not pretend to have fixed it.
+
 The inventory names only each host's roles (``irops_node_roles``) and the connection; every other
 value is read from the nodes. ``tests/e2e/test_scenario_proof.py`` asserts the four columns for each
 scenario; ``tests/benchmarks/scenario_table.py`` prints them as the table of the issue notes, with
@@ -40,6 +45,9 @@ class Scenario:
     roles: dict                         # node -> its roles (the only thing the inventory says about it)
     playbook: str = "playbooks/remediate_scaleout.yml"
     extra_vars: dict = field(default_factory=dict)  # the operator's explicit choices the fix needs
+    check_only: str = ""                # for a check-only entry: what its finding must name (installer, action)
+    settings: dict = field(default_factory=dict)    # the values the operator gives diagnose (diagnose_settings)
+    files: dict = field(default_factory=dict)       # node -> {host var: a file the operator holds, made by FILES}
 
 
 PAIR = {"master": list(MASTER_AND_SQL), "worker": ["scaleout_worker"]}
@@ -73,6 +81,65 @@ SCALE_OUT = (
 )
 
 
+# The files an operator holds for a fix (a PFX and its password, a root certificate), made from the simulator's
+# certificates (tests/simulator/certs) into the proof's folder.
+CERTS = dev.ROOT / "tests" / "simulator" / "certs"
+PFX_PASSWORD = "Pfx-proof-1"
+
+
+def _pfx(name: str):
+    def make(folder: Path) -> str:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
+        data = (CERTS / f"{name}.pem").read_bytes()
+        path = folder / f"{name}.pfx"
+        path.write_bytes(pkcs12.serialize_key_and_certificates(
+            name.encode(), serialization.load_pem_private_key(data, None), x509.load_pem_x509_certificate(data), None,
+            serialization.BestAvailableEncryption(PFX_PASSWORD.encode())))
+        return str(path)
+    return make
+
+
+def _cer(name: str):
+    def make(folder: Path) -> str:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        path = folder / f"{name}.cer"
+        cert = x509.load_pem_x509_certificate((CERTS / f"{name}.pem").read_bytes())
+        path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
+        return str(path)
+    return make
+
+
+FILES = {"shir01_remote.pfx": _pfx("shir01_remote"), "digicert_global_root_g2.cer": _cer("digicert_global_root_g2"),
+         "pfx password": lambda folder: PFX_PASSWORD}
+
+SHIR_PAIR = {"shir01": ["shir_node"], "shir02": ["shir_node"]}
+SHIR_PFX = {"shir01": {"shir_node_certificate_src": "shir01_remote.pfx", "shir_node_certificate_password": "pfx password"}}
+SHIR_PLAYBOOK = "playbooks/remediate_shir_node.yml"
+
+
+def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
+    return Scenario(name, entries, SHIR_PAIR, playbook=SHIR_PLAYBOOK, **kwargs)
+
+
+SHIR = (
+    _shir("shir_healthy"),
+    _shir("shir_service_stopped", ("azuressis-shir-offline-2010",)),
+    _shir("shir_localhost_unresolvable", ("shir-register-localhost-dns",)),
+    _shir("shir_remote_cert_signature_key", ("shir-certificate-private-key-missing",), files=SHIR_PFX),
+    _shir("shir_remote_cert_cng_key", ("shir-certificate-ksp-not-supported",), files=SHIR_PFX),
+    _shir("shir_adf_root_missing", ("shir-trust-relationship-adf-certificate",),
+          files={"shir01": {"shir_node_digicert_root_src": "digicert_global_root_g2.cer"}}),
+    # check-only: the fix is an installer, or a person's action, that the finding names
+    _shir("shir_dotnet_471", ("shir-version-5-dotnet-472",), check_only=".NET Framework 4.7.2 or later offline installer"),
+    _shir("shir_version_4"),
+    _shir("shir_vcredist_missing", ("azuressis-shir-vcredist-missing",), check_only="vc_redist.x64.exe"),
+    _shir("shir_configurations_missing", ("shir-authentication-key-missing",), check_only="register the node again"),
+)
+
+
 @dataclass
 class Phase:
     rc: int
@@ -87,6 +154,7 @@ class Proof:
     found: dict = field(default_factory=dict)        # host -> failing entries (first diagnose)
     after: dict = field(default_factory=dict)        # host -> failing entries (diagnose after the fix)
     statuses: dict = field(default_factory=dict)     # host -> {entry: status} (first diagnose)
+    evidence: dict = field(default_factory=dict)     # (host, entry) -> evidence of each failing entry (first diagnose)
     phases: dict = field(default_factory=dict)       # name -> Phase
     digests_unchanged: bool = False
     notes: list = field(default_factory=list)
@@ -110,15 +178,20 @@ class Proof:
     @property
     def inert(self) -> bool:
         check = self.phases["check"]
-        # a drifted scenario shows its drift as changes; a healthy one shows none
+        # a drifted scenario shows its drift as changes; a healthy one, or a check-only drift, shows none
         changes = sum(check.changed.values())
-        shows_drift = changes > 0 if self.scenario.entries else changes == 0
+        shows_drift = changes > 0 if self.scenario.entries and not self.scenario.check_only else changes == 0
         return check.rc == 0 and self.digests_unchanged and shows_drift
 
     @property
     def fixed(self) -> bool:
-        return (self.phases["apply"].rc == 0 and self.phases["diagnose_after"].rc == 0
-                and not any(self.after.values()))
+        if self.phases["apply"].rc != 0 or self.phases["diagnose_after"].rc != 0:
+            return False
+        if self.scenario.check_only:  # the finding names the way out, and nothing pretends it is fixed
+            named = all(self.scenario.check_only in text for text in self.evidence.values()) and self.evidence
+            still = {entry for entries in self.after.values() for entry in entries} == set(self.scenario.entries)
+            return bool(named) and still and not sum(self.phases["apply"].changed.values())
+        return not any(self.after.values())
 
     @property
     def idempotent(self) -> bool:
@@ -137,6 +210,8 @@ def write_inventory(generated: Path, scenario: Scenario, target: Path) -> None:
     hosts = inventory["all"]["children"]["windows"]["hosts"]
     for host, roles in scenario.roles.items():
         hosts[host]["irops_node_roles"] = list(roles)
+        for variable, name in scenario.files.get(host, {}).items():
+            hosts[host][variable] = FILES[name](target.parent)
     target.write_text(yaml.safe_dump(inventory, sort_keys=False))
 
 
@@ -167,7 +242,10 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
         write_inventory(Path(generated), scenario, inventory)
         sim = Simulator(base, inventory)
         env = dev.ansible_env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORKS="10")
-        extra = ["-e", json.dumps(scenario.extra_vars)] if scenario.extra_vars else []
+        extra_vars = dict(scenario.extra_vars)
+        if scenario.settings:
+            extra_vars.update(diagnose_settings=scenario.settings, shir_node_settings=scenario.settings)
+        extra = ["-e", json.dumps(extra_vars)] if extra_vars else []
         diagnose = _diagnose_wrapper(workdir)
 
         def run(name: str, playbook: Path, *flags: str) -> Phase:
@@ -181,11 +259,13 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
             return phase
 
         def findings() -> tuple[dict, dict]:
-            failing, statuses = {}, {}
+            failing, statuses, first = {}, {}, not proof.phases.get("diagnose_after")
             for path in (workdir / "findings").glob("*.json"):
                 listed = json.loads(path.read_text())
                 statuses[path.stem] = {f["id"]: f["status"] for f in listed}
                 failing[path.stem] = sorted(f["id"] for f in listed if f["status"] == "fail")
+                if first:
+                    proof.evidence.update({(path.stem, f["id"]): f["evidence"] for f in listed if f["status"] == "fail"})
                 path.unlink()
             return failing, statuses
 
