@@ -27,7 +27,7 @@ def _diagnose(sim, playbook, scenario, node, locale):
         state.pop("clock", None)
         state["locale"] = locale
         sim.load_state(NODE, state)
-    settings = settings_for(scenario, node)
+    settings = scenario.settings
     run = playbook([{"name": "Facts", "irops.remediation.node_facts": {"node_roles": ["shir_node"],
                                                                       "settings": settings}},
                     {"name": "Diagnose", "irops.remediation.diagnose": {"node_roles": ["shir_node"],
