@@ -107,8 +107,9 @@ def validate_settings(settings: dict) -> dict:
     if host is not None and (not isinstance(host, str) or not _HOST_NAME.match(host)):
         raise InvalidValue("settings.shir_remote_access_host", host,
                            "give the host name the self-hosted IR nodes use for remote access, such as shir01.contoso.local")
-    if "scaleout_worker_account" in merged:
-        _icacls.resolve(merged["scaleout_worker_account"], what="settings.scaleout_worker_account")
+    for name in ("scaleout_worker_account", "azuressis_windows_auth_account"):
+        if name in merged:
+            _icacls.resolve(merged[name], what=f"settings.{name}")
     return merged
 
 
@@ -1095,10 +1096,12 @@ def shir_service_running(facts: dict, settings: dict, context: dict | None = Non
     return PASS, seen
 
 
-def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
+def _holds_right(account: str, right: str, label: str, facts: dict, verdict: _Verdict, fix: str) -> None:
+    """Whether the account holds a user right of the local policy (secedit /export): by SID for the accounts whose
+    SID is known here, by name otherwise; NT SERVICE\\ALL SERVICES covers every virtual service account."""
     rights = fact(facts, "user_rights")["rights"]
-    holders = _secedit.holders(rights, _secedit.SERVICE_LOGON_RIGHT)
-    principal = _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    holders = _secedit.holders(rights, right)
+    principal = _icacls.resolve(account, what=f"the account of {right}")
     sids = {sid for sid in (_secedit.sid_of(holder) for holder in holders) if sid}
     names = [holder for holder in holders if _secedit.sid_of(holder) is None]
     shown = ", ".join(holders) or "no account"
@@ -1109,14 +1112,18 @@ def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
         held = any(principal.matches(name) for name in names)
         unmapped = sorted(sid for sid in sids if sid.startswith("S-1-5-21-"))
         if not held and unmapped:
-            raise Unknown(f"secedit lists {_secedit.SERVICE_LOGON_RIGHT} for {', '.join('*' + s for s in unmapped)}; "
-                          f"whether one of them is {account} cannot be told here (compare with whoami /user as "
-                          "that account)")
+            raise Unknown(f"secedit lists {right} for {', '.join('*' + s for s in unmapped)}; whether one of them is "
+                          f"{account} cannot be told here (compare with whoami /user as that account)")
     if held:
-        verdict.seen.append(f"{account} holds Log on as a service ({_secedit.SERVICE_LOGON_RIGHT}: {shown})")
+        verdict.seen.append(f"{account} holds {label} ({right}: {shown})")
     else:
-        verdict.problems.append(f"{account} does not hold Log on as a service ({_secedit.SERVICE_LOGON_RIGHT} is "
-                                f"held by {shown}; group membership not evaluated): grant it, or {_SWITCH}")
+        verdict.problems.append(f"{account} does not hold {label} ({right} is held by {shown}; group membership "
+                                f"not evaluated): {fix}")
+
+
+def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
+    _holds_right(account, _secedit.SERVICE_LOGON_RIGHT, "Log on as a service", facts, verdict,
+                 f"grant it (irops.remediation.user_right), or {_SWITCH}")
 
 
 def _has_read_write(account: str, facts: dict, verdict: _Verdict) -> None:
@@ -1157,6 +1164,44 @@ def shir_service_account(facts: dict, settings: dict, context: dict | None = Non
         _holds_logon_right(account, facts, verdict)
     with verdict.part():
         _has_read_write(account, facts, verdict)
+    return verdict.result()
+
+
+# The Azure-SSIS IR article, "Failed to start Named pipe proxy": "check if security policies are correctly assigned
+# to the account running self-hosted IR service" (and to the Windows account of the activity). The policies are named
+# by the article it links, "Configure a self-hosted IR as a proxy for an Azure-SSIS IR", section "Enable Windows
+# authentication for on-premises tasks" (MicrosoftDocs/azure-docs, articles/data-factory/
+# self-hosted-integration-runtime-proxy-ssis.md): "Adjust memory quotas for a process" and "Replace a process level
+# token" for the self-hosted IR service account ("This should occur automatically when you install your self-hosted
+# IR with the default service account"), and "Log on as a service" for the Windows authentication account.
+PROXY_SERVICE_RIGHTS = {"SeIncreaseQuotaPrivilege": "Adjust memory quotas for a process",
+                        "SeAssignPrimaryTokenPrivilege": "Replace a process level token"}
+
+
+@unknown_when_missing
+def azuressis_proxy_security_policies(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The account running DIAHostService holds the two policies the proxy's on-premises tasks need, and the
+    Windows authentication account the operator names (settings.azuressis_windows_auth_account) holds Log on as a
+    service."""
+    del context
+    account = _shir_service(facts)["account"]
+    try:
+        _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    except InvalidValue as exc:
+        return UNKNOWN, f"sc.exe qc {SHIR_SERVICE} names a logon account this module cannot read: {exc}"
+    verdict = _Verdict()
+    for right, label in PROXY_SERVICE_RIGHTS.items():
+        with verdict.part():
+            _holds_right(account, right, label, facts, verdict,
+                         f"assign it to the self-hosted IR service account (irops.remediation.user_right name={right})")
+    windows = settings.get("azuressis_windows_auth_account")
+    if windows:
+        with verdict.part():
+            _holds_right(windows, _secedit.SERVICE_LOGON_RIGHT, "Log on as a service", facts, verdict,
+                         "assign it to the Windows authentication account of the activity (irops.remediation.user_right)")
+    else:
+        verdict.seen.append("no Windows authentication account named (settings.azuressis_windows_auth_account), so "
+                            "its Log on as a service right was not checked")
     return verdict.result()
 
 
@@ -1212,6 +1257,8 @@ CHECKS: dict[str, Check] = {
     "shir_localhost_resolves": Check(shir_localhost_resolves, needs={SHIR: ("localhost_resolution",)}),
     "shir_service_account": Check(shir_service_account, needs={
         SHIR: ("shir_service", "user_rights", "shir_data_folder_acl")}),
+    "azuressis_proxy_security_policies": Check(azuressis_proxy_security_policies, needs={
+        SHIR: ("shir_service", "user_rights")}),
 }
 
 

@@ -127,6 +127,7 @@ def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
 SHIR = (
     _shir("shir_healthy"),
     _shir("shir_service_stopped", ("azuressis-shir-offline-2010",)),
+    _shir("shir_proxy_policies_missing", ("azuressis-named-pipe-proxy",)),
     _shir("shir_localhost_unresolvable", ("shir-register-localhost-dns",)),
     _shir("shir_remote_cert_signature_key", ("shir-certificate-private-key-missing",), files=SHIR_PFX),
     _shir("shir_remote_cert_cng_key", ("shir-certificate-ksp-not-supported",), files=SHIR_PFX),

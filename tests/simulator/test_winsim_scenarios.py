@@ -97,6 +97,8 @@ EXPECTED = {
         "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
     "shir_service_stopped": ("shir_healthy", {
         "shir01": ["services.DIAHostService.state"]}),
+    "shir_proxy_policies_missing": ("shir_healthy", {
+        "shir01": ["accounts.NT SERVICE\\DIAHostService.rights[*]"]}),
     "shir_data_folder_acl_missing": ("shir_healthy", {
         # a directory list item is compared whole: the data folder's item, its ACL one of Modify vs read and execute
         "shir01": ["directories[{\"acl\": [\"*S-1-5-80-*:(OI)(CI)(M)\"], \"path\": *DataManagementGateway\"}]",
