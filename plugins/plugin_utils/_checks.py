@@ -73,6 +73,23 @@ class Unknown(Exception):
     """A value the check needs is not known: the message says which, and how to make it known."""
 
 
+def _service_url(url) -> str:
+    """An https URL with a host name and nothing a command line could misread (the self-hosted IR service URL)."""
+    fix = ("give the service URL of the data factory's region as Data Factory shows it (Integration runtimes > Edit > "
+           "Nodes > View Service URLs), such as https://wu2.frontend.clouddatahub.net/")
+    if not isinstance(url, str) or re.search(r"[\s\x00-\x1f\x7f]", url.strip()):
+        raise InvalidValue("settings.shir_service_url", url, fix)
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise InvalidValue("settings.shir_service_url", url, fix) from None
+    if parts.scheme != "https" or not parts.hostname or not _HOST_NAME.match(parts.hostname) or parts.username \
+            or parts.password or (port is not None and not 1 <= port <= 65535):
+        raise InvalidValue("settings.shir_service_url", url, fix)
+    return url.strip()
+
+
 def validate_settings(settings: dict) -> dict:
     """Normalise the overrides; bad input fails before anything runs on a node."""
     merged = {k: v for k, v in (settings or {}).items() if v is not None}
@@ -107,6 +124,9 @@ def validate_settings(settings: dict) -> dict:
     if host is not None and (not isinstance(host, str) or not _HOST_NAME.match(host)):
         raise InvalidValue("settings.shir_remote_access_host", host,
                            "give the host name the self-hosted IR nodes use for remote access, such as shir01.contoso.local")
+    url = merged.get("shir_service_url")
+    if url is not None:
+        merged["shir_service_url"] = _service_url(url)
     for name in ("scaleout_worker_account", "azuressis_windows_auth_account"):
         if name in merged:
             _icacls.resolve(merged[name], what=f"settings.{name}")
@@ -1205,6 +1225,31 @@ def azuressis_proxy_security_policies(facts: dict, settings: dict, context: dict
     return verdict.result()
 
 
+@unknown_when_missing
+def shir_cloud_service_reachable(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The node resolves and reaches the service URL of its data factory's region (the SHIR article, "Self-hosted
+    integration runtime can't connect to the cloud service"); DIAHostService's state is reported, and fails only
+    its own entry (azuressis-shir-offline-2010)."""
+    del context
+    reach = fact(facts, "shir_cloud_reach")
+    service = (facts or {}).get("shir_service")
+    state = (f"{SHIR_SERVICE} is {service['state']}" if service else f"{SHIR_SERVICE} is not installed")
+    if reach is None:
+        return UNKNOWN, (f"{state}; " + _unset("shir_service_url", "the service URL of the data factory's region, "
+                                                "from Integration runtimes > Edit > Nodes > View Service URLs"))
+    target = f"{reach['host']}:{reach['port']}"
+    if not reach["resolved"]:
+        return FAIL, (f"{reach['host']} does not resolve on this node" + (f" ({reach['error']})" if reach["error"]
+                                                                            else "")
+                      + f": a DNS issue for the network team (the article's \"Remote name could not be resolved\"); "
+                      f"{state}")
+    if not reach["reachable"]:
+        return FAIL, (f"{reach['host']} resolves to {', '.join(reach['addresses'])} but TCP {target} does not answer "
+                      "from this node: a firewall rule or a proxy blocks it (check the company network settings and, "
+                      f"with a proxy, that it reaches the service endpoint); {state}")
+    return PASS, f"{target} resolves to {', '.join(reach['addresses'])} and answers from this node; {state}"
+
+
 _SHIR_MY = {SHIR: ("cert_my", "system")}
 
 
@@ -1257,6 +1302,8 @@ CHECKS: dict[str, Check] = {
     "shir_localhost_resolves": Check(shir_localhost_resolves, needs={SHIR: ("localhost_resolution",)}),
     "shir_service_account": Check(shir_service_account, needs={
         SHIR: ("shir_service", "user_rights", "shir_data_folder_acl")}),
+    "shir_cloud_service_reachable": Check(shir_cloud_service_reachable, needs={
+        SHIR: ("shir_service", "shir_cloud_reach")}),
     "azuressis_proxy_security_policies": Check(azuressis_proxy_security_policies, needs={
         SHIR: ("shir_service", "user_rights")}),
 }

@@ -568,6 +568,39 @@ def _parse_localhost(results: list[CommandResult]) -> dict:
     return {"addresses": addresses, "error": None if addresses else (result.output.strip()[:300] or "no address")}
 
 
+# The SHIR article, "Self-hosted integration runtime can't connect to the cloud service": from the node, the service
+# URL of the data factory's region (Data Factory UI > Connections > Integration runtimes > Edit > Nodes > View Service
+# URLs; the article's example https://wu2.frontend.clouddatahub.net/). The article fetches it with
+# System.Net.WebClient; resolving the host and opening TCP to its port tell the same two documented outcomes apart
+# ("Remote name could not be resolved": DNS; no answer: firewall or proxy) without sending a request.
+def _cloud_target(given: dict) -> tuple[str, int] | None:
+    url = given.get("shir_service_url")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return parts.hostname, parts.port or 443
+
+
+def _cloud_reach_commands(given: dict) -> list[Command]:
+    target = _cloud_target(given)
+    return [_hosts.resolve_command(target[0]), _hosts.probe_command(*target)] if target else []
+
+
+def _parse_cloud_reach(results: list[CommandResult], given: dict) -> dict | None:
+    target = _cloud_target(given)
+    if target is None:
+        return None
+    resolved, probed = results
+    addresses = _hosts.parse_addresses(resolved.stdout) if resolved.ok else []
+    answer = _hosts.parse_probe(probed.stdout)
+    if answer is None:
+        raise ValueError(f"'{probed.command}' printed neither True nor False (exit code {probed.rc}): "
+                         f"{probed.output.strip()[:300] or '(no output)'}")
+    return {"url": given["shir_service_url"], "host": target[0], "port": target[1], "resolved": bool(addresses),
+            "addresses": addresses, "reachable": answer,
+            "error": None if resolved.ok else resolved.output.strip()[:300]}
+
+
 PROBES: dict[str, Probe] = {
     "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
     # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
@@ -611,6 +644,7 @@ PROBES: dict[str, Probe] = {
                           _parse_shir_service),
     "user_rights": Probe(_secedit.export_commands, _parse_user_rights),
     "shir_data_folder_acl": Probe(lambda: [_icacls.show_command(SHIR_DATA_FOLDER)], _parse_shir_data_folder),
+    "shir_cloud_reach": Probe(_cloud_reach_commands, _parse_cloud_reach, inputs=("shir_service_url",)),
 }
 
 

@@ -18,7 +18,10 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
 # How each gather input (_facts.Probe.inputs) is built: ``builder(settings, task_vars, host)`` from the validated
 # settings of node_facts / diagnose and the play (task_vars: hostvars, ansible_play_hosts_all). A subset that reads
 # an input registers its builder here, next to where the input is defined.
-INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {}
+INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {
+    # the service URL of the data factory's region (shir_cloud_reach), as the operator gives it
+    "shir_service_url": lambda settings, task_vars, host: settings.get("shir_service_url"),
+}
 
 
 def play_id(task) -> str | None:

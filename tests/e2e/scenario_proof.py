@@ -120,8 +120,12 @@ SHIR_PFX = {"shir01": {"shir_node_certificate_src": "shir01_remote.pfx", "shir_n
 SHIR_PLAYBOOK = "playbooks/remediate_shir_node.yml"
 
 
+# The values the operator gives diagnose for a self-hosted IR: the service URL of the data factory's region.
+SHIR_SETTINGS = {"shir_service_url": "https://wu2.frontend.clouddatahub.net/"}
+
+
 def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
-    return Scenario(name, entries, SHIR_PAIR, playbook=SHIR_PLAYBOOK, **kwargs)
+    return Scenario(name, entries, SHIR_PAIR, playbook=SHIR_PLAYBOOK, settings=SHIR_SETTINGS, **kwargs)
 
 
 SHIR = (
@@ -138,6 +142,7 @@ SHIR = (
     _shir("shir_version_4"),
     _shir("shir_vcredist_missing", ("azuressis-shir-vcredist-missing",), check_only="vc_redist.x64.exe"),
     _shir("shir_configurations_missing", ("shir-authentication-key-missing",), check_only="register the node again"),
+    _shir("shir_cloud_service_unreachable", ("shir-cannot-connect-cloud-service",), check_only="firewall rule or a proxy"),
 )
 
 

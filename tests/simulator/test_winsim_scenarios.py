@@ -97,6 +97,8 @@ EXPECTED = {
         "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
     "shir_service_stopped": ("shir_healthy", {
         "shir01": ["services.DIAHostService.state"]}),
+    "shir_cloud_service_unreachable": ("shir_healthy", {
+        "shir01": ["files.C:\\Windows\\System32\\drivers\\etc\\hosts.*"]}),
     "shir_proxy_policies_missing": ("shir_healthy", {
         "shir01": ["accounts.NT SERVICE\\DIAHostService.rights[*]"]}),
     "shir_data_folder_acl_missing": ("shir_healthy", {

@@ -451,7 +451,7 @@ def test_subsets_per_role():
         "cert_root", "scaleout_worker_settings", "scaleout_master_cert", "system", "cert_my", "cert_my_key_acl",
         "services", "scaleout_master_reach", "scaleout_logs"}
     assert set(_checks.subsets_for(["ssisdb_sql"])) == {"ssisdb", "system"}
-    assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root", "system",
+    assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root", "system", "shir_cloud_reach",
                                                        # SHIR files and runtimes
                                                        "shir_install", "dotnet", "vcruntime", "shir_configurations",
                                                        # SHIR service account
