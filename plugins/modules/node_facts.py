@@ -75,6 +75,8 @@ options:
         (C(secedit /export /areas USER_RIGHTS /cfg) to a temporary file in C(C:\Windows\Temp) that the same
         script reads and removes); V(shir_data_folder_acl) reads the ACL of
         C(C:\ProgramData\Microsoft\DataTransfer\DataManagementGateway) (C(icacls)), null when it does not exist.
+      - V(shir_cloud_reach) resolves and probes, from the node, the host and port of O(settings) C(shir_service_url)
+        (the commands of M(irops.remediation.tcp_probe)); null when no URL is given.
     type: list
     elements: str
   settings:
