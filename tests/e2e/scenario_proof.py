@@ -4,7 +4,8 @@ For one scenario of the simulator (tests/simulator/scenarios/), on its own simul
 (the nodes of a scenario share host names with other scenarios, so each gets its own fabric):
 
 1. ``playbooks/diagnose.yml``: the failing entries must be exactly the scenario's documented ones
-   (nothing unrelated fails) and no check is unknown -> *diagnosed*;
+   (nothing unrelated fails) and no check is unknown -> *diagnosed*; for a scenario with ``locales``, the
+   same nodes switched to each of those display languages (fr-FR) must give every entry the same status;
 2. the remediation playbook with ``--check --diff``: every node's state digest is unchanged, a drifted
    scenario reports its drift as changes and a healthy one ``changed=0`` -> *inert*;
 3. the remediation playbook: it succeeds, and ``diagnose`` then finds no failure -> *fixed*;
@@ -48,6 +49,7 @@ class Scenario:
     check_only: str = ""                # for a check-only entry: what its finding must name (installer, action)
     settings: dict = field(default_factory=dict)    # the values the operator gives diagnose (diagnose_settings)
     files: dict = field(default_factory=dict)       # node -> {host var: a file the operator holds, made by FILES}
+    locales: tuple = ()                 # display languages whose nodes must give the same findings as the scenario's
 
 
 PAIR = {"master": list(MASTER_AND_SQL), "worker": ["scaleout_worker"]}
@@ -125,7 +127,8 @@ SHIR_SETTINGS = {"shir_service_url": "https://wu2.frontend.clouddatahub.net/"}
 
 
 def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
-    return Scenario(name, entries, SHIR_PAIR, playbook=SHIR_PLAYBOOK, settings=SHIR_SETTINGS, **kwargs)
+    return Scenario(name, entries, SHIR_PAIR, playbook=SHIR_PLAYBOOK, settings=SHIR_SETTINGS, locales=("fr-FR",),
+                    **kwargs)
 
 
 SHIR = (
@@ -161,6 +164,7 @@ class Proof:
     after: dict = field(default_factory=dict)        # host -> failing entries (diagnose after the fix)
     statuses: dict = field(default_factory=dict)     # host -> {entry: status} (first diagnose)
     evidence: dict = field(default_factory=dict)     # (host, entry) -> evidence of each failing entry (first diagnose)
+    localised: dict = field(default_factory=dict)    # locale -> host -> {entry: status}, the nodes in that locale
     phases: dict = field(default_factory=dict)       # name -> Phase
     digests_unchanged: bool = False
     notes: list = field(default_factory=list)
@@ -179,7 +183,21 @@ class Proof:
     @property
     def diagnosed(self) -> bool:
         return (self.phases["diagnose"].rc == 0 and self.failing == set(self.scenario.entries)
-                and not self.unknown)
+                and not self.unknown and not self.locale_differences)
+
+    @property
+    def locale_differences(self) -> dict:
+        """locale -> host -> {entry: (status, status in that locale)} where a localised node differs."""
+        differences = {}
+        for locale, hosts in self.localised.items():
+            for host, statuses in hosts.items():
+                changed = {entry: (self.statuses.get(host, {}).get(entry), status) for entry, status in statuses.items()
+                           if self.statuses.get(host, {}).get(entry) != status}
+                if changed or set(statuses) != set(self.statuses.get(host, {})):
+                    differences.setdefault(locale, {})[host] = changed or "other entries"
+            if self.phases[f"diagnose_{locale}"].rc != 0:
+                differences.setdefault(locale, {})["rc"] = self.phases[f"diagnose_{locale}"].rc
+        return differences
 
     @property
     def inert(self) -> bool:
@@ -265,8 +283,8 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
             return phase
 
         def findings() -> tuple[dict, dict]:
-            failing, statuses, first = {}, {}, not proof.phases.get("diagnose_after")
-            for path in (workdir / "findings").glob("*.json"):
+            failing, statuses, first = {}, {}, not proof.statuses
+            for path in sorted((workdir / "findings").glob("*.json")):
                 listed = json.loads(path.read_text())
                 statuses[path.stem] = {f["id"]: f["status"] for f in listed}
                 failing[path.stem] = sorted(f["id"] for f in listed if f["status"] == "fail")
@@ -278,6 +296,14 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
         remediate = dev.ROOT / scenario.playbook
         run("diagnose", diagnose)
         proof.found, proof.statuses = findings()
+        for locale in scenario.locales:  # the same nodes, displaying another language: the same findings
+            saved = {node: sim.state(node) for node in nodes}
+            for node, state in saved.items():
+                sim.load_state(node, dict({k: v for k, v in state.items() if k != "clock"}, locale=locale))
+            run(f"diagnose_{locale}", diagnose)
+            _failing, proof.localised[locale] = findings()
+            for node, state in saved.items():
+                sim.load_state(node, {k: v for k, v in state.items() if k != "clock"})
         start = {node: sim.digest(node) for node in nodes}
         run("check", remediate, "--check", "--diff")
         proof.digests_unchanged = {node: sim.digest(node) for node in nodes} == start
@@ -308,7 +334,7 @@ def explain(proof: Proof) -> str:
     """What went wrong, for an assertion message."""
     parts = [f"scenario {proof.scenario.name}: {proof.columns()}",
              f"expected failing: {sorted(proof.scenario.entries)}; diagnose failed: {proof.found}; "
-             f"unknown: {proof.unknown}",
+             f"unknown: {proof.unknown}; differing in another locale: {proof.locale_differences}",
              f"after the fix: {proof.after}", *proof.notes]
     for name, phase in proof.phases.items():
         if phase.rc != 0 or name in ("check", "apply_again"):
