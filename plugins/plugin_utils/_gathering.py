@@ -19,6 +19,9 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
 # settings of node_facts / diagnose and the play (task_vars: hostvars, ansible_play_hosts_all). A subset that reads
 # an input registers its builder here, next to where the input is defined.
 INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {}
+# OLE DB providers (issue 13; _facts oledb_progids/oledb_providers): the ProgIDs of settings.azuressis_oledb_providers,
+# already validated by _checks.validate_settings (a grammar: they reach reg.exe's command line).
+INPUT_BUILDERS["oledb_providers"] = lambda settings, task_vars, host: list(settings.get("azuressis_oledb_providers") or ())
 
 
 def play_id(task) -> str | None:
