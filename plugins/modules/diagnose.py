@@ -57,6 +57,10 @@ options:
       - C(shir_certificate_thumbprint), the self-hosted IR remote-access certificate in C(My), whose key
         must be a CSP key capable of key exchange, and C(shir_remote_access_host), the host name the nodes
         use for remote access, which the certificate's last SAN DNS name must cover (WCF checks only that one).
+      - C(azuressis_oledb_providers), the OLE DB providers the packages run through the self-hosted IR proxy use,
+        as ProgIDs (the C(Provider=) of their connection strings, such as C(MSOLEDBSQL) or
+        C(Microsoft.ACE.OLEDB.16.0)); each must be registered in the 64-bit and the 32-bit registry views.
+        Without it the OLE DB check is unknown. A list or a comma-separated string.
       - Thumbprints are normalised (case, spaces, colons); a bad value fails the task before anything runs,
         naming the setting and the value.
     type: dict
