@@ -1215,6 +1215,7 @@ def report_line(names, facts: dict) -> str:
             lines.append(f"{name}: {exc}")
     return "; ".join(lines)
 
+
 CHECKS: dict[str, Check] = {
     "scaleout_master_sql_server": Check(scaleout_master_sql_server, needs={
         MASTER: ("scaleout_master_settings", "system"), SSISDB_SQL: ("ssisdb", "system")}),

@@ -569,11 +569,12 @@ def _parse_localhost(results: list[CommandResult]) -> dict:
     return {"addresses": addresses, "error": None if addresses else (result.output.strip()[:300] or "no address")}
 
 
-
 # OLE DB providers and system resources (issue 13, "Files and runtimes") --------------------------------------
 # The ProgIDs come from the operator (settings.azuressis_oledb_providers -> gather input oledb_providers). First
 # stage: each ProgID's CLSID (the ProgID key is shared by both registry views); second stage, only for the ProgIDs
 # found: the class key's OLE DB Provider and InprocServer32 in the 64-bit and the 32-bit view (_oledb.py says why).
+
+
 def _progids(given: dict) -> list[str]:
     return list(given.get("oledb_providers") or ())
 
