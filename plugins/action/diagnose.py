@@ -38,7 +38,8 @@ class ActionModule(NodeAction):
             entries = [e for e in entries if e.id in args["entries"]]
 
         checks = sorted({e.check for e in entries if e.check})
-        needs = _checks.subsets_for(roles, checks)
+        reports = sorted({name for e in entries if not e.check for name in e.report})
+        needs = _checks.subsets_for(roles, checks, reports)
         play = _gathering.play_id(self._task)
         node = _gathering.own_facts(task_vars)
         host = task_vars.get("inventory_hostname") or "this node"
@@ -76,7 +77,8 @@ def _evaluate(entry, roles, node, settings, context) -> dict:
     if not entry.check:
         why = (" ".join(entry.manual_reason.split()) if entry.automation == "manual" and entry.manual_reason
                else f"no check implemented yet (automation: {entry.automation})")
-        finding.update(status=_checks.NOT_CHECKED, evidence=f"{why}; follow {entry.runbook}")
+        report = _checks.report_line(entry.report, node)
+        finding.update(status=_checks.NOT_CHECKED, evidence=f"{why}; follow {entry.runbook}" + (f"; {report}" if report else ""))
         return finding
     try:
         status, evidence = _checks.CHECKS[entry.check].func(node, settings, context)

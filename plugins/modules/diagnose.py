@@ -63,6 +63,10 @@ options:
         C(https://wu2.frontend.clouddatahub.net/)), which the node resolves and probes; without it
         C(shir-cannot-connect-cloud-service) is V(unknown). C(azuressis_windows_auth_account), the Windows
         authentication account of the Execute SSIS Package activity, which needs Log on as a service on the proxy.
+      - C(azuressis_oledb_providers), the OLE DB providers the packages run through the self-hosted IR proxy use,
+        as ProgIDs (the C(Provider=) of their connection strings, such as C(MSOLEDBSQL) or
+        C(Microsoft.ACE.OLEDB.16.0)); each must be registered in the 64-bit and the 32-bit registry views.
+        Without it the OLE DB check is unknown. A list or a comma-separated string.
       - Thumbprints are normalised (case, spaces, colons); a bad value fails the task before anything runs,
         naming the setting and the value.
     type: dict

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _secedit
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _oledb, _secedit, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
@@ -130,6 +130,8 @@ def validate_settings(settings: dict) -> dict:
     for name in ("scaleout_worker_account", "azuressis_windows_auth_account"):
         if name in merged:
             _icacls.resolve(merged[name], what=f"settings.{name}")
+    if "azuressis_oledb_providers" in merged:  # ProgIDs reach reg.exe's command line: a grammar, not quoting alone
+        merged["azuressis_oledb_providers"] = _oledb.validate_progids(merged["azuressis_oledb_providers"])
     return merged
 
 
@@ -1269,6 +1271,79 @@ def shir_localhost_resolves(facts: dict, settings: dict, context: dict | None = 
                   "hosts file (irops.remediation.hosts_entry)")
 
 
+# OLE DB providers a package needs (the Azure-SSIS IR article, staging task error 2906 "The requested OLE DB provider
+# ... is not registered. If the 64-bit driver is not installed, run the package in 32-bit mode"): the ProgIDs the
+# operator names, registered in the 64-bit view (packages run 64-bit by default) and the 32-bit view (32-bit mode).
+@unknown_when_missing
+def azuressis_oledb_provider_registered(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Each OLE DB provider of settings.azuressis_oledb_providers is registered in both registry views."""
+    del context
+    named = settings.get("azuressis_oledb_providers") or []
+    if not named:
+        return UNKNOWN, ("no OLE DB provider is named: give settings.azuressis_oledb_providers, the providers of the "
+                         "packages' OLE DB connection managers (Provider= of their connection strings), such as "
+                         "[MSOLEDBSQL, Microsoft.ACE.OLEDB.16.0]")
+    found = fact(facts, "oledb_providers")
+    if [p.lower() for p in found.get("named") or ()] != [p.lower() for p in named]:
+        raise Unknown("oledb_providers was read for " + (", ".join(found.get("named") or ()) or "no provider")
+                      + f", not for settings.azuressis_oledb_providers ({', '.join(named)}): gather the facts again "
+                      "with the same settings")
+    verdict = _Verdict()
+    for progid in named:
+        provider = found["providers"][progid]
+        views = provider["views"]
+        missing = [view for view, _switch in _oledb.VIEWS if not views[view]["registered"]]
+        present = [f"{view} ({views[view]['dll'] or 'no DLL named'})" for view, _switch in _oledb.VIEWS
+                   if views[view]["registered"]]
+        if not missing:
+            verdict.seen.append(f"{progid} {provider['clsid']} is registered in the " + " and ".join(present))
+            continue
+        where = ("is not registered (no HKLM\\SOFTWARE\\Classes\\" + progid + "\\CLSID)" if provider["clsid"] is None
+                 else f"{provider['clsid']} is not registered in the {' and '.join(missing)} registry view"
+                 + ("s" if len(missing) > 1 else "") + (f" (registered in the {' and '.join(present)})" if present else ""))
+        package = _oledb.installer(progid)
+        fix = (f"install {package}" if package else
+               "install the provider's 64-bit redistributable (and its 32-bit one when packages run in 32-bit mode) "
+               "from its vendor")
+        verdict.problems.append(f"{progid} {where}: {fix}, then run the package again")
+    return verdict.result()
+
+
+# Facts reported on entries that stay manual (the catalog's ``report:``): name -> (needs, render). A report is one
+# line appended to a not_checked finding's evidence; it never decides a status.
+def _resources_report(facts: dict) -> str:
+    found = fact(facts, "system_resources")
+    install = (facts or {}).get("shir_install")
+    line = "node resources: " + _sysres.describe(found, install.get("folder") if isinstance(install, dict) else None)
+    return line + ("; the concurrent jobs limit is a setting of the node in Azure Data Factory (concurrentJobsLimit, "
+                   "Integration runtime > Nodes), not kept on the node: compare it with these cores and memory there")
+
+
+@dataclass(frozen=True)
+class Report:
+    func: Callable[[dict], str]
+    needs: dict = field(default_factory=dict)
+
+    def subsets(self, roles) -> tuple:
+        return tuple(dict.fromkeys(subset for role in roles for subset in self.needs.get(role, ())))
+
+
+REPORTS: dict[str, Report] = {
+    "system_resources": Report(_resources_report, needs={SHIR: ("system_resources", "shir_install")}),
+}
+
+
+def report_line(names, facts: dict) -> str:
+    """The reports named, each as one line ("; "-joined); a report whose facts are missing says why instead."""
+    lines = []
+    for name in names or ():
+        try:
+            lines.append(REPORTS[name].func(facts))
+        except Unknown as exc:
+            lines.append(f"{name}: {exc}")
+    return "; ".join(lines)
+
+
 CHECKS: dict[str, Check] = {
     "scaleout_master_sql_server": Check(scaleout_master_sql_server, needs={
         MASTER: ("scaleout_master_settings", "system"), SSISDB_SQL: ("ssisdb", "system")}),
@@ -1306,11 +1381,14 @@ CHECKS: dict[str, Check] = {
         SHIR: ("shir_service", "shir_cloud_reach")}),
     "azuressis_proxy_security_policies": Check(azuressis_proxy_security_policies, needs={
         SHIR: ("shir_service", "user_rights")}),
+    # OLE DB providers (issue 13)
+    "azuressis_oledb_provider_registered": Check(azuressis_oledb_provider_registered, needs={SHIR: ("oledb_providers",)}),
 }
 
 
-def subsets_for(roles, checks=None) -> list:
-    """The fact subsets a node of these roles gathers for the checks (every check by default): for the checks
-    that run on it and for those of other nodes that read it as a peer."""
-    chosen = CHECKS.values() if checks is None else [CHECKS[name] for name in checks]
+def subsets_for(roles, checks=None, reports=None) -> list:
+    """The fact subsets a node of these roles gathers for the checks and the reports (every check and report by
+    default): for the checks that run on it and for those of other nodes that read it as a peer."""
+    chosen = list(CHECKS.values() if checks is None else [CHECKS[name] for name in checks])
+    chosen += REPORTS.values() if checks is None and reports is None else [REPORTS[name] for name in reports or ()]
     return list(dict.fromkeys(subset for check in chosen for subset in check.subsets(roles)))

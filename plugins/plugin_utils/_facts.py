@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _logs, _reg, _sc, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _secedit, _ssisdb
+from ansible_collections.irops.remediation.plugins.plugin_utils import _oledb, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
@@ -599,6 +600,39 @@ def _parse_cloud_reach(results: list[CommandResult], given: dict) -> dict | None
     return {"url": given["shir_service_url"], "host": target[0], "port": target[1], "resolved": bool(addresses),
             "addresses": addresses, "reachable": answer,
             "error": None if resolved.ok else resolved.output.strip()[:300]}
+# OLE DB providers and system resources (issue 13, "Files and runtimes") --------------------------------------
+# The ProgIDs come from the operator (settings.azuressis_oledb_providers -> gather input oledb_providers). First
+# stage: each ProgID's CLSID (the ProgID key is shared by both registry views); second stage, only for the ProgIDs
+# found: the class key's OLE DB Provider and InprocServer32 in the 64-bit and the 32-bit view (_oledb.py says why).
+
+
+def _progids(given: dict) -> list[str]:
+    return list(given.get("oledb_providers") or ())
+
+
+def _parse_oledb_progids(results: list[CommandResult], given: dict) -> dict:
+    """``{ProgID: CLSID or None}`` for the ProgIDs named (none named: an empty mapping)."""
+    return {progid: _oledb.clsid_of(result) for progid, result in zip(_progids(given), results)}
+
+
+def _oledb_class_commands(facts: dict, given: dict) -> list[Command]:
+    clsids = dict.fromkeys(clsid for clsid in facts["oledb_progids"].values() if clsid)
+    return [command for clsid in clsids for command in _oledb.class_commands(clsid)]
+
+
+def _parse_oledb_providers(facts: dict, results: list[CommandResult], given: dict) -> dict:
+    """``{"named": [...], "providers": {ProgID: {"clsid", "views": {"64-bit"|"32-bit": {"registered",
+    "description", "dll"}}}}}``; a ProgID that is not registered has clsid None and no view registered."""
+    progids = facts["oledb_progids"]
+    width = len(_oledb.VIEWS) * len(_oledb.SUBKEYS)
+    by_clsid: dict = {}
+    for index, clsid in enumerate(dict.fromkeys(clsid for clsid in progids.values() if clsid)):
+        by_clsid[clsid] = _oledb.parse_views(results[width * index:width * (index + 1)])
+    absent = {view: {"registered": False, "description": None, "dll": None} for view, _switch in _oledb.VIEWS}
+    return {"named": list(progids),
+            "providers": {progid: {"clsid": clsid, "views": by_clsid.get(clsid, absent) if clsid else absent}
+                          for progid, clsid in progids.items()}}
+# end of OLE DB providers and system resources ----------------------------------------------------------------
 
 
 PROBES: dict[str, Probe] = {
@@ -645,6 +679,13 @@ PROBES: dict[str, Probe] = {
     "user_rights": Probe(_secedit.export_commands, _parse_user_rights),
     "shir_data_folder_acl": Probe(lambda: [_icacls.show_command(SHIR_DATA_FOLDER)], _parse_shir_data_folder),
     "shir_cloud_reach": Probe(_cloud_reach_commands, _parse_cloud_reach, inputs=("shir_service_url",)),
+    # OLE DB providers the operator names (gather input oledb_providers), both registry views; memory, logical
+    # processors and fixed drives (Get-CimInstance) with the %ProgramData% folder.
+    "oledb_progids": Probe(lambda given: [_oledb.progid_command(p) for p in _progids(given)], _parse_oledb_progids,
+                           inputs=("oledb_providers",)),
+    "oledb_providers": Probe(lambda given: [], requires=("oledb_progids",), follow_up=_oledb_class_commands,
+                             finish=_parse_oledb_providers, inputs=("oledb_providers",)),
+    "system_resources": Probe(_sysres.commands, _sysres.parse),
 }
 
 

@@ -21,6 +21,9 @@ from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
 INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {
     # the service URL of the data factory's region (shir_cloud_reach), as the operator gives it
     "shir_service_url": lambda settings, task_vars, host: settings.get("shir_service_url"),
+    # OLE DB providers (_facts oledb_progids/oledb_providers): the ProgIDs of settings.azuressis_oledb_providers,
+    # already validated by _checks.validate_settings (a grammar: they reach reg.exe's command line)
+    "oledb_providers": lambda settings, task_vars, host: list(settings.get("azuressis_oledb_providers") or ()),
 }
 
 
