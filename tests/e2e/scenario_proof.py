@@ -122,8 +122,9 @@ SHIR_PFX = {"shir01": {"shir_node_certificate_src": "shir01_remote.pfx", "shir_n
 SHIR_PLAYBOOK = "playbooks/remediate_shir_node.yml"
 
 
-# The values the operator gives diagnose for a self-hosted IR: the service URL of the data factory's region.
-SHIR_SETTINGS = {"shir_service_url": "https://wu2.frontend.clouddatahub.net/"}
+# The values the operator gives diagnose for a self-hosted IR: the service URL of the data factory's region, and the
+# OLE DB providers its packages use (on the proxy for the Azure-SSIS IR).
+SHIR_SETTINGS = {"shir_service_url": "https://wu2.frontend.clouddatahub.net/", "azuressis_oledb_providers": ["MSOLEDBSQL"]}
 
 
 def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
@@ -145,6 +146,7 @@ SHIR = (
     _shir("shir_version_4"),
     _shir("shir_vcredist_missing", ("azuressis-shir-vcredist-missing",), check_only="vc_redist.x64.exe"),
     _shir("shir_configurations_missing", ("shir-authentication-key-missing",), check_only="register the node again"),
+    _shir("shir_oledb_provider_missing", ("azuressis-oledb-provider-not-registered",), check_only="msoledbsql.msi"),
     _shir("shir_cloud_service_unreachable", ("shir-cannot-connect-cloud-service",), check_only="firewall rule or a proxy"),
 )
 
