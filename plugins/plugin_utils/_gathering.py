@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _facts, _ha
 
 # How each gather input (_facts.Probe.inputs) is built: ``builder(settings, task_vars, host)`` from the validated
 # settings of node_facts / diagnose and the play (task_vars: hostvars, ansible_play_hosts_all). A subset that reads
 # an input registers its builder here, next to where the input is defined.
 INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {}
+# The other nodes of a high-availability self-hosted IR (shir_ha_reach): settings.shir_ha_nodes, else the play's
+# other shir_node hosts (_ha.py says by which name).
+INPUT_BUILDERS[_ha.INPUT] = _ha.peers_input
 
 
 def play_id(task) -> str | None:
