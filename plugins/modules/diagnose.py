@@ -57,6 +57,11 @@ options:
       - C(shir_certificate_thumbprint), the self-hosted IR remote-access certificate in C(My), whose key
         must be a CSP key capable of key exchange, and C(shir_remote_access_host), the host name the nodes
         use for remote access, which the certificate's last SAN DNS name must cover (WCF checks only that one).
+      - C(shir_ha_nodes), the host names of the nodes of a high-availability self-hosted IR (a list; this node's own
+        name may be among them), which each node resolves and probes on TCP 8060; else the other hosts of the
+        play with the role C(shir_node). C(shir_remote_access_port), the port of remote access from intranet
+        (C(dmgcmd -EnableRemoteAccess <port>), 8060 by default); another port makes the high-availability check
+        unknown (it probes 8060, the port the article names).
       - Thumbprints are normalised (case, spaces, colons); a bad value fails the task before anything runs,
         naming the setting and the value.
     type: dict
