@@ -1217,8 +1217,8 @@ def shir_ha_nodes_reachable(facts: dict, settings: dict, context: dict | None = 
                          f"probes only TCP {_ha.HA_PORT}, the port the article and products.md name; probe {port} "
                          "with irops.remediation.tcp_probe from each node")
     me = names_of({"host": _context(context).get("host"), "facts": facts})
-    peers = [entry for entry in reach.get("peers") or () if not (entry.get("name")
-                                                                  and entry["name"].lower().rstrip(".") in me)]
+    peers = [entry for entry in reach.get("peers") or ()
+             if not (entry.get("name") and entry["name"].lower().rstrip(".") in me)]
     if not peers:
         outside = reach.get("outside_play") or []
         if outside:

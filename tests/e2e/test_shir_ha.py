@@ -57,8 +57,8 @@ def play(sim, tmp_path, tasks, *flags, play_vars=None):
 
 DIAGNOSE = [{"name": "Facts", "irops.remediation.node_facts": {"node_roles": ["shir_node"], "settings": SETTINGS}},
             {"name": "Diagnose", "irops.remediation.diagnose": {"node_roles": ["shir_node"], "settings": SETTINGS}}]
-FIX = [{"name": "HA fixes", "ansible.builtin.include_role": {"name": "irops.remediation.shir_node",
-                                                              "tasks_from": "ha"}}]
+FIX = [{"name": "HA fixes",
+        "ansible.builtin.include_role": {"name": "irops.remediation.shir_node", "tasks_from": "ha"}}]
 
 
 def diagnose(sim, tmp_path):
