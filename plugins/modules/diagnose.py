@@ -67,6 +67,11 @@ options:
         as ProgIDs (the C(Provider=) of their connection strings, such as C(MSOLEDBSQL) or
         C(Microsoft.ACE.OLEDB.16.0)); each must be registered in the 64-bit and the 32-bit registry views.
         Without it the OLE DB check is unknown. A list or a comma-separated string.
+      - C(shir_ha_nodes), the host names of the nodes of a high-availability self-hosted IR (a list; this node's own
+        name may be among them), which each node resolves and probes on TCP 8060; else the other hosts of the
+        play with the role C(shir_node). C(shir_remote_access_port), the port of remote access from intranet
+        (C(dmgcmd -EnableRemoteAccess <port>), 8060 by default); another port makes the high-availability check
+        unknown (it probes 8060, the port the article names).
       - Thumbprints are normalised (case, spaces, colons); a bad value fails the task before anything runs,
         naming the setting and the value.
     type: dict

@@ -84,6 +84,14 @@ options:
       - V(system_resources) reads total and available physical memory, logical processors and the size and free
         space of each fixed drive (C(Get-CimInstance) of C(Win32_OperatingSystem), C(Win32_ComputerSystem),
         C(Win32_LogicalDisk -Filter DriveType=3)) and the C(%ProgramData%) folder.
+      - V(shir_ha_reach) resolves and probes on TCP 8060, from the node, every other node of a high-availability
+        self-hosted IR (the commands of M(irops.remediation.tcp_probe)), probes C(127.0.0.1:8060), and reads which
+        enabled inbound rules allow or block TCP 8060 (the command of V(firewall_inbound), run once for both). The
+        other nodes are C(shir_ha_nodes) of O(settings), else the other hosts of the play whose
+        C(irops_node_roles) holds C(shir_node), each by the name this node probed it by earlier in the run, else
+        the C(system) FQDN or host name it reported earlier in the run, else its inventory name (hosts gather at
+        the same time, so the first gather of a play uses the inventory name). It runs in the first round trip, two commands
+        per peer and one more; none without a peer.
     type: list
     elements: str
   settings:
@@ -141,6 +149,11 @@ ansible_facts:
           right name mapped to its holders as secedit wrote them (C(*S-1-5-...) or a name), and C(leftover), why the
           temporary export could not be removed (null when it was); C(shir_data_folder_acl)
           is C(path) and C(acl), the ACEs as icacls printed them.
+        - C(shir_ha_reach) is C(port) (8060), C(source) (V(settings.shir_ha_nodes) or V(play)), C(peers) (each
+          C(name), C(host) (its inventory name, null for a name of the settings), C(resolved), C(addresses),
+          C(error) (the resolver's) and C(reachable)), C(outside_play) (C(shir_node) hosts of the inventory that are
+          not in the play), C(listening) (127.0.0.1:8060 answers; null without a peer) and C(inbound)
+          (C(allowed_by) and C(blocked_by), the enabled inbound rules covering TCP 8060, and C(error)).
       type: dict
       sample:
         http_sslcert:

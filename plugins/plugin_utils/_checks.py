@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _oledb, _secedit, _sysres
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _ha, _icacls, _oledb, _secedit, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
@@ -132,6 +132,11 @@ def validate_settings(settings: dict) -> dict:
             _icacls.resolve(merged[name], what=f"settings.{name}")
     if "azuressis_oledb_providers" in merged:  # ProgIDs reach reg.exe's command line: a grammar, not quoting alone
         merged["azuressis_oledb_providers"] = _oledb.validate_progids(merged["azuressis_oledb_providers"])
+    # SHIR high availability: the HA nodes' names (they reach commands on the node) and the remote-access port
+    if _ha.SETTING in merged:
+        merged[_ha.SETTING] = _ha.validate_nodes(merged[_ha.SETTING])
+    if "shir_remote_access_port" in merged:
+        merged["shir_remote_access_port"] = _ha.validate_port(merged["shir_remote_access_port"])
     return merged
 
 
@@ -1342,6 +1347,111 @@ def report_line(names, facts: dict) -> str:
         except Unknown as exc:
             lines.append(f"{name}: {exc}")
     return "; ".join(lines)
+# SHIR high availability -------------------------------------------------------------------------------------
+# The SHIR article, "Self-hosted integration runtime node/logical self-hosted IR is in Inactive/"Running (Limited)"
+# state": "This behavior occurs when nodes can't communicate with each other": TCP 8060 refused (10061), or "No DNS
+# entries exist for host" (fix: the same domain, or "the IP to host mapping in all the hosted VM's host files").
+_HA_FIX_NAME = ("put the nodes in the same domain, or map the name in this node's hosts file to the address you give "
+                "(shir_node_peer_addresses {{{name}: <address>}} of roles/shir_node, tasks/ha.yml; "
+                "irops.remediation.hosts_entry)")
+_HA_FIX_RULE = ("add an inbound rule allowing TCP {port} (roles/shir_node tasks/ha.yml; irops.remediation."
+                "firewall_rule name='Integration Runtime HA 8060' port={port})")
+
+
+def _ha_peer_of(entry: dict, context: dict | None) -> dict | None:
+    """The play's host (with its facts) that a probed peer is: by inventory name, else by the names it answers to."""
+    for peer in _context(context).get("peers", ()):
+        if _is_self(peer, context):
+            continue
+        if (entry.get("host") and peer.get("host") == entry["host"]) or _host_matches(entry.get("name"), peer):
+            return peer
+    return None
+
+
+def _ha_peer_side(entry: dict, context: dict | None, port: int) -> str:
+    """What the peer's own facts say about why it does not answer on the port."""
+    peer = _ha_peer_of(entry, context)
+    reach = ((peer or {}).get("facts") or {}).get("shir_ha_reach") if peer else None
+    if not reach:
+        return (f"its own facts are not in this play, so whether its inbound rule allows TCP {port} is not known "
+                "here (diagnose it too)")
+    said = []
+    rules = reach.get("inbound") or {}
+    if rules.get("error"):
+        said.append(f"its inbound rules could not be read ({rules['error'][:120]})")
+    elif rules.get("blocked_by"):
+        said.append(f"its inbound rule(s) {', '.join(rules['blocked_by'])} block TCP {port}")
+    elif not rules.get("allowed_by"):
+        said.append(f"{peer['host']} has no enabled inbound rule allowing TCP {port}: the fix is on {peer['host']} "
+                    "(its own finding)")
+    if reach.get("listening") is False:
+        said.append(f"nothing answers on 127.0.0.1:{port} on {peer['host']} itself (its Integration Runtime Service "
+                    "is stopped, or remote access is off or on another port)")
+    return "; ".join(said) or (f"{peer['host']} listens and allows TCP {port}: the network between the nodes blocks "
+                               "it (ask the network team; telnet <address> 8060 shows it)")
+
+
+def _ha_own_rule(reach: dict, port: int, verdict: _Verdict) -> None:
+    rules = reach.get("inbound") or {}
+    if rules.get("error"):
+        raise Unknown(f"this node's inbound firewall rules could not be read: {rules['error']}")
+    if rules.get("blocked_by"):
+        verdict.problems.append(f"the inbound rule(s) {', '.join(rules['blocked_by'])} block TCP {port} on this node: "
+                                "the other nodes cannot connect to it; remove or narrow them")
+    if not rules.get("allowed_by"):
+        verdict.problems.append(f"no enabled inbound firewall rule allows TCP {port} on this node: the other nodes "
+                                "cannot connect to it (TCP error code 10061 in their logs); "
+                                + _HA_FIX_RULE.format(port=port))
+    else:
+        verdict.seen.append(f"the inbound rule {rules['allowed_by'][0]} allows TCP {port} on this node")
+
+
+@unknown_when_missing
+def shir_ha_nodes_reachable(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Every other node of a high-availability self-hosted IR resolves on this node and answers on TCP 8060 from
+    it, and this node has an enabled inbound rule allowing TCP 8060 (the SHIR article's "Inactive/Running
+    (Limited)": "nodes can't communicate with each other")."""
+    port = settings.get("shir_remote_access_port", _ha.HA_PORT)
+    reach = fact(facts, "shir_ha_reach")
+    if port != _ha.HA_PORT:
+        return UNKNOWN, (f"settings.shir_remote_access_port is {port}: the nodes talk on that port, and this check "
+                         f"probes only TCP {_ha.HA_PORT}, the port the article and products.md name; probe {port} "
+                         "with irops.remediation.tcp_probe from each node")
+    me = names_of({"host": _context(context).get("host"), "facts": facts})
+    peers = [entry for entry in reach.get("peers") or ()
+             if not (entry.get("name") and entry["name"].lower().rstrip(".") in me)]
+    if not peers:
+        outside = reach.get("outside_play") or []
+        if outside:
+            return UNKNOWN, (f"{', '.join(outside)} (shir_node) are in the inventory but not in this play: run the "
+                             f"play with every high-availability node, or give settings.{_ha.SETTING}")
+        return NOT_APPLICABLE, ("no other node of this self-hosted IR is named (settings." + _ha.SETTING + ") or in "
+                                "the play with the role shir_node: a single-node IR has no node to communicate with, "
+                                "and the article's cause is that \"nodes can't communicate with each other\"; if "
+                                "the IR has other nodes, name them in settings." + _ha.SETTING)
+    verdict = _Verdict()
+    with verdict.part():
+        _ha_own_rule(reach, port, verdict)
+    if reach.get("listening") is False:
+        verdict.unknowns.append(f"nothing answers on 127.0.0.1:{port} on this node itself: the Integration Runtime "
+                                "Service is stopped, or remote access from intranet is off or uses another port "
+                                f"(dmgcmd -EnableRemoteAccess {port} <thumbprint>; give settings.shir_remote_access_port)")
+    for entry in peers:
+        name = entry.get("name")
+        if not name:
+            verdict.unknowns.append(f"{entry.get('host')} was not probed: {entry.get('error')}; give settings."
+                                    + _ha.SETTING)
+        elif not entry.get("resolved"):
+            verdict.problems.append(f"the HA node {name} does not resolve on this node ({entry.get('error')}): "
+                                    + _HA_FIX_NAME.format(name=name))
+        elif not entry.get("reachable"):
+            addresses = ", ".join(entry.get("addresses") or ())
+            verdict.problems.append(f"the HA node {name} ({addresses}) does not answer on TCP {port} from this node: "
+                                    + _ha_peer_side(entry, context, port))
+        else:
+            verdict.seen.append(f"{name} ({', '.join(entry.get('addresses') or ())}) answers on TCP {port}")
+    return verdict.result()
+# end of SHIR high availability --------------------------------------------------------------------------------
 
 
 CHECKS: dict[str, Check] = {
@@ -1383,6 +1493,8 @@ CHECKS: dict[str, Check] = {
         SHIR: ("shir_service", "user_rights")}),
     # OLE DB providers (issue 13)
     "azuressis_oledb_provider_registered": Check(azuressis_oledb_provider_registered, needs={SHIR: ("oledb_providers",)}),
+    # SHIR high availability
+    "shir_ha_nodes_reachable": Check(shir_ha_nodes_reachable, needs={SHIR: ("shir_ha_reach", "system")}),
 }
 
 

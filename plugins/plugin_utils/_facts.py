@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _logs, _reg, _sc, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _secedit, _ssisdb
-from ansible_collections.irops.remediation.plugins.plugin_utils import _oledb, _sysres
+from ansible_collections.irops.remediation.plugins.plugin_utils import _ha, _oledb, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
@@ -687,6 +687,29 @@ PROBES: dict[str, Probe] = {
                              finish=_parse_oledb_providers, inputs=("oledb_providers",)),
     "system_resources": Probe(_sysres.commands, _sysres.parse),
 }
+
+
+# SHIR high availability (the SHIR article's "node is Inactive / Running (Limited)"; _ha.py): each other HA node
+# (the gather input shir_ha_peers) resolved and probed on TCP 8060 from this node, 127.0.0.1:8060, and this node's
+# inbound rules for 8060 read with firewall_inbound's command and parser (the same command: it runs once when
+# both subsets are gathered). First stage only: 1 + 2 per peer + 1 commands, the netsh alone without a peer.
+def _ha_reach_commands(given: dict) -> list[Command]:
+    return _firewall_commands() + _ha.commands(given[_ha.INPUT])
+
+
+def _parse_ha_reach(results: list[CommandResult], given: dict) -> dict:
+    """_ha.parse's facts, with ``inbound``: the enabled inbound rules allowing / blocking TCP 8060 here (``error``
+    when netsh's output could not be read: the peers' facts stay)."""
+    facts = _ha.parse(given[_ha.INPUT], results[1:])
+    try:
+        facts["inbound"] = dict(_ha.inbound(_parse_firewall(results[:1])["rules"]), error=None)
+    except (ValueError, RemediationError) as exc:
+        facts["inbound"] = {"allowed_by": [], "blocked_by": [], "error": str(exc)}
+    return facts
+
+
+PROBES["shir_ha_reach"] = Probe(_ha_reach_commands, _parse_ha_reach, inputs=(_ha.INPUT,))
+# end of SHIR high availability --------------------------------------------------------------------------------
 
 
 def validate_subsets(subsets: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _facts, _ha
 
 # How each gather input (_facts.Probe.inputs) is built: ``builder(settings, task_vars, host)`` from the validated
 # settings of node_facts / diagnose and the play (task_vars: hostvars, ansible_play_hosts_all). A subset that reads
@@ -25,6 +25,9 @@ INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {
     # already validated by _checks.validate_settings (a grammar: they reach reg.exe's command line)
     "oledb_providers": lambda settings, task_vars, host: list(settings.get("azuressis_oledb_providers") or ()),
 }
+# The other nodes of a high-availability self-hosted IR (shir_ha_reach): settings.shir_ha_nodes, else the play's
+# other shir_node hosts (_ha.py says by which name).
+INPUT_BUILDERS[_ha.INPUT] = _ha.peers_input
 
 
 def play_id(task) -> str | None:

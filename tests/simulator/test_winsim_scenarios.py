@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from winsim_helpers import make_node, run_one
+from winsim_helpers import make_node, run, run_one
 
 import winsim
 from winsim import security
@@ -114,6 +114,9 @@ EXPECTED = {
         "shir01": ["cert_stores.LocalMachine.Root[df3c24f9bfd666761b268073fe06d1cc8d4f82a4]"]}),
     "shir_ha_port_8060_closed": ("shir_healthy", {
         "shir01": ["firewall.rules[Integration Runtime HA]"]}),
+    # SHIR01's DNS view has no record of SHIR02 (the DNS table of the fabric still has it for SHIR02 itself)
+    "shir_ha_peer_name_unresolvable": ("shir_healthy", {
+        "shir01": ["network.dns_missing"]}),
 }
 HEALTHY = {"scaleout_pair_healthy", "scaleout_ssisdb_separate_sql", "shir_healthy"}
 
@@ -174,6 +177,26 @@ def test_failures_show_up_through_the_tools(sim):
     assert run_one(handle.node("lh-shir02"), tnc.format("localhost", 8060))["out"] == ["True"]
     assert run_one(handle.node("ha-shir02"), tnc.format("shir01.contoso.local", 8060))["out"] == ["False"]
     assert run_one(handle.node("ha-shir01"), tnc.format("shir02.contoso.local", 8060))["out"] == ["True"]
+
+
+def test_a_node_specific_dns_view_fails_as_an_unknown_name_does_and_the_hosts_file_still_wins(sim):
+    """shir01's DNS has no record of SHIR02: GetHostAddresses throws .NET's "No such host is known" (the SHIR seed's
+    text) and Test-NetConnection warns and prints False, as for any unknown name (winsim/cmdlets.py)."""
+    handle = sim(winsim.group_nodes("shir_ha_peer_name_unresolvable", "un-"))
+    resolve = "try {{ [System.Net.Dns]::GetHostAddresses('{0}') | ForEach-Object {{ 'O ' + $_ }} }} catch {{ 'E ' + $_ }}"
+    tnc = "Test-NetConnection -ComputerName {0} -Port 8060 -InformationLevel Quiet"
+    first, second = handle.node("un-shir01"), handle.node("un-shir02")
+    for name in ("SHIR02", "shir02.contoso.local"):
+        assert run(first, resolve.format(name)).stdout == [
+            'E Exception calling "GetHostAddresses" with "1" argument(s): "No such host is known"']
+        assert run(first, tnc.format(name)).stdout == [f"WARNING: Name resolution of {name} failed", "False"]
+    # the other names, and the other node's view, are untouched
+    assert run(first, resolve.format("SHIR01")).stdout == ["O 10.0.1.11"]
+    assert run(second, resolve.format("SHIR02")).stdout == ["O 10.0.1.12"]
+    assert run(second, tnc.format("SHIR01")).stdout == ["True"]
+    # the hosts file comes first: a mapping the operator gives makes the name resolve and the port answer
+    first.state.fs.write("C:\\Windows\\System32\\drivers\\etc\\hosts", b"10.0.1.12 SHIR02\r\n")
+    assert run(first, tnc.format("SHIR02")).stdout == ["True"]
 
 
 def test_remote_registry_and_sql_failures_through_the_tools():

@@ -459,7 +459,9 @@ def test_subsets_per_role():
                                                        # localhost (registration)
                                                        "localhost_resolution",
                                                        # OLE DB providers; the resources report of manual entries
-                                                       "oledb_providers", "system_resources"}
+                                                       "oledb_providers", "system_resources",
+                                                       # high availability (the other nodes, this node's name)
+                                                       "shir_ha_reach", "system"}
     master = set(_checks.subsets_for(["scaleout_master"]))
     assert master == {"scaleout_master_settings", "system", "services", "firewall_inbound", "http_sslcert",
                       "cert_root", "schannel"}

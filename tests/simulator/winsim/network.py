@@ -11,7 +11,11 @@ Name resolution on a node, in order (assumed order, as Windows' resolver):
    (the SHIR seed's "A non-recoverable error occurred during a database lookup");
 3. the node's own host name -> its own addresses;
 4. the DNS table (names compared case-insensitively; a short name also matches
-   ``<name>.<anything>`` entries only when written in full, so use full entries).
+   ``<name>.<anything>`` entries only when written in full, so use full entries), except the
+   names of the node's ``network.dns_missing``: the DNS server that node asks has no record of
+   them (its own view, as for a node in another domain), so they fail as an unknown name does
+   (``[System.Net.Dns]::GetHostAddresses``: "No such host is known", SocketException 11001, the
+   text the SHIR seed quotes; Test-NetConnection: its resolution warning and ``False``).
 
 A TCP port is reachable when the target node listens on it (``network.listeners``, and
 the listener's service, if named, is running) and, unless the connection is loopback, the
@@ -100,6 +104,8 @@ class Fabric:
             return state.network.ip_addresses[0]
         if lowered == state.hostname.lower():
             return "127.0.0.1"
+        if lowered in state.network.dns_missing:
+            return None
         return self.dns.get(lowered)
 
     def target_state(self, address: str) -> NodeState | None:

@@ -124,17 +124,24 @@ class Network:
     ip_addresses: tuple = ()
     listeners: tuple = ()  # ((port, service name or ""), ...): TCP ports the node listens on
     localhost_resolves: bool = True  # False: the resolver fails for "localhost" (SHIR seed)
+    # Names the DNS server this node asks has no record of (lower case): the node's own view of DNS, as for a node
+    # in another domain or pointed at another DNS server (SHIR seed, "Inactive/Running (Limited)": "No DNS entries
+    # exist for host ...", fixed by the same domain or a hosts-file mapping). Its hosts file still resolves them.
+    dns_missing: tuple = ()
 
     def to_json(self) -> dict:
-        return {"ip_addresses": list(self.ip_addresses),
-                "listeners": [{"port": p, "service": s} if s else {"port": p} for p, s in self.listeners],
-                "localhost_resolves": self.localhost_resolves}
+        doc = {"ip_addresses": list(self.ip_addresses),
+               "listeners": [{"port": p, "service": s} if s else {"port": p} for p, s in self.listeners],
+               "localhost_resolves": self.localhost_resolves}
+        if self.dns_missing:  # absent when empty, so the states of every other scenario keep their shape
+            doc["dns_missing"] = list(self.dns_missing)
+        return doc
 
     @classmethod
     def from_json(cls, doc: object) -> "Network":
         if not isinstance(doc, dict):
             raise ValueError("network must be a mapping")
-        _known_keys(doc, {"ip_addresses", "listeners", "localhost_resolves"}, "network")
+        _known_keys(doc, {"ip_addresses", "listeners", "localhost_resolves", "dns_missing"}, "network")
         listeners = []
         for item in doc.get("listeners") or []:
             spec = {"port": item} if isinstance(item, int) else item
@@ -144,7 +151,12 @@ class Network:
         addresses = doc.get("ip_addresses") or []
         if not all(isinstance(a, str) and re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", a) for a in addresses):
             raise ValueError(f"ip_addresses must be IPv4 addresses, got {addresses!r}")
-        return cls(tuple(addresses), tuple(sorted(listeners)), bool(doc.get("localhost_resolves", True)))
+        missing = doc.get("dns_missing") or []
+        if not isinstance(missing, list) or not all(isinstance(n, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,253}", n)
+                                                    for n in missing):
+            raise ValueError(f"dns_missing must be a list of host names, got {missing!r}")
+        return cls(tuple(addresses), tuple(sorted(listeners)), bool(doc.get("localhost_resolves", True)),
+                   tuple(sorted({n.rstrip(".").lower() for n in missing})))
 
 
 @dataclass
@@ -329,7 +341,8 @@ class NodeState:
             registry=self.registry.copy(),
             services=self.services.copy(),
             firewall=self.firewall.copy(),
-            network=Network(self.network.ip_addresses, self.network.listeners, self.network.localhost_resolves),
+            network=Network(self.network.ip_addresses, self.network.listeners, self.network.localhost_resolves,
+                            self.network.dns_missing),
             accounts=copy.deepcopy(self.accounts),
             tools=self.tools,
             sql=copy.deepcopy(self.sql),
