@@ -136,7 +136,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def validate_right(value, what: str = "name") -> str:
     """The documented constant name of a user right, spelled as Microsoft spells it."""
-    right = _RIGHTS_BY_LOWER.get(str(value).strip().lower()) if isinstance(value, str) else None
+    right = _RIGHTS_BY_LOWER.get(value.lower()) if isinstance(value, str) else None
     if right is None:
         raise InvalidValue(what, value, "give the constant name of a user right as Microsoft documents it in "
                            "\"User Rights Assignment\", such as SeServiceLogonRight (Log on as a service), "
@@ -150,8 +150,9 @@ def validate_holder(value, what: str = "accounts") -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(what, value, "give an account as DOMAIN\\user, NT SERVICE\\<service>, a well-known "
                            "account (NT AUTHORITY\\SYSTEM) or a SID (S-1-5-...)")
-    if sid_of(value) is not None:
-        return "*" + sid_of(value)
+    sid = sid_of(value) or sid_of("*" + value)
+    if sid is not None:
+        return "*" + sid
     bad = sorted({ch for ch in value if ch in _HOLDER_FORBIDDEN}) + (["control character"] if _CONTROL.search(value)
                                                                      else [])
     if bad:
