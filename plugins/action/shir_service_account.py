@@ -120,7 +120,6 @@ class ActionModule(NodeAction):
         result["msg"] = f"{SERVICE} now logs on as {after['account']} (was {config.account}) and is running"
         return result
 
-
     def _settle(self, runner, status):
         """Wait through START_PENDING (dmgcmd restarts the service), polling sc.exe query as the service module
         does (a tenth of the wait hint, 1 to 10 seconds), up to ``timeout`` seconds."""

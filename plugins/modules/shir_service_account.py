@@ -51,6 +51,12 @@ options:
       - A password cannot be read back, so it is not compared - the same account with another password is left
         as it is.
     type: str
+  timeout:
+    description:
+      - Seconds to wait for the service to leave C(START_PENDING) after dmgcmd restarted it (C(sc.exe query) polled
+        a tenth of the wait hint apart), from 1 to 3600; a service that does not run then fails the task.
+    type: int
+    default: 60
 notes:
   - The connection user must be a local administrator of the node.
   - The article switches the account on a freshly installed runtime and registers it afterwards (a clean

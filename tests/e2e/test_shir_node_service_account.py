@@ -11,8 +11,8 @@ pytestmark = pytest.mark.e2e
 
 NODE = "healthy"
 SVC_SID = "S-1-5-21-3623811015-3361044348-30300820-1105"
-ROLE = {"name": "Service account", "ansible.builtin.include_role": {"name": "irops.remediation.shir_node",
-                                                                      "tasks_from": "service_account"}}
+ROLE = {"name": "Service account",
+        "ansible.builtin.include_role": {"name": "irops.remediation.shir_node", "tasks_from": "service_account"}}
 
 
 def test_the_role_grants_the_right_and_starts_the_service(sim, playbook):
