@@ -173,7 +173,9 @@ def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
     assert {e.id for e in _catalog.fixed_by("irops.remediation.private_key_access")} == {"scaleout-secure-channel"}
     assert {e.id for e in _catalog.fixed_by("irops.remediation.service")} == {
         "scaleout-master-fails", "scaleout-worker-fails", "scaleout-trust-relationship", "scaleout-secure-channel",
-        "scaleout-cannot-open-certificate-store", "scaleout-no-log"}
+        "scaleout-cannot-open-certificate-store", "scaleout-no-log", "azuressis-shir-offline-2010"}
+    assert {e.id for e in _catalog.fixed_by("irops.remediation.user_right")} == {
+        "shir-registration-error-service-account", "azuressis-named-pipe-proxy"}
     assert _catalog.fixed_by("irops.remediation.no_such_module") == []
 
 

@@ -22,7 +22,9 @@ Sources:
 Assumed: success prints nothing and exits 0; every failure exits 1; the text for
 "LocalSystem" (the seed says not to use it, not what happens: here the account lookup fails
 and nothing changes); -SwitchServiceAccount grants the account "Log on as a service" and
-Modify on the data folder, then restarts the service; -EnableRemoteAccess grants the service
+Modify on the data folder, then restarts the service (stopped if it ran, then started: it runs after the switch
+whether it ran before or not; a start that fails, e.g. 1069 for an account without the right, leaves it stopped
+and the command still exits 0); the password is kept as its hash like sc.exe config's; -EnableRemoteAccess grants the service
 Read on the key file and listens on the port (it adds no firewall rule); -cgc prints
 ``Disconnected`` when the service is not running or the node is not connected.
 """
@@ -32,6 +34,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from winsim import security
+from winsim import services as scm
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
 
 SERVICE = "DIAHostService"
@@ -85,7 +88,10 @@ def _switch_account(args: list[str], state) -> ToolResult:
     service = state.services.get(SERVICE)
     if service is None:
         return _fail("not_installed")
-    state.services.put(replace(service, account=stored))
+    # the password exactly as dmgcmd received it in its argv, kept as its hash as sc.exe config does (services.py);
+    # LocalSystem keeps no password (assumed: the SCM keeps none for it)
+    state.services.put(replace(service, account=stored, password_sha256="" if sid == security.SYSTEM
+                               else scm.password_digest(args[1])))
     for name, spec in state.accounts.items():
         if spec["sid"] == sid and "SeServiceLogonRight" not in spec["rights"]:
             spec["rights"].append("SeServiceLogonRight")
