@@ -150,6 +150,11 @@ def parse_read(exists, read) -> bytes | None:
         return None
     if answer != "true":
         raise RemediationError(f"'{exists.command}' failed (exit code {exists.rc}): {exists.output.strip()[:300]}")
+    return parse_bytes(read)
+
+
+def parse_bytes(read) -> bytes:
+    """The bytes :func:`read_command` printed (base64 on one line)."""
     if not read.ok:
         raise RemediationError(f"'{read.command}' failed: {read.output.strip()[:500]} -> the connection user must be "
                                "able to read the file (a local administrator)")
@@ -452,3 +457,8 @@ class Copy:
         if self.keep and not self.backup:
             names.append(f"the removal of {self.keep} (the replaced file)")
         return names
+
+
+def exists_any_command(path: str) -> Command:
+    """``Test-Path -LiteralPath <path>``: a file or a folder."""
+    return Command("Test-Path", (Param("-LiteralPath"), path))
