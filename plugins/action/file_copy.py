@@ -165,4 +165,3 @@ def _failure(copy, outcome, found, now, result) -> RemediationError:
     if kept_made and not copy.backup and not outcome.completed:
         result["kept_file"] = copy.keep  # the removal of the replaced file is the last step: it did not happen
     return RemediationError(f"copying {copy.source} to {copy.destination} failed at {what}. {state}.", result=result)
-

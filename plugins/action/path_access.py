@@ -189,4 +189,3 @@ def _apply(runner, path, principal, rights, flags, present, change, texts, resul
         f"{principal.name} what was asked; " + ("the ACL saved before was restored." if restored else
                                                 "restoring the ACL saved before failed: check the ACL by hand."),
         result=result)
-

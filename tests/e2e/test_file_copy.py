@@ -19,8 +19,8 @@ NODE = "missing"
 INSTALL = "C:\\Program Files\\Microsoft Integration Runtime\\5.0"
 SRC = INSTALL + "\\Gateway\\DataScan\\System.ValueTuple.dll"
 DEST = INSTALL + "\\Gateway\\System.ValueTuple.dll"
-COPY = {"name": "Copy", "irops.remediation.file_copy": {"src": SRC, "dest": DEST,
-                                                         "documented_entry": ["shir-could-not-load-assembly"]}}
+COPY = {"name": "Copy", "irops.remediation.file_copy": {
+    "src": SRC, "dest": DEST, "documented_entry": ["shir-could-not-load-assembly"]}}
 DIAGNOSE = [{"name": "Facts", "irops.remediation.node_facts": {"node_roles": ["shir_node"]}},
             {"name": "Diagnose", "irops.remediation.diagnose": {"node_roles": ["shir_node"]}}]
 FOLDER = "C:\\Data"
