@@ -58,9 +58,9 @@ class ActionModule(NodeAction):
                   "provider_type": cert["provider_type"], "principal": principal.as_dict(),
                   "before": held, "acl_before": cert["key_acl"]}
         if _satisfied(held, wanted):
-            shown = next((ace.account for ace in before if principal.matches(ace.account)), principal.name)
+            shown = _icacls.shown_name(before, principal) or principal.name
             result.update(changed=False, after=held, acl_after=cert["key_acl"], principal_shown=shown,
-                          diff=_diff(path, cert["key_acl"], cert["key_acl"]),
+                          diff=_icacls.acl_diff(path, cert["key_acl"], cert["key_acl"]),
                           msg=f"{principal.name}: {held or 'no'} access on the key of {thumbprint}, as wanted")
             return result
         result.update(changed=True, documented_symptoms=self.documented_symptoms(),
@@ -68,7 +68,7 @@ class ActionModule(NodeAction):
                            + (f"{wanted} will be granted" if wanted else "its access will be removed")))
         if self._task.check_mode:
             planned = _planned(before, principal, wanted)
-            result.update(after=wanted, acl_after=planned, diff=_diff(path, cert["key_acl"], planned))
+            result.update(after=wanted, acl_after=planned, diff=_icacls.acl_diff(path, cert["key_acl"], planned))
             return result
 
         method = "winhttpcertcfg" if args["method"] == "winhttpcertcfg" else "acl"
@@ -83,8 +83,8 @@ class ActionModule(NodeAction):
         after = _icacls.parse_acl(shown.stdout, path) if shown.ok else []
         now = _icacls.access_of(after, principal)
         result.update(after=now, acl_after=[ace.text for ace in after],
-                      diff=_diff(path, cert["key_acl"], [ace.text for ace in after]), method=method,
-                      principal_shown=next((ace.account for ace in after if principal.matches(ace.account)), None))
+                      diff=_icacls.acl_diff(path, cert["key_acl"], [ace.text for ace in after]), method=method,
+                      principal_shown=_icacls.shown_name(after, principal))
         if failure or not _satisfied(now, wanted):
             result["changed"] = now != held if shown.ok else changed.ok
             matched = result.get("winhttpcertcfg_matched")
@@ -160,13 +160,5 @@ def _satisfied(held, wanted) -> bool:
 
 
 def _planned(before, principal, wanted) -> list:
-    kept = [ace for ace in before if not (principal.matches(ace.account) and not ace.deny and not ace.inherited)]
-    if wanted:
-        kept.append(_icacls.Ace(principal.name, (), _icacls.RIGHTS[wanted], False))
-    return [ace.text for ace in kept]
-
-
-def _diff(path, before, after) -> dict:
-    header = f"ACL of {path}"
-    return {"before": "".join(line + "\n" for line in before or []), "after": "".join(line + "\n" for line in after or []),
-            "before_header": header, "after_header": header}
+    return _icacls.planned(before, principal, _icacls.Ace(principal.name, (), _icacls.RIGHTS[wanted], False)
+                           if wanted else None)

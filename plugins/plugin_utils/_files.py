@@ -150,6 +150,11 @@ def parse_read(exists, read) -> bytes | None:
         return None
     if answer != "true":
         raise RemediationError(f"'{exists.command}' failed (exit code {exists.rc}): {exists.output.strip()[:300]}")
+    return parse_bytes(read)
+
+
+def parse_bytes(read) -> bytes:
+    """The bytes :func:`read_command` printed (base64 on one line)."""
     if not read.ok:
         raise RemediationError(f"'{read.command}' failed: {read.output.strip()[:500]} -> the connection user must be "
                                "able to read the file (a local administrator)")
@@ -319,3 +324,141 @@ def edit_file(runner, path: str, plan: Callable[[bytes | None], Plan], check_mod
         f"{path} changed on the node each time between this task's read and its write ({MAX_ATTEMPTS} attempts): "
         "another task, play or program is editing it at the same time. This task wrote nothing; run it again once "
         "the other writer is done.", result=dict(result, changed=False))
+
+
+# --------------------------------------------------------------------------- copies on the node (file_copy)
+# SHA256 by ``certutil -hashfile <file> SHA256`` (WS administration/windows-commands/certutil.md: "-hashfile
+# InFile [HashAlgorithm]", "Generates and displays a cryptographic hash over a file"). Its output is three lines:
+# ``SHA256 hash of <file>:``, the hash, ``CertUtil: -hashfile command completed successfully.``; the hash is
+# 64 hex digits on Windows 10 / Server 2016 and later (lower case, as Microsoft's Defender page quotes a value,
+# 768a8136...), and the same digits as byte pairs separated by spaces on older Windows (the scripts that read it
+# strip the spaces: ``(certutil -hashfile $f SHA256)[1] -replace " ", ""``). So the hash is read by its shape
+# (the one line that is 64 hex digits once spaces are removed), never by the localised labels around it. A
+# failure prints ``CertUtil: -hashfile command FAILED: 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)`` and exits
+# with the HRESULT. certutil reads the file in place, so a file of any size is hashed on the node; only the
+# 64-digit hash travels.
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+_HASH_LINE = re.compile(r"^[0-9A-Fa-f]{64}$")
+# The verification compares the copy with its source byte for byte on the node, in memory
+# ([IO.File]::ReadAllBytes twice and their hex): file_copy refuses larger files.
+MAX_COPY_BYTES = 64 * 1024 * 1024
+# The diff shows the text of files up to this size (read in one more round trip, only with --diff).
+MAX_DIFF_BYTES = 64 * 1024
+
+
+def hash_command(path: str) -> Command:
+    return Command("certutil", ("-hashfile", path, "SHA256"))
+
+
+def parse_hash(result) -> str:
+    """The lower-case SHA256 that ``certutil -hashfile <f> SHA256`` printed; RemediationError otherwise."""
+    if result.ok:
+        for line in result.stdout.splitlines():
+            compact = line.replace(" ", "").strip()
+            if _HASH_LINE.match(compact):
+                return compact.lower()
+    raise RemediationError(f"'{result.command}' printed no SHA256 hash (exit code {result.rc}): "
+                           f"{result.output.strip()[:300]}")
+
+
+def container_command(path: str) -> Command:
+    return Command("Test-Path", (Param("-LiteralPath"), path, Param("-PathType"), "Container"))
+
+
+def size_command(path: str) -> Command:
+    """The file's length in bytes (``Get-ChildItem`` on a file path emits that file's FileInfo)."""
+    return Command("Get-ChildItem", (Param("-LiteralPath"), path), pipeline=("Select-Object -ExpandProperty Length",))
+
+
+def parse_true_false(result) -> bool:
+    answer = result.stdout.strip().lower()
+    if answer not in ("true", "false"):
+        raise RemediationError(f"'{result.command}' failed (exit code {result.rc}): {result.output.strip()[:300]}")
+    return answer == "true"
+
+
+def parse_size(result) -> int:
+    text = result.stdout.strip()
+    if not result.ok or not text.isdigit():
+        raise RemediationError(f"'{result.command}' printed no file length (exit code {result.rc}): "
+                               f"{result.output.strip()[:300]}")
+    return int(text)
+
+
+def parent_folder(path: str) -> str:
+    """``C:\\a\\b.dll`` -> ``C:\\a``; ``C:\\b.dll`` -> ``C:\\``."""
+    folder = path.rsplit("\\", 1)[0]
+    return folder + "\\" if len(folder) == 2 else folder
+
+
+def same_bytes_condition(first: str, second: str) -> Condition:
+    """Both files exist and hold the same bytes (their upper-case hex compared on the node)."""
+    return Condition("[IO.File]::Exists({1}) -and [BitConverter]::ToString([IO.File]::ReadAllBytes({0})) -eq "
+                     "[BitConverter]::ToString([IO.File]::ReadAllBytes({1}))", (first, second))
+
+
+def exists_condition(source: str, destination: str, destination_exists: bool) -> Condition:
+    """The source is a file and the destination still exists (or still does not), as planned."""
+    if destination_exists:
+        return Condition("[IO.File]::Exists({0}) -and [IO.File]::Exists({1})", (source, destination))
+    return Condition("[IO.File]::Exists({0}) -and -not [IO.File]::Exists({1})", (source, destination))
+
+
+def file_copy_command(source: str, destination: str) -> Expression:
+    """``File.Copy(source, destination)``: never overwrites (fails when ``destination`` exists)."""
+    return Expression("[IO.File]::Copy({0}, {1})", (source, destination), read_only=False)
+
+
+def keep_path(path: str, token: str) -> str:
+    """Where the replaced file waits while a copy is made without ``backup``: ``<path>.irops-<token>.old``."""
+    return f"{path}.irops-{token}.old"
+
+
+class Copy:
+    """One copy of ``source`` over ``destination`` on the node, as one :class:`Change`:
+
+    1. the source is a file and the destination exists (or not) as planned;
+    2. when the destination exists, ``File.Copy`` of it to the backup (``backup``) or to ``<dest>.irops-<id>.old``;
+    3. ``File.Copy`` of the source to ``<dest>.irops-<id>.tmp`` beside the destination (never overwrites);
+    4. that copy holds the source's bytes (compared on the node);
+    5. ``Move-Item -Force`` of it over the destination (a rename on the same volume);
+    6. without ``backup``, removal of the ``.old`` copy.
+
+    The undo (a step failed after the first) puts the kept file back where a failed move left no file
+    (``File.Copy`` never overwrites, so an intact destination is never touched) and removes this run's
+    temporary copy. The destination's hash and existence are read back in the same script."""
+
+    def __init__(self, source: str, destination: str, destination_exists: bool, backup: bool,
+                 token: str | None = None, now: float | None = None):
+        token = token or secrets.token_hex(6)
+        self.source, self.destination, self.exists, self.backup = source, destination, destination_exists, backup
+        self.temp = temp_path(destination, token)
+        self.keep = (backup_path(destination, token, now) if backup else keep_path(destination, token)) \
+            if destination_exists else None
+
+    def change(self) -> Change:
+        steps = [exists_condition(self.source, self.destination, self.exists)]
+        if self.keep:
+            steps.append(file_copy_command(self.destination, self.keep))
+        steps += [file_copy_command(self.source, self.temp), same_bytes_condition(self.source, self.temp),
+                  move_command(self.temp, self.destination)]
+        if self.keep and not self.backup:
+            steps.append(delete_command(self.keep))
+        undo = ([restore_command(self.keep, self.destination)] if self.keep else []) + [delete_command(self.temp)]
+        return Change(tuple(steps), undo=tuple(undo),
+                      verify=(exists_command(self.destination), hash_command(self.destination)))
+
+    def steps(self) -> list[str]:
+        names = ["the check that the source exists and the destination is as read"]
+        if self.keep:
+            names.append(f"the copy of the destination to {self.keep}")
+        names += [f"the copy of the source to {self.temp}", f"the byte-for-byte comparison of {self.temp} with the source",
+                  f"the move of {self.temp} over the destination"]
+        if self.keep and not self.backup:
+            names.append(f"the removal of {self.keep} (the replaced file)")
+        return names
+
+
+def exists_any_command(path: str) -> Command:
+    """``Test-Path -LiteralPath <path>``: a file or a folder."""
+    return Command("Test-Path", (Param("-LiteralPath"), path))

@@ -241,7 +241,16 @@ def show_command(path: str) -> Command:
 
 def grant_command(path: str, principal: Principal, access: str) -> Command:
     """``/grant:r`` replaces the principal's explicit allow ACE with exactly ``access``."""
-    return Command("icacls", (path, "/grant:r", f"{principal.argument}:({RIGHTS[access]})"), read_only=False)
+    return permission_command(path, "/grant:r", principal, RIGHTS[access])
+
+
+def permission_command(path: str, verb: str, principal: Principal, rights: str, flags: tuple = ()) -> Command:
+    """``icacls <path> /grant[:r] <account>:(flag)...(rights)``: ``/grant`` adds to the principal's explicit rights,
+    ``/grant:r`` replaces them (icacls.md). Flags and rights are constants of :data:`FLAGS` / :data:`SIMPLE_RIGHTS`."""
+    if verb not in ("/grant", "/grant:r") or rights not in SIMPLE_RIGHTS or any(flag not in FLAGS for flag in flags):
+        raise ValueError(f"not an icacls permission: {verb} {flags} {rights}")
+    text = "".join(f"({flag})" for flag in flags) + f"({rights})"
+    return Command("icacls", (path, verb, f"{principal.argument}:{text}"), read_only=False)
 
 
 def remove_command(path: str, principal: Principal) -> Command:
@@ -251,3 +260,70 @@ def remove_command(path: str, principal: Principal) -> Command:
 def failure(result) -> str:
     """What icacls printed (localised), on one line."""
     return "; ".join(line.strip() for line in result.output.splitlines() if line.strip())
+
+
+# --------------------------------------------------------------------------- shared by the modules that grant
+def shown_name(aces: list[Ace], principal: Principal) -> str | None:
+    """How icacls printed the principal (its first ACE's account), or None when no ACE names it."""
+    return next((ace.account for ace in aces if principal.matches(ace.account)), None)
+
+
+def planned(before: list[Ace], principal: Principal, added: Ace | None) -> list[str]:
+    """The ACL texts after replacing the principal's explicit allow ACEs with ``added`` (None: removing them)."""
+    kept = [ace for ace in before if not (principal.matches(ace.account) and not ace.deny and not ace.inherited)]
+    if added is not None:
+        kept.append(added)
+    return [ace.text for ace in kept]
+
+
+def acl_diff(path: str, before, after) -> dict:
+    """A diff of two lists of ACE texts, one per line."""
+    header = f"ACL of {path}"
+    return {"before": "".join(line + "\n" for line in before or []), "after": "".join(line + "\n" for line in after or []),
+            "before_header": header, "after_header": header}
+
+
+# Which simple rights include which (icacls.md: F full, M modify = RX + W + D, RX read and execute, R read,
+# W write, D delete).
+INCLUDES = {"F": {"F", "M", "RX", "R", "W", "D"}, "M": {"M", "RX", "R", "W", "D"}, "RX": {"RX", "R"}, "R": {"R"},
+            "W": {"W"}, "D": {"D"}, "N": set()}
+
+
+def explicit_allows(aces: list[Ace], principal: Principal, rights: str, flags: tuple) -> list[Ace]:
+    """The principal's explicit allow ACEs that give at least ``rights`` with at least the inheritance ``flags``
+    (and are not inherit-only unless ``flags`` asks for IO). Raises :class:`UnknownRights` when one of the
+    principal's explicit ACEs holds a right or flag this module does not know (what it gives is not guessed)."""
+    mine = [ace for ace in aces if principal.matches(ace.account) and not ace.deny and not ace.inherited]
+    strange = [ace.text for ace in mine if ace.unknown]
+    if strange:
+        raise UnknownRights(
+            f"icacls printed rights this module does not know for {principal.name}: {', '.join(strange)} "
+            f"(known: flags {', '.join(FLAGS)}; rights {', '.join(sorted(_KNOWN_RIGHTS))}). Nothing was changed; "
+            "report the text so it can be added to plugins/plugin_utils/_icacls.py")
+    wanted = {flag.upper() for flag in flags}
+    found = []
+    for ace in mine:
+        held = {flag.upper() for flag in ace.flags}
+        if not wanted <= held or ("IO" in held and "IO" not in wanted):
+            continue
+        if any(rights in INCLUDES.get(right, set()) for right in ace.right_set):
+            found.append(ace)
+    return found
+
+
+def denied(aces: list[Ace], principal: Principal, rights: str) -> list[Ace]:
+    """The principal's deny ACEs (explicit or inherited) that deny part of ``rights``: a grant cannot beat them
+    (Windows checks deny ACEs first)."""
+    parts = INCLUDES.get(rights, set()) | {rights}
+    return [ace for ace in aces if ace.deny and principal.matches(ace.account) and not ace.inherit_only
+            and (ace.right_set & parts or any(parts & INCLUDES.get(right, set()) for right in ace.right_set))]
+
+
+def save_command(path: str, acl_file: str) -> Command:
+    """``icacls <path> /save <file>``: the item's DACL into ``file`` (icacls.md), for :func:`restore_command`."""
+    return Command("icacls", (path, "/save", acl_file), read_only=False)
+
+
+def restore_command(folder: str, acl_file: str) -> Command:
+    """``icacls <folder> /restore <file>``: put back the DACLs saved for items of ``folder`` (icacls.md)."""
+    return Command("icacls", (folder, "/restore", acl_file), read_only=False)

@@ -30,7 +30,7 @@ def test_built_collection_installs_and_documents_every_module(tmp_path):
     for module in ("http_sslcert", "node_facts", "diagnose", "recent_logs", "registry_value", "service",
                    "firewall_rule", "hosts_entry", "settings_file", "tcp_probe", "certificate", "certificate_info",
                    "certificate_verify", "private_key_access", "root_store_cleanup", "ssisdb",
-                   "user_right", "shir_service_account"):
+                   "user_right", "shir_service_account", "file_copy", "path_access"):
         run = subprocess.run(["ansible-doc", f"irops.remediation.{module}"], env=env, check=True,
                              capture_output=True, text=True)
         doc = run.stdout + run.stderr

@@ -176,6 +176,7 @@ def test_fixed_by_lists_an_entry_under_every_module_its_fix_uses():
         "scaleout-cannot-open-certificate-store", "scaleout-no-log", "azuressis-shir-offline-2010"}
     assert {e.id for e in _catalog.fixed_by("irops.remediation.user_right")} == {
         "shir-registration-error-service-account", "azuressis-named-pipe-proxy"}
+    assert {e.id for e in _catalog.fixed_by("irops.remediation.path_access")} == {"shir-registration-error-service-account"}
     assert _catalog.fixed_by("irops.remediation.no_such_module") == []
 
 

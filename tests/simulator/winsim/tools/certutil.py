@@ -1,4 +1,5 @@
-"""Emulation of ``certutil -store|-importpfx|-addstore|-delstore|-repairstore|-verify``.
+"""Emulation of ``certutil -store|-importpfx|-addstore|-delstore|-repairstore|-verify|-hashfile`` (-hashfile:
+certutil_hashfile.py).
 
 ``-store <store> <CertId> <OutputFile>`` ([CERTUTIL-DOC]: "certutil [options] -store
 [CertificateStoreName [CertID [Outputfile]]]", the output file saves the matching certificate):
@@ -82,6 +83,7 @@ import re
 
 from winsim import certs, security, winpath
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
+from winsim.tools import certutil_hashfile
 
 # (hresult, symbolic name, message key); the display form of the code follows certutil:
 # "(WIN32: 86 ERROR_INVALID_PASSWORD)" for HRESULT_FROM_WIN32 values, "(-2146885628 CRYPT_E_NOT_FOUND)" else.
@@ -473,7 +475,7 @@ def store_header(store: str, locale: str) -> str:
 # --------------------------------------------------------------------------- arguments
 OPTIONS_WITH_VALUE = {"-p", "-csp"}
 FLAGS = {"-f", "-urlfetch", "-silent", "-q", "-v"}
-VERBS = {"-store", "-importpfx", "-addstore", "-delstore", "-repairstore", "-verify"}
+VERBS = {"-store", "-importpfx", "-addstore", "-delstore", "-repairstore", "-verify", "-hashfile"}
 
 
 def _parse(args: list[str]) -> tuple[str, dict, list[str]]:
@@ -942,7 +944,11 @@ def _verify(options: dict, positional: list[str], ctx: ToolContext) -> ToolResul
 
 
 _VERBS = {"-store": _store, "-importpfx": _importpfx, "-addstore": _addstore, "-delstore": _delstore,
-          "-repairstore": _repairstore, "-verify": _verify}
+          "-repairstore": _repairstore, "-verify": _verify,
+          # file_copy (issue 13): certutil_hashfile.py
+          "-hashfile": lambda options, positional, ctx: certutil_hashfile.hashfile(
+              options, positional, ctx, lambda result, kind: _fail(result, "hashfile", kind, ctx.locale),
+              lambda: _t("completed", ctx.locale, verb="hashfile"))}
 
 
 def run(args: list[str], ctx: ToolContext) -> ToolResult:

@@ -1,4 +1,5 @@
-"""Emulation of ``icacls <path>`` (show) and ``/grant[:r]``, ``/remove[:g|:d]`` on files and folders.
+"""Emulation of ``icacls <path>`` (show) and ``/grant[:r]``, ``/remove[:g|:d]`` on files and folders, and
+``/save`` / ``/restore`` of one item's DACL (icacls_saved.py, issue 13).
 
 Sources:
   [ICACLS-DOC]  WS administration/windows-commands/icacls.md (syntax, simple rights F M RX R W D N,
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from winsim import l10n, security, winpath
 from winsim.l10n import by_locale
-from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
+from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec, icacls_saved
 
 # Every text, per locale: plugins/plugin_utils/_l10n.py ICACLS (sources there; the German summary and
 # "no mapping" sentence are real outputs, the rest assumed).
@@ -52,6 +53,8 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
         path = winpath.normalize(raw)
     except ValueError:
         raise ToolRefused(f"icacls path {raw!r}: only absolute drive paths without wildcards are emulated") from None
+    if len(args) >= 3 and args[1].lower() in ("/save", "/restore"):
+        return _saved(args[1].lower(), raw, path, args[2:], ctx)
     operations = []
     k = 1
     while k < len(args):
@@ -116,6 +119,51 @@ def run(args: list[str], ctx: ToolContext) -> ToolResult:
             explicit = [new] + explicit if deny else explicit + [new]  # deny ACEs go first (canonical order)
     state.fs.set_acl(path, tuple(explicit))
     return result.out(_t("processed", locale, path=entry.path) + "\r\n" + _summary(1, 0, locale) + "\r\n")
+
+
+def _saved(verb: str, raw: str, path: str, rest: list[str], ctx: ToolContext) -> ToolResult:
+    """``icacls <item> /save <file>`` and ``icacls <folder> /restore <file>`` (icacls_saved.py)."""
+    if len(rest) != 1 and not all(word.lower() in ("/c", "/q") for word in rest[1:]):
+        raise ToolRefused(f"icacls {verb} takes one file (and /c, /q); /t, /l and /substitute are not emulated")
+    try:
+        target = winpath.normalize(rest[0])
+    except ValueError:
+        raise ToolRefused(f"icacls {verb} file {rest[0]!r}: only absolute drive paths are emulated") from None
+    state, locale, result = ctx.state, ctx.locale, ToolResult()
+    entry = state.fs.get(path)
+    if entry is None:
+        result.exit_code = 2
+        return result.err(_t("not_found", locale, path=raw)).out(_summary(0, 1, locale))
+    if verb == "/save":
+        folder = winpath.parent(target)
+        if folder is None or not state.fs.is_dir(folder) or state.fs.is_dir(target):
+            result.exit_code = 3  # assumed: ERROR_PATH_NOT_FOUND
+            return result.err(_t("not_found", locale, path=rest[0])).out(_summary(0, 1, locale))
+        state.fs.write(target, icacls_saved.save_text(state, path))
+        return result.out(_t("processed", locale, path=entry.path) + "\r\n" + _summary(1, 0, locale) + "\r\n")
+    if not entry.is_dir:
+        raise ToolRefused("icacls <file> /restore: the first argument of /restore is the folder of the saved items")
+    saved = state.fs.get(target)
+    if saved is None or saved.is_dir:
+        result.exit_code = 2
+        return result.err(_t("not_found", locale, path=rest[0])).out(_summary(0, 1, locale))
+    try:
+        items = icacls_saved.parse_saved(saved.content)
+    except (ValueError, UnicodeDecodeError):
+        result.exit_code = 87
+        return result.err(_t("invalid", locale, text=rest[0]))
+    if not state.caller_may(path, "p"):
+        result.exit_code = 5
+        return result.err(_t("denied", locale, path=raw)).out(_summary(0, 1, locale))
+    lines = []
+    for name, acl, protected in items:
+        item = winpath.join(entry.path, name)
+        if state.fs.get(item) is None:
+            result.exit_code = 2
+            return result.err(_t("not_found", locale, path=item)).out(_summary(len(lines), 1, locale))
+        state.fs.set_acl(item, acl, protected)
+        lines.append(_t("processed", locale, path=state.fs.get(item).path))
+    return result.out("\r\n".join(lines) + "\r\n" + _summary(len(lines), 0, locale) + "\r\n")
 
 
 TOOLS = [ToolSpec(name="icacls", run=run)]
