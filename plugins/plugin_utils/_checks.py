@@ -1433,9 +1433,15 @@ def shir_ha_nodes_reachable(facts: dict, settings: dict, context: dict | None = 
     with verdict.part():
         _ha_own_rule(reach, port, verdict)
     if reach.get("listening") is False:
-        verdict.unknowns.append(f"nothing answers on 127.0.0.1:{port} on this node itself: the Integration Runtime "
-                                "Service is stopped, or remote access from intranet is off or uses another port "
-                                f"(dmgcmd -EnableRemoteAccess {port} <thumbprint>; give settings.shir_remote_access_port)")
+        service = (facts or {}).get("shir_service")
+        if service and service.get("state") != "running":  # a stopped node cannot talk to the others: it is Inactive
+            verdict.problems.append(f"nothing answers on 127.0.0.1:{port} on this node: {SHIR_SERVICE} is "
+                                    f"{service['state']}, so the other nodes cannot reach it (start it: "
+                                    "azuressis-shir-offline-2010's fix)")
+        else:
+            verdict.unknowns.append(f"nothing answers on 127.0.0.1:{port} on this node itself: remote access from "
+                                    "intranet is off or uses another port (dmgcmd -EnableRemoteAccess "
+                                    f"{port} <thumbprint>; give settings.shir_remote_access_port)")
     for entry in peers:
         name = entry.get("name")
         if not name:
@@ -1494,7 +1500,8 @@ CHECKS: dict[str, Check] = {
     # OLE DB providers (issue 13)
     "azuressis_oledb_provider_registered": Check(azuressis_oledb_provider_registered, needs={SHIR: ("oledb_providers",)}),
     # SHIR high availability
-    "shir_ha_nodes_reachable": Check(shir_ha_nodes_reachable, needs={SHIR: ("shir_ha_reach", "system")}),
+    "shir_ha_nodes_reachable": Check(shir_ha_nodes_reachable, needs={SHIR: ("shir_ha_reach", "system",
+                                                                           "shir_service")}),
 }
 
 

@@ -134,7 +134,16 @@ def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
 
 SHIR = (
     _shir("shir_healthy"),
-    _shir("shir_service_stopped", ("azuressis-shir-offline-2010",)),
+    # A stopped Integration Runtime Service also leaves the node unreachable to the other HA node: both entries.
+    _shir("shir_service_stopped", ("azuressis-shir-offline-2010", "shir-node-inactive-limited")),
+    _shir("shir_service_account_no_rights", ("shir-registration-error-service-account", "azuressis-shir-offline-2010",
+                                             "shir-node-inactive-limited")),
+    _shir("shir_data_folder_acl_missing", ("shir-registration-error-service-account",)),
+    _shir("shir_valuetuple_missing", ("shir-could-not-load-assembly",)),
+    _shir("shir_ha_port_8060_closed", ("shir-node-inactive-limited",)),
+    # Which address a peer name maps to is the operator's to say.
+    _shir("shir_ha_peer_name_unresolvable", ("shir-node-inactive-limited",),
+          extra_vars={"shir_node_peer_addresses": {"SHIR02": "10.0.1.12"}}),
     _shir("shir_proxy_policies_missing", ("azuressis-named-pipe-proxy",)),
     _shir("shir_localhost_unresolvable", ("shir-register-localhost-dns",)),
     _shir("shir_remote_cert_signature_key", ("shir-certificate-private-key-missing",), files=SHIR_PFX),

@@ -51,7 +51,7 @@ def context(own, *others):
 def test_the_entry_names_the_check_and_the_check_gathers_in_the_first_stage():
     entry = next(e for e in _catalog.load() if e.id == ENTRY)
     assert entry.check == "shir_ha_nodes_reachable" and entry.automation == "automated"
-    assert set(_checks.subsets_for(["shir_node"], ["shir_ha_nodes_reachable"])) == {"shir_ha_reach", "system"}
+    assert set(_checks.subsets_for(["shir_node"], ["shir_ha_nodes_reachable"])) == {"shir_ha_reach", "system", "shir_service"}
     assert _facts.PROBES["shir_ha_reach"].follow_up is None and _facts.inputs_of(["shir_ha_reach"]) == [_ha.INPUT]
 
 
@@ -293,3 +293,10 @@ def test_a_hosts_entry_with_the_operators_address_makes_it_resolve():
     import base64
     state["files"][HOSTS_PATH] = {"base64": base64.b64encode(b"10.0.1.12\tSHIR02\r\n").decode()}
     assert node.fabric.resolve(NodeState.from_json(state), "SHIR02") == "10.0.1.12"
+
+
+def test_a_stopped_service_leaves_this_node_unreachable_and_says_so():
+    facts = facts_of(peer("SHIR02"), listening=False)
+    facts["shir_service"] = {"state": "stopped", "start_type": "auto", "account": "NT SERVICE\\DIAHostService"}
+    status, evidence = run(facts)
+    assert status == "fail" and "DIAHostService is stopped" in evidence and "azuressis-shir-offline-2010" in evidence
