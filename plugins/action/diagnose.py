@@ -41,10 +41,11 @@ class ActionModule(NodeAction):
         needs = _checks.subsets_for(roles, checks)
         play = _gathering.play_id(self._task)
         node = _gathering.own_facts(task_vars)
-        reused = bool(needs) and _gathering.covers(node, needs, play)
-        if not reused:
-            node = _gathering.gather(runner, needs, roles, play)
         host = task_vars.get("inventory_hostname") or "this node"
+        inputs = _gathering.inputs_for(needs, settings, task_vars, host)
+        reused = bool(needs) and _gathering.covers(node, needs, play, inputs)
+        if not reused:
+            node = _gathering.gather(runner, needs, roles, play, inputs)
         peers, absent = _gathering.peers(task_vars, host, roles, node, play)
         context = {"host": host, "roles": roles, "peers": peers, "absent": absent}
 

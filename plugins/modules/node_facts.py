@@ -77,6 +77,13 @@ options:
         C(C:\ProgramData\Microsoft\DataTransfer\DataManagementGateway) (C(icacls)), null when it does not exist.
     type: list
     elements: str
+  settings:
+    description:
+      - The values the operator gives that some subsets read (the same option, with the same checks, as
+        M(irops.remediation.diagnose)'s O(irops.remediation.diagnose#module:settings)); the other settings are ignored here.
+      - M(irops.remediation.diagnose) reuses the facts only when they were read with the same values.
+    type: dict
+    default: {}
 author:
   - irops maintainers (@irops-remediation)
 """

@@ -74,13 +74,23 @@ class Probe:
     parsed facts and returns the commands to run (possibly none), and ``finish`` gets the
     same facts and those commands' results and returns the subset's facts. Follow-ups of
     every subset run in one round trip after the first stage.
+
+    A subset that reads what only the operator or the play can name (the OLE DB providers a package
+    needs, the other nodes of a high-availability self-hosted IR) lists those gather ``inputs``; each of
+    its four functions then gets one more argument, ``{input: value}`` for its inputs (value None when
+    not given). ``_gathering.INPUT_BUILDERS`` builds each input from the settings and the play.
     """
 
-    commands: Callable[[], list[Command]]
-    parse: Callable[[list[CommandResult]], object] | None = None
+    commands: Callable[..., list[Command]]
+    parse: Callable[..., object] | None = None
     requires: tuple = ()
-    follow_up: Callable[[dict], list[Command]] | None = None
-    finish: Callable[[dict, list[CommandResult]], object] | None = None
+    follow_up: Callable[..., list[Command]] | None = None
+    finish: Callable[..., object] | None = None
+    inputs: tuple = ()
+
+    def given(self, inputs: dict | None) -> tuple:
+        """The extra argument of this probe's functions: ``({input: value},)``, or nothing without inputs."""
+        return ({name: (inputs or {}).get(name) for name in self.inputs},) if self.inputs else ()
 
 
 def _parse_sslcert(results: list[CommandResult]) -> list[dict]:
@@ -629,14 +639,20 @@ def _run_once_each(runner: CommandRunner, commands: list[Command]) -> list[Comma
     return [by_line[command.line] for command in commands]
 
 
-def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
+def inputs_of(subsets: list[str]) -> list[str]:
+    """The gather inputs the subsets (with those they require) read, each once."""
+    return list(dict.fromkeys(name for subset in validate_subsets(subsets) for name in PROBES[subset].inputs))
+
+
+def gather(runner: CommandRunner, subsets: list[str], inputs: dict | None = None) -> tuple[dict, dict]:
     """Return ``(facts, errors)``: facts per subset, and why a subset could not be read.
 
     Round trips: one for every subset's first-stage commands, batched; one more, batching
     the follow-up commands of every requested second-stage subset, when there are any.
+    ``inputs`` holds the gather inputs of the subsets that read one (see Probe).
     """
     names = validate_subsets(subsets)
-    plan = [(name, PROBES[name].commands()) for name in names]
+    plan = [(name, PROBES[name].commands(*PROBES[name].given(inputs))) for name in names]
     results = _run_once_each(runner, [command for _name, chunk in plan for command in chunk])
     facts: dict = {}
     errors: dict = {}
@@ -648,7 +664,7 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
         if probe.parse is None:
             continue
         try:
-            facts[name] = probe.parse(part)
+            facts[name] = probe.parse(part, *probe.given(inputs))
         except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
 
@@ -661,14 +677,14 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
         if missing:
             errors[name] = "needs " + "; ".join(f"{need}: {errors.get(need, 'not gathered')}" for need in missing)
             continue
-        staged.append((name, probe.follow_up(facts)))
+        staged.append((name, probe.follow_up(facts, *probe.given(inputs))))
     results = _run_once_each(runner, [command for _name, chunk in staged for command in chunk])
     offset = 0
     for name, chunk in staged:
         part = results[offset:offset + len(chunk)]
         offset += len(chunk)
         try:
-            facts[name] = PROBES[name].finish(facts, part)
+            facts[name] = PROBES[name].finish(facts, part, *PROBES[name].given(inputs))
         except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
     return facts, errors
