@@ -1183,6 +1183,48 @@ def shir_localhost_resolves(facts: dict, settings: dict, context: dict | None = 
                   "hosts file (irops.remediation.hosts_entry)")
 
 
+# SHIR certificates -------------------------------------------------------------------------------------------
+_CHAIN_FIX = ("let the node reach the certificate's AIA and CDP/OCSP URLs over HTTP or LDAP (the network team), or "
+              "import the missing issuing CA into LocalMachine\\CA and its root into LocalMachine\\Root")
+
+
+@unknown_when_missing
+def shir_ha_certificate_chain(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The remote-access (HA) certificate's chain is built and its revocation checked on this node: the SHIR
+    article's Certutil -verify -urlfetch. A revocation server that was offline (CRYPT_E_REVOCATION_OFFLINE,
+    the article's error) is reported apart from a chain that cannot be built."""
+    del context
+    thumbprint, cert, verdict = _shir_certificate(facts, settings)
+    if verdict:
+        return verdict
+    chain = fact(facts, "shir_cert_chain")
+    if chain is None:
+        raise Unknown(f"certutil -verify -urlfetch did not run on {thumbprint}")
+    code = f"{chain['error']} {chain['error_name'] or ''}".strip() if chain["error"] else None
+    flags = f" ({', '.join(chain['trust_errors'])})" if chain["trust_errors"] else ""
+    leftover = (f"; the temporary copy could not be removed ({chain['leftover']}): the certificate module's next run "
+                "removes it" if chain.get("leftover") else "")
+    status = chain["status"]
+    if status == "valid":
+        checked = "revocation checked" if chain["revocation"] == "checked" else "self-signed, no revocation to check"
+        return PASS, f"certutil -verify -urlfetch built the chain of {thumbprint} ({checked}){leftover}"
+    if status == "chain_error":
+        return FAIL, (f"the chain of {thumbprint} ({cert['subject']}) cannot be built on this node: "
+                      f"{code or 'no error code printed'}{flags}: {_CHAIN_FIX}{leftover}")
+    if status == "revocation_offline":
+        return FAIL, (f"revocation offline: the chain of {thumbprint} was built, but its revocation could not be checked "
+                      f"because the revocation server was offline ({code or 'CRYPT_E_REVOCATION_OFFLINE'}){flags}; "
+                      f"let the node reach the CDP/OCSP URLs (the network team){leftover}")
+    if status == "revoked":
+        return FAIL, f"the certificate {thumbprint} is REVOKED ({code or 'CRYPT_E_REVOKED'}): replace it{leftover}"
+    if status == "revocation_not_checked":
+        return FAIL, (f"the chain of {thumbprint} was built, but its revocation was not checked "
+                      f"({code or 'CRYPT_E_NO_REVOCATION_CHECK'}){flags}: the certificate names no CDP/OCSP URL "
+                      f"the node can use{leftover}")
+    return UNKNOWN, f"certutil -verify -urlfetch on {thumbprint} did not say whether revocation was checked{flags}{leftover}"
+# end of SHIR certificates ------------------------------------------------------------------------------------
+
+
 CHECKS: dict[str, Check] = {
     "scaleout_master_sql_server": Check(scaleout_master_sql_server, needs={
         MASTER: ("scaleout_master_settings", "system"), SSISDB_SQL: ("ssisdb", "system")}),
@@ -1208,6 +1250,7 @@ CHECKS: dict[str, Check] = {
     "shir_certificate_csp": Check(shir_certificate_csp, needs=_SHIR_MY),
     "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs={SHIR: ("cert_my", "system")}),
     "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs={SHIR: ("cert_root",)}),
+    "shir_ha_certificate_chain": Check(shir_ha_certificate_chain, needs={SHIR: ("cert_my", "shir_cert_chain")}),
     # SHIR files and runtimes
     "shir_dotnet_for_version_5": Check(shir_dotnet_for_version_5, needs={SHIR: ("shir_install", "dotnet")}),
     "shir_valuetuple_in_gateway": Check(shir_valuetuple_in_gateway, needs={SHIR: ("shir_install",)}),

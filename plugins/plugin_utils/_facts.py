@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
@@ -568,6 +569,26 @@ def _parse_localhost(results: list[CommandResult]) -> dict:
     return {"addresses": addresses, "error": None if addresses else (result.output.strip()[:300] or "no address")}
 
 
+# SHIR certificates
+# The SHIR article's "Self-hosted IR high availability (HA) SSL certificate issue": Certutil -verify -urlfetch on the
+# remote-access certificate (settings.shir_certificate_thumbprint, the gather input of the same name). Second stage,
+# beside cert_my_key_acl: nothing runs when the input is not given or the certificate is not in My.
+def _shir_chain_commands(facts: dict, inputs: dict) -> list[Command]:
+    thumbprint = inputs.get("shir_certificate_thumbprint")
+    if not thumbprint or not any(doc["thumbprint"] == thumbprint for doc in facts["cert_my"]["certificates"]):
+        return []
+    return _certutil.chain_commands("My", thumbprint, uuid.uuid4().hex)
+
+
+def _parse_shir_chain(facts: dict, results: list[CommandResult], inputs: dict) -> dict | None:
+    """The chain verdict of the remote-access certificate; None when there was none to verify."""
+    thumbprint = inputs.get("shir_certificate_thumbprint")
+    if not results:
+        return None
+    return _certutil.parse_chain(thumbprint, results)
+# end of SHIR certificates -------------------------------------------------------------------------------------
+
+
 PROBES: dict[str, Probe] = {
     "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
     # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
@@ -611,6 +632,9 @@ PROBES: dict[str, Probe] = {
                           _parse_shir_service),
     "user_rights": Probe(_secedit.export_commands, _parse_user_rights),
     "shir_data_folder_acl": Probe(lambda: [_icacls.show_command(SHIR_DATA_FOLDER)], _parse_shir_data_folder),
+    # SHIR certificates: certutil -verify -urlfetch on the remote-access certificate (second stage).
+    "shir_cert_chain": Probe(lambda inputs: [], requires=("cert_my",), follow_up=_shir_chain_commands,
+                             finish=_parse_shir_chain, inputs=("shir_certificate_thumbprint",)),
 }
 
 

@@ -453,7 +453,7 @@ def test_subsets_per_role():
     assert set(_checks.subsets_for(["ssisdb_sql"])) == {"ssisdb", "system"}
     assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root",
                                                        # certificates: the key's readers, the node's FQDN
-                                                       "cert_my_key_acl", "system",
+                                                       "cert_my_key_acl", "system", "shir_cert_chain",
                                                        # SHIR files and runtimes
                                                        "shir_install", "dotnet", "vcruntime", "shir_configurations",
                                                        # SHIR service account
