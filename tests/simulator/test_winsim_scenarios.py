@@ -107,6 +107,16 @@ EXPECTED = {
         "shir01": ["cert_stores.LocalMachine.Root[df3c24f9bfd666761b268073fe06d1cc8d4f82a4]"]}),
     "shir_ha_port_8060_closed": ("shir_healthy", {
         "shir01": ["firewall.rules[Integration Runtime HA]"]}),
+    # SHIR certificates
+    # the remote-access key file without NT SERVICE\DIAHostService:(R) (its ACL is the default machine-key one)
+    "shir_remote_cert_key_not_readable": ("shir_healthy", {
+        "shir01": [f"files.{MACHINE_KEYS}"]}),
+    # the issuing CA (Contoso Root CA) missing from Root: certutil -verify -urlfetch cannot build the chain
+    "shir_remote_cert_chain_broken": ("shir_healthy", {
+        "shir01": ["cert_stores.LocalMachine.Root[c9e8a5cb179de6b1d8733ef6c7063f954259224e]"]}),
+    # a hosts-file entry sends the CRL host to an address nothing answers on: revocation offline
+    "shir_remote_cert_revocation_offline": ("shir_healthy", {
+        "shir01": ["files.C:\\Windows\\System32\\drivers\\etc\\hosts.*"]}),
 }
 HEALTHY = {"scaleout_pair_healthy", "scaleout_ssisdb_separate_sql", "shir_healthy"}
 
