@@ -229,9 +229,8 @@ def test_a_copy_left_behind_is_removed_even_when_nothing_else_changes(sim, playb
 # --------------------------------------------------------------------------- issue 13: re-import, orphan, key readers
 def key_files(sim, since=()) -> list[str]:
     """The key files on the node (MachineKeys, Crypto\\Keys) that are not in ``since``."""
-    return sorted(p for p in sim.state(NODE)["files"] if p not in since
-                  and p.lower().startswith(("c:\\programdata\\microsoft\\crypto\\rsa\\machinekeys\\",
-                                            "c:\\programdata\\microsoft\\crypto\\keys\\")))
+    folders = ("c:\\programdata\\microsoft\\crypto\\rsa\\machinekeys\\", "c:\\programdata\\microsoft\\crypto\\keys\\")
+    return sorted(p for p in sim.state(NODE)["files"] if p not in since and p.lower().startswith(folders))
 
 
 READER = "NT SERVICE\\SSISScaleOutWorker140"  # the service with_stores adds
@@ -240,8 +239,8 @@ READER = "NT SERVICE\\SSISScaleOutWorker140"  # the service with_stores adds
 @pytest.mark.parametrize("exportable, expected", [(None, False), (True, True), (False, False)])
 def test_a_reimport_keeps_the_keys_exportability_unless_told(sim, playbook, exportable, expected):
     """The scenario key is not exportable; a repair of its key spec keeps that unless exportable says otherwise."""
-    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_SIGNATURE",
-                                                                "exportable": False}}]})
+    key = {"provider": CSP, "key_spec": "AT_SIGNATURE", "exportable": False}
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": key}]})
     result = playbook([pfx_task(exportable=exportable)], NODE).result(NODE)
     assert result["changed"] is True and not result.get("failed"), result.get("msg")
     assert entry(sim, "My", SERVER.thumbprint)["key"]["exportable"] is expected

@@ -1,7 +1,8 @@
 """The SHIR service account entries end to end (issue 13, "Service account and registration"): node_facts then
 diagnose through real ansible-playbook over WinRM, with node_roles [shir_node], on the healthy SHIR node and on each
-failure scenario of these entries (and the localhost resolution registration needs). Two round trips (the secedit export written and removed in the first; the second, icacls on the certificate key files the SHIR certificate check reads), the digest
-unchanged, and exactly the scenario's entry fails among them."""
+failure scenario of these entries (and the localhost resolution registration needs). Two round trips (the secedit
+export written and removed in the first; the second, icacls on the certificate key files the SHIR certificate check
+reads), the digest unchanged, and exactly the scenario's entry fails among them."""
 
 from __future__ import annotations
 
