@@ -4,9 +4,26 @@
 
 Round trips: one read (``certutil -store``, the machine GUID, the temporary certificate files an
 earlier run left behind and, for a file on the node, its bytes) when nothing needs to change or
-in check mode; one more for a change, which batches removing those leftovers, writing the file
-(for ``src``/``content``), ``certutil -importpfx``/``-addstore``/``-delstore``, removing the
-written file and a verifying ``certutil -store``.
+in check mode, and one more (``icacls`` on the key file) when ``key_readers`` are given and the
+certificate is there with its key; one more for a change, which batches removing those leftovers,
+writing the file (for ``src``/``content``), ``certutil -importpfx``/``-addstore``/``-delstore``,
+removing the written file and a verifying ``certutil -store``; and, after a re-import or for a
+missing read grant, one more that grants ``key_readers`` read on the key file and removes the key
+file the replaced key left behind, verified with ``icacls`` and ``Test-Path``.
+
+Re-importing a certificate that is in the store (to repair a signature or CNG key) keeps its key's
+exportability: certutil prints ``Private key is NOT exportable`` for a key that is not (the real
+store_my_csp_template_schannel_en-US.txt), and ``certutil -importpfx`` takes ``NoExport`` to import
+the key so (windowsserverdocs certutil.md, -importPFX modifiers; without it the key is exportable).
+``exportable`` true/false overrides that. A PFX import creates a new key container (assumed: the
+braced GUID container of a PFX-imported key, store_my_csp_guid_container_en-US.txt, is a new one each
+import; Microsoft's PFXImportCertStore page does not say), so the replaced key's file (its unique name
+as certutil printed it, under MachineKeys or Crypto\\Keys) is orphaned: it is removed once the
+verifying ``certutil -store`` shows the certificate with the wanted key in another file. The key file
+is named only in certutil's output after the import, so the grant and that removal run in the round
+trip after it; a failed import or a failed verification leaves the old key file in place.
+
+Check mode and the apply report the same ``steps``: every change the apply makes, in order.
 
 The file's bytes travel on the round trip's standard input, never in the script, so no log
 (-vvvv shows every command line) holds the PFX, which carries the encrypted private key. The
@@ -25,11 +42,11 @@ import uuid
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files, _icacls
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, Secret
-from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Change, Command
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
 
 KEY_SPECS = {"key_exchange": _certutil.KEY_EXCHANGE, "signature": _certutil.SIGNATURE, "keep": None}
@@ -58,6 +75,7 @@ class ActionModule(NodeAction):
         "key_spec": {"type": "str", "default": "keep", "choices": ["key_exchange", "signature", "keep"]},
         "provider": {"type": "str"},
         "exportable": {"type": "bool"},
+        "key_readers": {"type": "list", "elements": "str", "default": []},
     }
     constraints = {
         "mutually_exclusive": [["path", "src", "content"]],
@@ -71,6 +89,7 @@ class ActionModule(NodeAction):
             return self._absent(runner, store, expected)
         password = Secret(args["password"]) if args["password"] is not None else None
         provider = _provider(args["provider"])
+        readers = _readers(args["key_readers"])
         data = self._source_bytes(args)
         path = validate_node_path(args["path"]) if args["path"] else None
 
@@ -87,23 +106,63 @@ class ActionModule(NodeAction):
                                    f"{source['thumbprint']} ({source['subject']}); nothing was changed")
         if source["pfx"] and password is None:
             raise InvalidValue("password", None, "a PFX file needs its password")
+        if readers and not source["pfx"]:
+            raise InvalidValue("key_readers", args["key_readers"], "a .cer file has no private key to grant read on: "
+                               "give the PFX, or leave key_readers out")
         certificates, _guid = _certutil.parse_read(results[:2])
         before = next((doc for doc in certificates if doc["thumbprint"] == source["thumbprint"]), None)
         want = {"key_spec": KEY_SPECS[args["key_spec"]], "provider": provider, "exportable": args["exportable"]}
         problems = _problems(before, source, want)
+        if problems and source["pfx"]:
+            want["exportable"] = _kept_exportability(before, args["exportable"])
+        missing = [] if problems else self._missing_readers(runner, before, readers)
+        plan = Plan(store, source, want, before, leftovers, readers, problems, missing)
         result = {"thumbprint": source["thumbprint"], "subject": source["subject"], "dns_names": source["dns_names"],
                   "wcf_dns_name": _certutil.wcf_dns_name(source["dns_names"], source["subject"]),
-                  "not_after": source["not_after"], "store": f"LocalMachine\\{store}", "before": before}
-        if not problems:
+                  "not_after": source["not_after"], "store": f"LocalMachine\\{store}", "before": before,
+                  "steps": plan.steps()}
+        if plan.orphan_unknown:
+            result["warnings"] = [plan.orphan_unknown]
+        if not problems and not missing:
             result.update(changed=False, after=before, key=_key_view(before),
                           msg=f"{source['thumbprint']} is in LocalMachine\\{store} as wanted")
             return self._remove_leftovers(runner, leftovers, result) if leftovers else result
-        result.update(changed=True, reasons=problems, diff=_diff(store, before, source, want),
-                      documented_symptoms=self.documented_symptoms(),
-                      msg=f"{source['thumbprint']} in LocalMachine\\{store}: " + "; ".join(problems))
+        reasons = problems + [f"{principal.name} cannot read its private key" for principal in missing]
+        result.update(changed=True, reasons=reasons, documented_symptoms=self.documented_symptoms(),
+                      msg=f"{source['thumbprint']} in LocalMachine\\{store}: " + "; ".join(reasons))
+        if problems:
+            result["diff"] = _diff(store, before, source, want)
+        else:
+            result["diff"] = _acl_diff(before["key_file"], before["key_acl"], _planned_acl(before["key_acl"], missing))
         if self._task.check_mode:
             return result
+        if problems:
+            after = self._import(runner, args, plan, password, data, path, result)
+        else:
+            after = before
+            if leftovers:
+                self._remove_leftovers(runner, leftovers, result)
+                result["changed"] = True
+        self._grant_and_clean(runner, plan, before, after, result)
+        return result
 
+    def _missing_readers(self, runner, cert, readers) -> list:
+        """The readers that cannot read the key of a certificate that needs no re-import (one ``icacls``)."""
+        if not readers or cert is None or not cert["has_private_key"]:
+            return []
+        if cert["key_file"] is None:
+            raise RemediationError(f"the key file of {cert['thumbprint']} is not known, so key_readers cannot be "
+                                   f"checked: {cert['key_file_unknown']}. Nothing was changed.")
+        _certutil.attach_key_access([cert], runner.run(_certutil.key_acl_commands([cert])))
+        if cert["key_acl"] is None:
+            raise RemediationError(f"the key file of {cert['thumbprint']} could not be read: "
+                                   f"{cert.get('key_file_error') or cert['key_file']}")
+        aces = _icacls.parse_acl_from(cert["key_acl"])
+        return [principal for principal in readers if _icacls.access_of(aces, principal) not in ("read", "full_control")]
+
+    def _import(self, runner, args, plan, password, data, path, result):
+        """The import round trip: leftovers removed, the file written, imported, removed, the store read back."""
+        source, store, leftovers = plan.source, plan.store, plan.leftovers
         node_file, written = path, False
         batch = [remove_command(name) for name in leftovers]  # first: what an earlier run left behind
         if node_file is None:
@@ -111,8 +170,8 @@ class ActionModule(NodeAction):
             batch.append(_files.write_stdin_command(node_file, data))
             written = True
         if source["pfx"]:
-            batch.append(_certutil.importpfx_command(store, node_file, password, provider, want["key_spec"],
-                                                     args["exportable"]))
+            batch.append(_certutil.importpfx_command(store, node_file, password, plan.want["provider"],
+                                                     plan.want["key_spec"], plan.want["exportable"]))
         else:
             batch.append(_certutil.addstore_command(store, node_file))
         if written:  # runs whatever the import returned: every command of a batch runs
@@ -123,7 +182,7 @@ class ActionModule(NodeAction):
         imported = done[first + (1 if written else 0)]
         after = _find(done[-1], source["thumbprint"])
         result.update(after=after, key=_key_view(after))
-        warnings = _leftover_warnings(leftovers, done[:first])
+        warnings = result.get("warnings", []) + _leftover_warnings(leftovers, done[:first])
         if written and not done[first + 2].ok:
             warnings.append(f"the copy of the certificate file at {node_file} could not be removed: "
                             f"{done[first + 2].output.strip()[:200]}; delete it by hand")
@@ -131,18 +190,69 @@ class ActionModule(NodeAction):
             result["leftovers_removed"] = [f"{TEMP_DIR}\\{name}" for name in leftovers]
         if warnings:
             result["warnings"] = warnings
+        kept = (f"; the previous key file {plan.orphan} was left in place" if plan.orphan else "")
         if not imported.ok:
             code = _certutil.failure_code(imported)
             result["changed"] = False
             if code == _certutil.ERROR_INVALID_PASSWORD:
                 raise RemediationError(DOUBLE_HOP, result=result)
             raise RemediationError(f"'{imported.command}' failed (exit code {imported.rc}): {imported.output.strip()[:500]}"
-                                   + _hint(code), result=result)
-        left = _problems(after, source, want)
+                                   + _hint(code) + kept, result=result)
+        left = _problems(after, source, plan.want)
         if left:
             raise RemediationError(f"after the import, {source['thumbprint']} in LocalMachine\\{store} still: "
-                                   + "; ".join(left), result=result)
-        return result
+                                   + "; ".join(left) + kept, result=result)
+        return after
+
+    def _grant_and_clean(self, runner, plan, before, after, result):
+        """The round trip after a verified import (or for a missing grant): read granted to the key readers,
+        the replaced key's orphaned file removed, both read back."""
+        imported = bool(plan.problems)
+        readers = plan.readers if imported else plan.missing
+        if not readers and not plan.orphan:
+            return
+        key_file = after["key_file"] if after else None
+        if readers and key_file is None:
+            raise RemediationError(f"the key file of {plan.source['thumbprint']} is not known after the import, so "
+                                   f"read could not be granted to {', '.join(p.name for p in readers)}: "
+                                   f"{after.get('key_file_unknown') if after else 'no certificate'}"
+                                   + (f"; the previous key file {plan.orphan} was left in place" if plan.orphan else ""),
+                                   result=result)
+        orphan = plan.orphan
+        if orphan and key_file and orphan.lower() == key_file.lower():
+            orphan = None  # the import reused the container: its file is the new key, nothing was orphaned
+            result["steps"] = [step for step in result["steps"] if not step.startswith("remove the orphaned")]
+            result.setdefault("warnings", []).append(
+                f"the import kept the key in its previous file {key_file}: no key file was orphaned")
+        steps = [_icacls.grant_command(key_file, principal, "read") for principal in readers]
+        if orphan:
+            steps.append(_files.delete_command(orphan))
+        verify = ([_icacls.show_command(key_file)] if key_file else []) + ([_test_file(orphan)] if orphan else [])
+        outcome = runner.run_change(Change(tuple(steps), verify=tuple(verify)))
+        result["changed"] = True
+        if key_file:
+            shown = outcome.verify[0]
+            acl = [ace.text for ace in _icacls.parse_acl(shown.stdout, key_file)] if shown.ok else None
+            result["key_acl"] = acl
+            if not imported:
+                result["diff"] = _acl_diff(key_file, before["key_acl"], acl or [])
+        if orphan:
+            gone = outcome.verify[-1].ok and outcome.verify[-1].stdout.strip() == "False"
+            result["orphaned_key_file"] = {"path": orphan, "removed": gone}
+        failed = outcome.failed
+        if failed is not None or not outcome.completed:
+            what = failed.command if failed is not None else "the grant"
+            raise RemediationError(f"'{what}' failed (exit code {failed.rc if failed else '?'}): "
+                                   f"{(_icacls.failure(failed) if failed else '')[:300]}"
+                                   + (f"; the previous key file {orphan} was left in place" if orphan else ""),
+                                   result=result)
+        aces = _icacls.parse_acl_from(result.get("key_acl") or [])
+        lacking = [p.name for p in readers if _icacls.access_of(aces, p) not in ("read", "full_control")]
+        if lacking:
+            raise RemediationError(f"after the grant, the ACL of {key_file} read back gives no read to "
+                                   f"{', '.join(lacking)}", result=result)
+        if orphan and not result["orphaned_key_file"]["removed"]:
+            raise RemediationError(f"the orphaned key file {orphan} is still there after its removal", result=result)
 
     def _remove_leftovers(self, runner, leftovers, result):
         """Nothing else to change: remove the temporary copies an earlier run left behind."""
@@ -187,6 +297,74 @@ class ActionModule(NodeAction):
             with open(to_bytes(source, errors="surrogate_or_strict"), "rb") as handle:
                 return handle.read()
         return None
+
+
+class Plan:
+    """Every change the task makes, in order: what check mode reports and what the apply runs (``steps``)."""
+
+    def __init__(self, store, source, want, before, leftovers, readers, problems, missing):
+        self.store, self.source, self.want, self.before = store, source, want, before
+        self.leftovers, self.readers, self.problems, self.missing = leftovers, readers, problems, missing
+        replaced = bool(problems) and source["pfx"] and before is not None and before["has_private_key"]
+        self.orphan = before["key_file"] if replaced and before["key_file"] else None
+        self.orphan_unknown = (f"the key file of the replaced key is not known, so it cannot be removed after the "
+                               f"re-import: {before['key_file_unknown']}") if replaced and not self.orphan else None
+
+    def steps(self) -> list[str]:
+        thumbprint, store = self.source["thumbprint"], f"LocalMachine\\{self.store}"
+        steps = [f"remove {TEMP_DIR}\\{name}, a temporary certificate file an earlier run left" for name in self.leftovers]
+        if self.problems and self.source["pfx"]:
+            provider = self.want["provider"] or _certutil.DEFAULT_CSP
+            spec = (self.want["key_spec"] or _certutil.KEY_EXCHANGE) if _certutil.provider_kind(provider) == "csp" else None
+            export = "exportable" if self.want["exportable"] in (None, True) else "not exportable (NoExport)"
+            steps.append(f"import {thumbprint} with its private key into {store} (certutil -importpfx; {provider}"
+                         + (f", {spec}" if spec else "") + f"; {export})")
+            steps += [f"grant {principal.name} read on the new private key file" for principal in self.readers]
+            if self.orphan:
+                steps.append(f"remove the orphaned key file {self.orphan} of the replaced key")
+        elif self.problems:
+            steps.append(f"add {thumbprint} to {store} (certutil -addstore)")
+        else:
+            steps += [f"grant {principal.name} read on the private key file {self.before['key_file']}"
+                      for principal in self.missing]
+        return steps
+
+
+def _readers(values) -> list:
+    """The accounts of ``key_readers``, resolved (bad input fails before anything runs)."""
+    principals = []
+    for index, value in enumerate(values or []):
+        principal = _icacls.resolve(value, what=f"key_readers[{index}]")
+        if not any(principal.matches(known.name) for known in principals):
+            principals.append(principal)
+    return principals
+
+
+def _kept_exportability(before, wanted):
+    """What the re-import gives the key: ``exportable`` when given, else the replaced key's exportability."""
+    if wanted is not None or before is None or not before["has_private_key"]:
+        return wanted
+    if before["exportable"] is None:
+        unread = before.get("key_unread") or []
+        raise RemediationError(f"{before['thumbprint']} must be imported again, and certutil's output does not say "
+                               "whether its present key is exportable" + (f" (lines not read: {' | '.join(unread)})"
+                                                                          if unread else "")
+                               + ", which a re-import keeps: give exportable (true or false). Nothing was changed.")
+    return before["exportable"]
+
+
+def _planned_acl(acl, principals) -> list:
+    return list(acl or []) + [_icacls.Ace(p.name, (), _icacls.RIGHTS["read"], False).text for p in principals]
+
+
+def _acl_diff(path, before, after) -> dict:
+    header = f"ACL of {path}"
+    return {"before": "".join(line + "\n" for line in before or []), "after": "".join(line + "\n" for line in after or []),
+            "before_header": header, "after_header": header}
+
+
+def _test_file(path: str) -> Command:
+    return _files.exists_command(path)
 
 
 def leftovers_command() -> Command:
@@ -336,7 +514,7 @@ def _diff(store, before, source, want) -> dict:
         kind = _certutil.provider_kind(provider)
         planned.update(provider=provider, provider_type=kind.upper(),
                        key_spec=(want["key_spec"] or _certutil.KEY_EXCHANGE) if kind == "csp" else None,
-                       exportable=want["exportable"] if want["exportable"] is not None else True)
+                       exportable=want["exportable"] if want["exportable"] is not None else True)  # certutil's default
     header = f"LocalMachine\\{store}"
     return {"before": _render(before), "after": _render(planned), "before_header": header, "after_header": header}
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files
 from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
 
-_STATUS = {"checked": "valid", "not_applicable": "valid", "offline": "revocation_offline", "revoked": "revoked",
-           "not_checked": "revocation_not_checked", "unknown": "revocation_unknown"}
+_STATUS = _certutil.VERIFY_STATUS
 
 
 class ActionModule(NodeAction):

@@ -94,15 +94,30 @@ options:
     type: str
   exportable:
     description:
-      - For a PFX, whether the key must be exportable. V(false) imports with C(NoExport). Unset, not checked.
+      - For a PFX, whether the key must be exportable. V(false) imports with C(NoExport). Unset, not checked, and a
+        re-import (to repair the key spec or provider) keeps the present key's exportability, which
+        C(certutil -store) shows (C(Private key is NOT exportable)); a key whose exportability certutil's output does
+        not say fails before any change, asking for this option.
     type: bool
+  key_readers:
+    description:
+      - For a PFX, accounts that must read the private key (C(NT SERVICE\DIAHostService), C(DOMAIN\name), a SID).
+        A missing read grant is added with C(icacls <key file> /grant:r <account>:(R)); after a re-import, which
+        creates a new key file, it is granted on the new one in the round trip that follows the verified import.
+      - Empty, the key's ACL is neither read nor changed.
+    type: list
+    elements: str
+    default: []
 notes:
   - The connection user must be a local administrator of the node.
   - Importing a PFX over WinRM with NTLM (or Kerberos without delegation) can fail with "The specified network
     password is not correct" although the password is right (the double-hop limit); the error then says so and
     names the remedies (CredSSP, Kerberos delegation, become).
-  - Re-importing over a certificate whose key is wrong creates a new key container; grant key access again
-    (M(irops.remediation.private_key_access)) after a repair.
+  - Re-importing over a certificate whose key is wrong creates a new key container. Its readers are granted read
+    again (O(key_readers)), and the key file of the replaced key, orphaned, is removed once the verifying
+    C(certutil -store) shows the certificate with the wanted key in another file (RV(orphaned_key_file)). A failed
+    import or verification leaves that file in place.
+  - Check mode reports the same RV(steps) the apply runs.
 seealso:
   - module: irops.remediation.certificate_info
   - module: irops.remediation.private_key_access
@@ -121,6 +136,15 @@ EXAMPLES = r"""
     store_name: My
     key_spec: key_exchange
     provider: Microsoft Enhanced RSA and AES Cryptographic Provider
+
+- name: The self-hosted IR remote-access certificate, with a CSP key DIAHostService can read
+  irops.remediation.certificate:
+    src: files/shir01.pfx
+    password: "{{ shir_pfx_password }}"
+    key_spec: key_exchange
+    provider: Microsoft Enhanced RSA and AES Cryptographic Provider
+    key_readers:
+      - NT SERVICE\DIAHostService
 
 - name: Trust the Scale Out Master certificate on a worker
   irops.remediation.certificate:
@@ -191,6 +215,26 @@ leftovers_removed:
     - Temporary copies of certificate files (C(C:\Windows\Temp\irops certificate <32 hex digits>.pfx)) an earlier
       run left behind, removed by this run (or, in check mode, that would be). Their removal is a change.
   returned: when there were any
+  type: list
+  elements: str
+steps:
+  description:
+    - Every change the task makes, in order - in check mode what the apply will do, and the same list when it applies.
+  returned: when O(state=present)
+  type: list
+  elements: str
+  sample:
+    - import 29385C8A39C63665A6B47C9870A72CAD65628530 with its private key into LocalMachine\My (certutil -importpfx;
+      Microsoft Enhanced RSA and AES Cryptographic Provider, AT_KEYEXCHANGE; exportable)
+    - grant NT SERVICE\DIAHostService read on the new private key file
+    - remove the orphaned key file C:\ProgramData\Microsoft\Crypto\Keys\<32 hex>_<machine GUID> of the replaced key
+orphaned_key_file:
+  description: The key file of the replaced key, and whether it was removed after the re-import.
+  returned: when a re-import replaced a key whose file certutil named
+  type: dict
+key_acl:
+  description: The ACL of the key file as icacls printed it after a grant.
+  returned: when read was granted to O(key_readers)
   type: list
   elements: str
 round_trips:

@@ -314,6 +314,15 @@ def wcf_dns_name(dns_names: list, subject: str | None) -> str | None:
     return dns_names[-1] if dns_names else common_name(subject)
 
 
+def named_for(certificates: list, hosts: list) -> list:
+    """The certificates (as ``as_dict`` gives them) whose subject CN or a SAN DNS name covers one of the host names:
+    how the self-hosted IR's remote-access certificate is recognised on its node (_checks.remote_access_certificate)."""
+    def covers(cert: dict) -> bool:
+        given = list(cert.get("dns_names") or []) + [common_name(cert.get("subject")) or ""]
+        return any(dns_name_matches(host, name) for host in hosts for name in given if name)
+    return [cert for cert in certificates if covers(cert)]
+
+
 def dns_name_matches(host: str, name: str) -> bool:
     """Whether a certificate DNS name covers a host name: equal ignoring case and a final dot, or a
     wildcard ``*.`` standing for exactly one leftmost label."""
@@ -748,3 +757,49 @@ def hygiene(facts: list[dict]) -> list[dict]:
             others = [t for t in same if t != doc["thumbprint"]]
             findings.append(dict(base, issue="duplicate_subject", detail="same subject as " + ", ".join(others)))
     return findings
+
+
+# --------------------------------------------------------------------------- chain of a store certificate
+
+CHAIN_DIR = "C:\\Windows\\Temp"
+CHAIN_PREFIX = "irops certificate "  # certificate.py's leftovers listing removes a copy a dropped run left
+
+
+def chain_commands(store: str, thumbprint: str, token: str) -> list[Command]:
+    """The SHIR article's check of an HA certificate, read-only for the node: the certificate saved to a temporary
+    .cer (``certutil -store <store> <thumbprint> <file>``, as certificate_info's export), ``certutil -verify
+    -urlfetch <file>``, and the file removed in the same script (Remove-Item, as certificate.remove_command).
+    ``token`` (32 hex digits) names the file."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise InvalidValue("token", token, "give 32 lower-case hex digits")
+    path = f"{CHAIN_DIR}\\{CHAIN_PREFIX}{token}.cer"
+    save = Command("certutil", (Param("-store"), validate_store(store), normalize_thumbprint(thumbprint).lower(), path))
+    return [save, verify_command(path), Command("Remove-Item", (path, Param("-Force")))]
+
+
+def parse_chain(thumbprint: str, results: list) -> dict:
+    """What :func:`chain_commands` found: the verdict of :func:`parse_verify` with ``status`` (valid,
+    revocation_offline, revoked, revocation_not_checked, revocation_unknown, chain_error), the error lines
+    certutil printed, and ``leftover`` when the temporary copy could not be removed."""
+    saved, verified, removed = results
+    if not saved.ok:
+        raise ValueError(f"'{saved.command}' failed (exit code {saved.rc}): {saved.output.strip()[:300]}")
+    verdict = parse_verify(verified)
+    status = VERIFY_STATUS.get(verdict.revocation, "chain_error") if verdict.chain_built else "chain_error"
+    doc = dict(verdict.as_dict(), thumbprint=thumbprint, status=status,
+               error_name=_error_name(verified.output, verdict.error),
+               leftover=None if removed.ok else removed.output.strip()[:200] or f"exit code {removed.rc}")
+    return doc
+
+
+# parse_verify's revocation -> the status certificate_verify reports (plugins/action/certificate_verify.py)
+VERIFY_STATUS = {"checked": "valid", "not_applicable": "valid", "offline": "revocation_offline", "revoked": "revoked",
+                 "not_checked": "revocation_not_checked", "unknown": "revocation_unknown"}
+
+
+def _error_name(output: str, code: int | None) -> str | None:
+    """The symbolic name certutil printed after an error code, ``0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)``."""
+    if code is None:
+        return None
+    found = re.search(rf"0x{code:08x}\s*\((?:WIN32:\s*)?-?\d+\s+([A-Z][A-Z0-9_]+)\)", output, re.IGNORECASE)
+    return found.group(1) if found else None

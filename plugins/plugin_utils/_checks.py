@@ -889,11 +889,7 @@ def remote_access_certificate(facts: dict) -> tuple:
     if not names:
         return None, "the node's host name was not read (system facts)"
 
-    def named_for_node(cert: dict) -> bool:
-        given = list(cert.get("dns_names") or []) + [_certutil.common_name(cert.get("subject")) or ""]
-        return any(_certutil.dns_name_matches(host, name) for host in names for name in given if name)
-
-    found = [cert for cert in certificates if named_for_node(cert)]
+    found = _certutil.named_for(certificates, names)
     if len(found) == 1:
         return found[0], None
     if not found:
@@ -930,22 +926,57 @@ def _key_unread(cert: dict, thumbprint: str, what: str) -> str:
             + (f"; lines not read: {' | '.join(unread)}" if unread else ""))
 
 
+@unknown_when_missing
 def shir_certificate_key_exchange(facts: dict, settings: dict, context: dict | None = None) -> tuple:
-    """The SHIR remote-access certificate has a private key capable of key exchange (not AT_SIGNATURE)."""
+    """The SHIR remote-access certificate has a private key capable of key exchange (not AT_SIGNATURE), and
+    DIAHostService's logon account may read it ("...or the process may not have access rights for the private
+    key", the error of shir-certificate-private-key-missing)."""
     thumbprint, cert, verdict = _shir_certificate(facts, settings)
     if verdict:
         return verdict
     if not cert["has_private_key"]:
         return FAIL, f"the certificate {thumbprint} ({cert['subject']}) in LocalMachine\\My has no private key"
+    checked = _Verdict()
     if cert["provider_type"] is None or (cert["provider_type"] == "CSP" and cert["key_spec"] is None):
-        return UNKNOWN, _key_unread(cert, thumbprint, "key provider" if cert["provider_type"] is None else "key spec")
-    if cert["provider_type"] == "CNG":
-        return PASS, (f"the certificate {thumbprint} has a CNG key in {cert['provider']} (no key spec); "
-                      "a CNG key is shir-certificate-ksp-not-supported")
-    if cert["key_spec"] != _certutil.KEY_EXCHANGE:
-        return FAIL, (f"the private key of {thumbprint} ({cert['subject']}) is {cert['key_spec']}, "
-                      f"not {_certutil.KEY_EXCHANGE}: it is not capable of key exchange")
-    return PASS, f"the certificate {thumbprint} has an {_certutil.KEY_EXCHANGE} key in {cert['provider']}"
+        checked.unknowns.append(_key_unread(cert, thumbprint,
+                                            "key provider" if cert["provider_type"] is None else "key spec"))
+    elif cert["provider_type"] == "CNG":
+        checked.seen.append(f"the certificate {thumbprint} has a CNG key in {cert['provider']} (no key spec); "
+                            "a CNG key is shir-certificate-ksp-not-supported")
+    elif cert["key_spec"] != _certutil.KEY_EXCHANGE:
+        checked.problems.append(f"the private key of {thumbprint} ({cert['subject']}) is {cert['key_spec']}, "
+                                f"not {_certutil.KEY_EXCHANGE}: it is not capable of key exchange")
+    else:
+        checked.seen.append(f"the certificate {thumbprint} has an {_certutil.KEY_EXCHANGE} key in {cert['provider']}")
+    with checked.part():
+        _shir_service_reads_key(facts, thumbprint, cert, checked)
+    return checked.result()
+
+
+def _shir_service_reads_key(facts: dict, thumbprint: str, cert: dict, verdict: _Verdict) -> None:
+    """DIAHostService's logon account (sc.exe qc) may read the key file of the remote-access certificate
+    (icacls, the second-stage cert_my_key_acl that Scale Out's worker key check reads too)."""
+    account = _shir_service(facts)["account"]
+    doc = _find(fact(facts, "cert_my_key_acl"), thumbprint) or {}
+    readers = doc.get("key_access")
+    if readers is None:
+        why = doc.get("key_file_error") or doc.get("key_file_unknown") or "certutil named no key file"
+        raise Unknown(f"could not read the ACL of the key of {thumbprint}: {why}")
+    try:
+        principal = _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    except InvalidValue as exc:
+        raise Unknown(f"sc.exe qc {SHIR_SERVICE} names a logon account this module cannot read: {exc}") from None
+    if any(principal.matches(reader) for reader in readers):
+        verdict.seen.append(f"{principal.name} ({SHIR_SERVICE}) may read the key of {thumbprint}")
+        return
+    strange = [ace.text for ace in _icacls.parse_acl_from(doc.get("key_acl")) if ace.unknown
+               and principal.matches(ace.account)]
+    if strange:  # a right this module does not know: never guess "no access"
+        raise Unknown(f"icacls printed rights this module does not know for {principal.name} on the key of "
+                      f"{thumbprint}: {', '.join(strange)}")
+    verdict.problems.append(f"{principal.name}, the logon account of {SHIR_SERVICE}, may not read the private key of "
+                            f"{thumbprint} ({cert['key_file']}; readers: {', '.join(readers) or 'none'}): grant it "
+                            "read (irops.remediation.certificate key_readers, or private_key_access)")
 
 
 def shir_certificate_csp(facts: dict, settings: dict, context: dict | None = None) -> tuple:
@@ -965,7 +996,8 @@ def shir_certificate_csp(facts: dict, settings: dict, context: dict | None = Non
 
 def shir_remote_access_dns_identity(facts: dict, settings: dict, context: dict | None = None) -> tuple:
     """WCF compares only the LAST SAN DNS name of the remote-access certificate with the host name
-    (the self-hosted IR article's known issue); it must cover the name the nodes use."""
+    (the self-hosted IR article's known issue); it must cover the name the nodes use: the node's own FQDN
+    (Tcpip Hostname and Domain), or settings.shir_remote_access_host when given."""
     thumbprint, cert, verdict = _shir_certificate(facts, settings)
     if verdict:
         return verdict
@@ -973,14 +1005,20 @@ def shir_remote_access_dns_identity(facts: dict, settings: dict, context: dict |
         return UNKNOWN, f"the subject alternative names of {thumbprint} could not be read (certutil -v -store My)"
     checked = cert["wcf_dns_name"]
     names = ", ".join(cert["dns_names"]) or "none"
-    host = settings.get("shir_remote_access_host")
+    host, named = settings.get("shir_remote_access_host"), "settings.shir_remote_access_host"
     if host is None:
-        return UNKNOWN, (f"WCF checks {checked} (SAN DNS names: {names}); "
-                         + _unset("shir_remote_access_host", "the host name of the self-hosted IR remote access"))
+        try:
+            host, named = fact(facts, "system")["fqdn"], "the node's FQDN"
+        except Unknown as exc:
+            host, named = None, str(exc)
+        if host is None:
+            return UNKNOWN, (f"WCF checks {checked} (SAN DNS names: {names}); the node's FQDN is not known ({named}: "
+                             "a workgroup node has no primary DNS suffix); "
+                             + _unset("shir_remote_access_host", "the host name of the self-hosted IR remote access"))
     if checked is None or not _certutil.dns_name_matches(host, checked):
         return FAIL, (f"WCF checks only the last SAN DNS name of {thumbprint}, {checked}, and it does not cover {host} "
-                      f"(SAN DNS names: {names}): the certificate's issuer must correct it")
-    return PASS, f"the last SAN DNS name of {thumbprint}, {checked}, covers {host}"
+                      f"({named}; SAN DNS names: {names}): the certificate's issuer must correct it")
+    return PASS, f"the last SAN DNS name of {thumbprint}, {checked}, covers {host} ({named})"
 
 
 def shir_trusts_digicert_root(facts: dict, settings: dict, context: dict | None = None) -> tuple:
@@ -1458,6 +1496,46 @@ def shir_ha_nodes_reachable(facts: dict, settings: dict, context: dict | None = 
             verdict.seen.append(f"{name} ({', '.join(entry.get('addresses') or ())}) answers on TCP {port}")
     return verdict.result()
 # end of SHIR high availability --------------------------------------------------------------------------------
+# SHIR certificates -------------------------------------------------------------------------------------------
+_CHAIN_FIX = ("let the node reach the certificate's AIA and CDP/OCSP URLs over HTTP or LDAP (the network team), or "
+              "import the missing issuing CA into LocalMachine\\CA and its root into LocalMachine\\Root")
+
+
+@unknown_when_missing
+def shir_ha_certificate_chain(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The remote-access (HA) certificate's chain is built and its revocation checked on this node: the SHIR
+    article's Certutil -verify -urlfetch. A revocation server that was offline (CRYPT_E_REVOCATION_OFFLINE,
+    the article's error) is reported apart from a chain that cannot be built."""
+    del context
+    thumbprint, cert, verdict = _shir_certificate(facts, settings)
+    if verdict:
+        return verdict
+    chain = fact(facts, "shir_cert_chain")
+    if chain is None:
+        raise Unknown(f"certutil -verify -urlfetch did not run on {thumbprint}")
+    code = f"{chain['error']} {chain['error_name'] or ''}".strip() if chain["error"] else None
+    flags = f" ({', '.join(chain['trust_errors'])})" if chain["trust_errors"] else ""
+    leftover = (f"; the temporary copy could not be removed ({chain['leftover']}): the certificate module's next run "
+                "removes it" if chain.get("leftover") else "")
+    status = chain["status"]
+    if status == "valid":
+        checked = "revocation checked" if chain["revocation"] == "checked" else "self-signed, no revocation to check"
+        return PASS, f"certutil -verify -urlfetch built the chain of {thumbprint} ({checked}){leftover}"
+    if status == "chain_error":
+        return FAIL, (f"the chain of {thumbprint} ({cert['subject']}) cannot be built on this node: "
+                      f"{code or 'no error code printed'}{flags}: {_CHAIN_FIX}{leftover}")
+    if status == "revocation_offline":
+        return FAIL, (f"revocation offline: the chain of {thumbprint} was built, but its revocation could not be checked "
+                      f"because the revocation server was offline ({code or 'CRYPT_E_REVOCATION_OFFLINE'}){flags}; "
+                      f"let the node reach the CDP/OCSP URLs (the network team){leftover}")
+    if status == "revoked":
+        return FAIL, f"the certificate {thumbprint} is REVOKED ({code or 'CRYPT_E_REVOKED'}): replace it{leftover}"
+    if status == "revocation_not_checked":
+        return FAIL, (f"the chain of {thumbprint} was built, but its revocation was not checked "
+                      f"({code or 'CRYPT_E_NO_REVOCATION_CHECK'}){flags}: the certificate names no CDP/OCSP URL "
+                      f"the node can use{leftover}")
+    return UNKNOWN, f"certutil -verify -urlfetch on {thumbprint} did not say whether revocation was checked{flags}{leftover}"
+# end of SHIR certificates ------------------------------------------------------------------------------------
 
 
 CHECKS: dict[str, Check] = {
@@ -1480,10 +1558,12 @@ CHECKS: dict[str, Check] = {
     "scaleout_worker_remote_registry": Check(scaleout_worker_remote_registry, needs={WORKER: ("services",)}),
     "scaleout_workers_available": Check(scaleout_workers_available, needs={SSISDB_SQL: ("ssisdb",)}),
     "scaleout_sql_authentication": Check(scaleout_sql_authentication, needs={SSISDB_SQL: ("ssisdb",)}),
-    "shir_certificate_key_exchange": Check(shir_certificate_key_exchange, needs=_SHIR_MY),
+    "shir_certificate_key_exchange": Check(shir_certificate_key_exchange, needs={
+        SHIR: ("cert_my", "cert_my_key_acl", "shir_service")}),
     "shir_certificate_csp": Check(shir_certificate_csp, needs=_SHIR_MY),
-    "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs=_SHIR_MY),
+    "shir_remote_access_dns_identity": Check(shir_remote_access_dns_identity, needs={SHIR: ("cert_my", "system")}),
     "shir_trusts_digicert_root": Check(shir_trusts_digicert_root, needs={SHIR: ("cert_root",)}),
+    "shir_ha_certificate_chain": Check(shir_ha_certificate_chain, needs={SHIR: ("cert_my", "shir_cert_chain")}),
     # SHIR files and runtimes
     "shir_dotnet_for_version_5": Check(shir_dotnet_for_version_5, needs={SHIR: ("shir_install", "dotnet")}),
     "shir_valuetuple_in_gateway": Check(shir_valuetuple_in_gateway, needs={SHIR: ("shir_install",)}),

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
@@ -633,6 +634,33 @@ def _parse_oledb_providers(facts: dict, results: list[CommandResult], given: dic
             "providers": {progid: {"clsid": clsid, "views": by_clsid.get(clsid, absent) if clsid else absent}
                           for progid, clsid in progids.items()}}
 # end of OLE DB providers and system resources ----------------------------------------------------------------
+# SHIR certificates
+# The SHIR article's "Self-hosted IR high availability (HA) SSL certificate issue": Certutil -verify -urlfetch on the
+# remote-access certificate (settings.shir_certificate_thumbprint, the gather input of the same name, else the one
+# certificate of My named for the node). Second stage, beside cert_my_key_acl: nothing runs without one.
+def _remote_access_thumbprint(facts: dict, inputs: dict) -> str | None:
+    """The thumbprint given, else the one certificate of My named for this node (as the SHIR checks find it)."""
+    certificates = facts["cert_my"]["certificates"]
+    thumbprint = inputs.get("shir_certificate_thumbprint")
+    if thumbprint:
+        return thumbprint if any(doc["thumbprint"] == thumbprint for doc in certificates) else None
+    system = facts.get("system") or {}
+    found = _certutil.named_for(certificates, [n for n in (system.get("fqdn"), system.get("hostname")) if n])
+    return found[0]["thumbprint"] if len(found) == 1 else None
+
+
+def _shir_chain_commands(facts: dict, inputs: dict) -> list[Command]:
+    thumbprint = _remote_access_thumbprint(facts, inputs)
+    return _certutil.chain_commands("My", thumbprint, uuid.uuid4().hex) if thumbprint else []
+
+
+def _parse_shir_chain(facts: dict, results: list[CommandResult], inputs: dict) -> dict | None:
+    """The chain verdict of the remote-access certificate; None when there was none to verify."""
+    thumbprint = _remote_access_thumbprint(facts, inputs)
+    if not results:
+        return None
+    return _certutil.parse_chain(thumbprint, results)
+# end of SHIR certificates -------------------------------------------------------------------------------------
 
 
 PROBES: dict[str, Probe] = {
@@ -686,6 +714,9 @@ PROBES: dict[str, Probe] = {
     "oledb_providers": Probe(lambda given: [], requires=("oledb_progids",), follow_up=_oledb_class_commands,
                              finish=_parse_oledb_providers, inputs=("oledb_providers",)),
     "system_resources": Probe(_sysres.commands, _sysres.parse),
+    # SHIR certificates: certutil -verify -urlfetch on the remote-access certificate (second stage).
+    "shir_cert_chain": Probe(lambda inputs: [], requires=("cert_my", "system"), follow_up=_shir_chain_commands,
+                             finish=_parse_shir_chain, inputs=("shir_certificate_thumbprint",)),
 }
 
 

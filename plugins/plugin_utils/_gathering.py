@@ -111,3 +111,7 @@ def peers(task_vars: dict, host: str, roles, facts: dict, play) -> tuple:
         else:
             absent.append({"host": name, "roles": declared})
     return found, absent
+
+
+# SHIR certificates: the remote-access certificate whose chain shir_cert_chain verifies (validated settings).
+INPUT_BUILDERS["shir_certificate_thumbprint"] = lambda settings, task_vars, host: settings.get("shir_certificate_thumbprint")

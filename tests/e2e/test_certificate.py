@@ -224,3 +224,77 @@ def test_a_copy_left_behind_is_removed_even_when_nothing_else_changes(sim, playb
     result = playbook([pfx_task()], NODE).result(NODE)
     assert result["changed"] is True and "earlier run" in result["msg"] and temp_copies(sim) == []
     assert playbook([pfx_task()], NODE).result(NODE)["changed"] is False
+
+
+# --------------------------------------------------------------------------- issue 13: re-import, orphan, key readers
+def key_files(sim, since=()) -> list[str]:
+    """The key files on the node (MachineKeys, Crypto\\Keys) that are not in ``since``."""
+    folders = ("c:\\programdata\\microsoft\\crypto\\rsa\\machinekeys\\", "c:\\programdata\\microsoft\\crypto\\keys\\")
+    return sorted(p for p in sim.state(NODE)["files"] if p not in since and p.lower().startswith(folders))
+
+
+READER = "NT SERVICE\\SSISScaleOutWorker140"  # the service with_stores adds
+
+
+@pytest.mark.parametrize("exportable, expected", [(None, False), (True, True), (False, False)])
+def test_a_reimport_keeps_the_keys_exportability_unless_told(sim, playbook, exportable, expected):
+    """The scenario key is not exportable; a repair of its key spec keeps that unless exportable says otherwise."""
+    key = {"provider": CSP, "key_spec": "AT_SIGNATURE", "exportable": False}
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": key}]})
+    result = playbook([pfx_task(exportable=exportable)], NODE).result(NODE)
+    assert result["changed"] is True and not result.get("failed"), result.get("msg")
+    assert entry(sim, "My", SERVER.thumbprint)["key"]["exportable"] is expected
+    assert result["before"]["exportable"] is False and result["key"]["exportable"] is expected
+    [imported] = [argv for argv in sim.commands(NODE) if "-importpfx" in argv]
+    assert ("NoExport" in imported[-1]) is (not expected)
+
+
+def test_a_reimport_removes_the_orphaned_key_file_and_check_mode_plans_the_same_steps(sim, playbook):
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": KSP}}]})
+    old = entry(sim, "My", SERVER.thumbprint)["key"]["file"]
+    others = [p for p in key_files(sim) if p != old]
+    task = pfx_task(key_readers=[READER])
+    digest = sim.digest(NODE)
+    check = playbook([task], NODE, "--check", "--diff").result(NODE)
+    assert check["changed"] is True and sim.digest(NODE) == digest, check.get("msg")
+    run = playbook([task], NODE).result(NODE)
+    assert run["changed"] is True and not run.get("failed"), run.get("msg")
+    assert check["steps"] == run["steps"] and len(run["steps"]) == 3, (check["steps"], run["steps"])
+    assert run["steps"][1] == f"grant {READER} read on the new private key file"
+    assert run["steps"][2] == f"remove the orphaned key file {old} of the replaced key"
+    assert run["orphaned_key_file"] == {"path": old, "removed": True} and run["round_trips"] == 3
+    [new] = key_files(sim, others)
+    assert new != old and new == run["key"]["key_file"] and old not in sim.state(NODE)["files"]
+    assert any(READER in ace for ace in run["key_acl"])
+    again = playbook([task], NODE).result(NODE)
+    assert again["changed"] is False and again["steps"] == [] and again["round_trips"] == 2  # store read, icacls
+
+
+def test_a_missing_read_grant_alone_is_planned_and_granted_without_a_reimport(sim, playbook):
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": CSP, "key_spec": "AT_KEYEXCHANGE"}}]})
+    keyfile = entry(sim, "My", SERVER.thumbprint)["key"]["file"]
+    files = key_files(sim)
+    task = pfx_task(key_readers=[READER])
+    check = playbook([task], NODE, "--check").result(NODE)
+    run = playbook([task], NODE).result(NODE)
+    assert check["steps"] == run["steps"] == [f"grant {READER} read on the private key file {keyfile}"], run
+    assert run["changed"] is True and not [argv for argv in sim.commands(NODE) if "-importpfx" in argv]
+    assert key_files(sim) == files
+    assert playbook([task], NODE).result(NODE)["changed"] is False
+
+
+def test_a_failed_import_keeps_the_old_key_file(sim, playbook):
+    with_stores(sim, NODE, {"My": [{"pem": SERVER.pem, "key": {"provider": KSP}}]})
+    old, files = entry(sim, "My", SERVER.thumbprint)["key"]["file"], key_files(sim)
+    sim.fault(NODE, {"match": "certutil -f -p", "occurrence": 1, "exit_code": -2146885630,
+                     "stdout": "CertUtil: -importPFX command FAILED: 0x80092002 (-2146885630 CRYPT_E_BAD_ENCODE)\r\n"})
+    result = playbook([pfx_task(key_readers=[READER])], NODE).result(NODE)
+    assert result.get("failed") is True and f"the previous key file {old} was left in place" in result["msg"]
+    assert old in files and key_files(sim) == files and entry(sim, "My", SERVER.thumbprint)["key"]["kind"] == "cng"
+
+
+def test_bad_key_reader_fails_before_anything_runs(sim, playbook):
+    with_stores(sim, NODE, {})
+    result = playbook([pfx_task(key_readers=["bad\nname"])], NODE).result(NODE)
+    assert result.get("failed") is True and "key_readers[0]" in result["msg"]
+    assert sim.log(NODE) == []

@@ -39,7 +39,7 @@ def test_each_scenario_fails_exactly_its_entry_and_nothing_changes(sim, playbook
     for host, scenario in hosts.items():
         facts, result = run.result(host, 0), run.result(host, 1)
         assert not facts.get("failed") and not result.get("failed"), run.output
-        assert facts["round_trips"] == 1 and result["round_trips"] == 0 and result["facts_reused"] is True
+        assert facts["round_trips"] == 2 and result["round_trips"] == 0 and result["facts_reused"] is True
         assert facts["ansible_facts"]["irops_node"]["gather_errors"] == {}, facts
         found = mine(result)
         assert set(found) == set(ENTRIES), result["msg"]

@@ -1,7 +1,8 @@
 """The SHIR service account entries end to end (issue 13, "Service account and registration"): node_facts then
 diagnose through real ansible-playbook over WinRM, with node_roles [shir_node], on the healthy SHIR node and on each
-failure scenario of these entries (and the localhost resolution registration needs). One round trip (the secedit export written and removed in it), the digest
-unchanged, and exactly the scenario's entry fails among them."""
+failure scenario of these entries (and the localhost resolution registration needs). Two round trips (the secedit
+export written and removed in the first; the second, icacls on the certificate key files the SHIR certificate check
+reads), the digest unchanged, and exactly the scenario's entry fails among them."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def test_each_scenario_fails_exactly_its_entries(sim, playbook, scenario):
     run = playbook(TASKS, NODE, "--check")
     facts, result = run.result(NODE, 0), run.result(NODE, 1)
     assert not facts.get("failed") and not result.get("failed"), run.output
-    assert facts["round_trips"] == 1 and result["round_trips"] == 0, run.output
+    assert facts["round_trips"] == 2 and result["round_trips"] == 0, run.output
     gathered = facts["ansible_facts"]["irops_node"]
     assert gathered["gather_errors"] == {} and gathered["user_rights"]["leftover"] is None
     findings = {f["id"]: f for f in result["findings"] if f["id"] in MINE}

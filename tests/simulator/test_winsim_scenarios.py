@@ -117,6 +117,16 @@ EXPECTED = {
     # SHIR01's DNS view has no record of SHIR02 (the DNS table of the fabric still has it for SHIR02 itself)
     "shir_ha_peer_name_unresolvable": ("shir_healthy", {
         "shir01": ["network.dns_missing"]}),
+    # SHIR certificates
+    # the remote-access key file without NT SERVICE\DIAHostService:(R) (its ACL is the default machine-key one)
+    "shir_remote_cert_key_not_readable": ("shir_healthy", {
+        "shir01": [f"files.{MACHINE_KEYS}"]}),
+    # the issuing CA (Contoso Root CA) missing from Root: certutil -verify -urlfetch cannot build the chain
+    "shir_remote_cert_chain_broken": ("shir_healthy", {
+        "shir01": ["cert_stores.LocalMachine.Root[c9e8a5cb179de6b1d8733ef6c7063f954259224e]"]}),
+    # a hosts-file entry sends the CRL host to an address nothing answers on: revocation offline
+    "shir_remote_cert_revocation_offline": ("shir_healthy", {
+        "shir01": ["files.C:\\Windows\\System32\\drivers\\etc\\hosts.*"]}),
 }
 HEALTHY = {"scaleout_pair_healthy", "scaleout_ssisdb_separate_sql", "shir_healthy"}
 

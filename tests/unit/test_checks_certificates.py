@@ -216,11 +216,51 @@ def test_worker_key_access_without_a_key_fails():
     ("store_my_cng_en-US_assumed.txt", _checks.PASS, _checks.FAIL),
 ])
 def test_shir_certificate_checks(my, key_exchange, csp):
-    facts = gathered(["cert_my"], my=my)
+    facts = shir_facts(my)
     thumbprint = facts["cert_my"]["certificates"][0]["thumbprint"]
     given = settings(shir_certificate_thumbprint=thumbprint)
     assert _checks.shir_certificate_key_exchange(facts, given)[0] == key_exchange
     assert _checks.shir_certificate_csp(facts, given)[0] == csp
+
+
+def shir_facts(my="store_my_csp_en-US_assumed.txt", reader="NT SERVICE\\DIAHostService:(R)",
+               account="NT SERVICE\\DIAHostService") -> dict:
+    """My with its key ACLs, ``reader`` added to each key file's ACL, and DIAHostService running as ``account``."""
+    facts = gathered(["cert_my", "cert_my_key_acl"], my=my)
+    for doc in facts["cert_my_key_acl"]:
+        acl = doc["key_acl"] + ([reader] if reader else [])
+        doc.update(key_acl=acl, key_access=_icacls.readers(_icacls.parse_acl_from(acl)))
+    facts["shir_service"] = {"name": "DIAHostService", "state": "running", "start_type": "auto", "account": account}
+    return facts
+
+
+@pytest.mark.parametrize("reader, account, status", [
+    ("NT SERVICE\\DIAHostService:(R)", "NT SERVICE\\DIAHostService", _checks.PASS),
+    (None, "NT SERVICE\\DIAHostService", _checks.FAIL),
+    ("CONTOSO\\svc-ir:(R)", "CONTOSO\\svc-ir", _checks.PASS),  # a domain account, compared by name
+    ("NT SERVICE\\DIAHostService:(R)", "CONTOSO\\svc-ir", _checks.FAIL),  # the service runs as another account
+    ("NT SERVICE\\DIAHostService:(W,Qx)", "NT SERVICE\\DIAHostService", _checks.UNKNOWN),  # rights not known
+])
+def test_shir_key_must_be_readable_by_the_service_logon_account(reader, account, status):
+    facts = shir_facts(reader=reader, account=account)
+    thumbprint = facts["cert_my"]["certificates"][0]["thumbprint"]
+    verdict, evidence = _checks.shir_certificate_key_exchange(facts, settings(shir_certificate_thumbprint=thumbprint))
+    assert verdict == status, evidence
+    if status == _checks.FAIL:
+        assert f"{account}, the logon account of DIAHostService, may not read" in evidence and "key_readers" in evidence
+
+
+def test_shir_key_readers_unknown_without_the_service_or_the_acl():
+    facts = shir_facts()
+    thumbprint = facts["cert_my"]["certificates"][0]["thumbprint"]
+    given = settings(shir_certificate_thumbprint=thumbprint)
+    facts["shir_service"] = None
+    status, evidence = _checks.shir_certificate_key_exchange(facts, given)
+    assert status == _checks.UNKNOWN and "DIAHostService is not installed" in evidence
+    facts = shir_facts()
+    facts["cert_my_key_acl"][0].update(key_access=None, key_acl=None, key_file_error="Access is denied.")
+    status, evidence = _checks.shir_certificate_key_exchange(facts, given)
+    assert status == _checks.UNKNOWN and "Access is denied." in evidence
 
 
 def test_shir_certificate_evidence():
@@ -286,6 +326,23 @@ def test_shir_dns_identity_passes_with_a_wildcard_last_name_and_is_unknown_witho
     assert status == _checks.UNKNOWN and "WCF checks *.contoso.com" in evidence and "shir_remote_access_host" in evidence
     cert["dns_names"] = None  # the verbose listing did not show it
     assert _checks.shir_remote_access_dns_identity(facts, given)[0] == _checks.UNKNOWN
+
+
+def test_shir_dns_identity_defaults_to_the_nodes_fqdn_and_the_setting_overrides_it():
+    facts = wcf_facts()
+    facts["system"] = {"hostname": "shir", "domain": "contoso.com", "fqdn": "shir.contoso.com"}
+    status, evidence = _checks.shir_remote_access_dns_identity(facts, settings(shir_certificate_thumbprint=WCF))
+    assert status == _checks.FAIL and "shir.contoso.com (the node's FQDN" in evidence
+    facts["cert_my"]["certificates"][0].update(dns_names=["microsoft.com.com", "*.contoso.com"],
+                                               wcf_dns_name="*.contoso.com")
+    status, evidence = _checks.shir_remote_access_dns_identity(facts, settings(shir_certificate_thumbprint=WCF))
+    assert status == _checks.PASS and "the node's FQDN" in evidence
+    given = settings(shir_certificate_thumbprint=WCF, shir_remote_access_host="shir.fabrikam.com")
+    status, evidence = _checks.shir_remote_access_dns_identity(facts, given)
+    assert status == _checks.FAIL and "settings.shir_remote_access_host" in evidence
+    facts["system"] = {"hostname": "shir", "domain": None, "fqdn": None}  # a workgroup node
+    status, evidence = _checks.shir_remote_access_dns_identity(facts, settings(shir_certificate_thumbprint=WCF))
+    assert status == _checks.UNKNOWN and "workgroup" in evidence
 
 
 @pytest.mark.parametrize("host", ["shir contoso", "-shir.contoso.com", "a" * 64 + ".com", 42])

@@ -452,6 +452,8 @@ def test_subsets_per_role():
         "services", "scaleout_master_reach", "scaleout_logs"}
     assert set(_checks.subsets_for(["ssisdb_sql"])) == {"ssisdb", "system"}
     assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root", "system", "shir_cloud_reach",
+                                                       # certificates: the key's readers, the node's FQDN
+                                                       "cert_my_key_acl", "shir_cert_chain",
                                                        # SHIR files and runtimes
                                                        "shir_install", "dotnet", "vcruntime", "shir_configurations",
                                                        # SHIR service account

@@ -65,7 +65,10 @@ for -verify, which flags -urlfetch adds (the plain -verify ones are printed), a 
 (``Failed "CDP"``), the CRL number and dates, the chain hashes of more than one certificate (the hash of
 one is its own, of none the empty one, as [REAL] shows), the revocation reason 0, the lines of an
 untrusted root or an expired certificate (made like the real missing-issuer ones), the end of a verify
-whose revocation was offline with a chain that was built; for ``-v -store``, the [DUMP-SAMPLE] layout per
+whose revocation was offline with a chain that was built; that ``-importpfx`` puts the key in a new container
+(a new braced GUID, so a new key file) each time, leaving the replaced certificate's key file in place (real
+Windows names a PFX-imported key's container with a new GUID, store_my_csp_guid_container_en-US.txt; that a
+re-import never reuses the previous one is assumed); for ``-v -store``, the [DUMP-SAMPLE] layout per
 certificate followed by the same key lines as ``-store`` (the property dump a real ``-v`` adds,
 CERT_KEY_PROV_INFO_PROP_ID and the others, is not emulated), hashes printed without spaces like
 ``-store``, extensions other than SAN / Key Usage / Basic Constraints / EKU / key identifiers /
@@ -80,6 +83,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 
 from winsim import certs, security, winpath
 from winsim.tools import ToolContext, ToolRefused, ToolResult, ToolSpec
@@ -623,6 +627,11 @@ def _importpfx(options: dict, positional: list[str], ctx: ToolContext) -> ToolRe
     if key is not None:
         spec = "AT_SIGNATURE" if "at_signature" in mods else "AT_KEYEXCHANGE"
         key_info = certs.new_key(cert, provider, spec, "noexport" not in mods, state.machine_guid)
+        attempt = 0
+        while state.fs.get(key_info.file) is not None:  # a new container each import (assumed: module docstring)
+            attempt += 1
+            container = "{" + str(uuid.uuid5(uuid.NAMESPACE_OID, f"{cert.thumbprint}|{provider}|{attempt}")).upper() + "}"
+            key_info = certs.new_key(cert, provider, spec, "noexport" not in mods, state.machine_guid, container)
         state.add_key_file(key_info)
     state.put_certificate("LocalMachine", store, certs.StoreEntry(cert, key_info))
     name = cert.common_names[0] if cert.common_names else cert.subject
