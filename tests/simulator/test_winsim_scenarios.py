@@ -107,6 +107,13 @@ EXPECTED = {
         "shir01": ["cert_stores.LocalMachine.Root[df3c24f9bfd666761b268073fe06d1cc8d4f82a4]"]}),
     "shir_ha_port_8060_closed": ("shir_healthy", {
         "shir01": ["firewall.rules[Integration Runtime HA]"]}),
+    # SHIR01 proxies for the Azure-SSIS IR: its SSISTelemetry runtime log and two ExecutionLog files, the newest
+    # ending with "Timeout when reading from staging" (the files create their folders)
+    "shir_proxy_staging_timeout": ("shir_healthy", {
+        "shir01": ["directories[C:\\ProgramData\\SSISTelemetry]",
+                   "directories[C:\\ProgramData\\SSISTelemetry\\ExecutionLog]",
+                   "files.C:\\ProgramData\\SSISTelemetry\\SSISTelemetry_20250106.log",
+                   "files.C:\\ProgramData\\SSISTelemetry\\ExecutionLog\\*.log"]}),
 }
 HEALTHY = {"scaleout_pair_healthy", "scaleout_ssisdb_separate_sql", "shir_healthy"}
 

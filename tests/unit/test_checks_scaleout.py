@@ -457,7 +457,9 @@ def test_subsets_per_role():
                                                        # SHIR service account
                                                        "shir_service", "user_rights", "shir_data_folder_acl",
                                                        # localhost (registration)
-                                                       "localhost_resolution"}
+                                                       "localhost_resolution",
+                                                       # Azure-SSIS IR proxy logs (SSISTelemetry)
+                                                       "shir_log_files", "shir_logs"}
     master = set(_checks.subsets_for(["scaleout_master"]))
     assert master == {"scaleout_master_settings", "system", "services", "firewall_inbound", "http_sslcert",
                       "cert_root", "schannel"}
