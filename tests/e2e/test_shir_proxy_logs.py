@@ -69,6 +69,14 @@ def test_diagnose_fails_the_entry_only_where_the_newest_errors_show_it(sim, play
     assert ("C:\\ProgramData\\SSISTelemetry and C:\\ProgramData\\SSISTelemetry\\ExecutionLog do not exist: this node "
             "does not proxy for the Azure-SSIS IR") in verdicts["wrong"]["evidence"]
 
+    # on the node that does not proxy, every manual entry of its role is listed as not checked, with its reason;
+    # the Azure-SSIS IR entries whose fix is in Azure are not applicable, saying so
+    findings = {f["id"]: f for f in run.result("wrong", 1)["findings"]}
+    assert findings["azuressis-named-pipe-proxy"]["status"] == "not_checked"
+    assert "NOT_CHECKED azuressis-named-pipe-proxy" in run.result("wrong", 1)["msg"]
+    assert findings["azuressis-data-proxy-not-configured"]["status"] == "not_applicable"
+    assert findings["azuressis-data-proxy-not-configured"]["evidence"].startswith("cloud side, on no managed node")
+
     assert verdicts["v2022"]["status"] == "pass", verdicts["v2022"]
     assert "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b.log" in verdicts["v2022"]["evidence"]
     assert {node: sim.digest(node) for node in hosts} == before
