@@ -1231,6 +1231,7 @@ CHECKS["azuressis_staging_read_timeout"] = Check(azuressis_staging_read_timeout,
     SHIR: ("shir_log_files", "shir_logs")})
 # end of SHIR proxy logs
 
+
 def subsets_for(roles, checks=None) -> list:
     """The fact subsets a node of these roles gathers for the checks (every check by default): for the checks
     that run on it and for those of other nodes that read it as a peer."""

@@ -654,6 +654,7 @@ PROBES.update({
 })
 # end of SHIR proxy logs -------------------------------------------------------------------------------------
 
+
 def validate_subsets(subsets: list[str]) -> list[str]:
     """The subsets, each once, with the subsets they require first."""
     unknown = [s for s in subsets if s not in PROBES]
