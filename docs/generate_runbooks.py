@@ -212,16 +212,19 @@ def entry_page(entry, product) -> str:
 
 
 def _counts_table(entries, products) -> list[str]:
+    """Entries per product and level, and what exists: a check, a fix, the reason of a manual entry."""
     levels = ("automated", "check-only", "manual")
-    lines = ["| product | entries | " + " | ".join(levels) + " | implemented |", "|---|---:|" + "---:|" * len(levels) + "---:|"]
-    for product in products:
-        mine = [e for e in entries if e.product == product.product]
-        done = sum(1 for e in mine if e.check)
-        lines.append(f"| {cell(product.name)} | {len(mine)} | "
-                     + " | ".join(str(sum(1 for e in mine if e.automation == level)) for level in levels) + f" | {done} |")
-    done = sum(1 for e in entries if e.check)
-    lines.append(f"| **all** | {len(entries)} | "
-                 + " | ".join(str(sum(1 for e in entries if e.automation == level)) for level in levels) + f" | {done} |")
+    lines = ["| product | entries | " + " | ".join(levels) + " | checked | fixed | manual with reason |",
+             "|---|---:|" + "---:|" * (len(levels) + 3)]
+
+    def row(name: str, mine: list) -> str:
+        counts = [sum(1 for e in mine if e.automation == level) for level in levels]
+        counts += [sum(1 for e in mine if e.check), sum(1 for e in mine if e.fix),
+                   sum(1 for e in mine if e.automation == "manual" and (e.manual_reason or "").strip())]
+        return f"| {name} | {len(mine)} | " + " | ".join(str(count) for count in counts) + " |"
+
+    lines += [row(cell(product.name), [e for e in entries if e.product == product.product]) for product in products]
+    lines.append(row("**all**", list(entries)))
     return lines
 
 
@@ -249,7 +252,8 @@ def index_page(entries, products, guidance) -> str:
         "```",
         "",
         "Automation levels: **automated** (a check and a fix), **check-only** (a check; the fix needs a person or an "
-        "installer), **manual** (the page says why). *Implemented* counts the entries whose check exists today.",
+        "installer), **manual** (the page says why). *Checked* counts the entries whose check exists today, *fixed* those "
+        "whose fix exists, *manual with reason* the manual entries whose page says why no command on a node fixes them.",
         "",
         *_counts_table(entries, products),
         "",

@@ -38,13 +38,15 @@ class ActionModule(NodeAction):
             entries = [e for e in entries if e.id in args["entries"]]
 
         checks = sorted({e.check for e in entries if e.check})
-        needs = _checks.subsets_for(roles, checks)
+        reports = sorted({name for e in entries if not e.check for name in e.report})
+        needs = _checks.subsets_for(roles, checks, reports)
         play = _gathering.play_id(self._task)
         node = _gathering.own_facts(task_vars)
-        reused = bool(needs) and _gathering.covers(node, needs, play)
-        if not reused:
-            node = _gathering.gather(runner, needs, roles, play)
         host = task_vars.get("inventory_hostname") or "this node"
+        inputs = _gathering.inputs_for(needs, settings, task_vars, host)
+        reused = bool(needs) and _gathering.covers(node, needs, play, inputs)
+        if not reused:
+            node = _gathering.gather(runner, needs, roles, play, inputs)
         peers, absent = _gathering.peers(task_vars, host, roles, node, play)
         context = {"host": host, "roles": roles, "peers": peers, "absent": absent}
 
@@ -79,7 +81,8 @@ def _evaluate(entry, roles, node, settings, context) -> dict:
         finding.update(status=_checks.NOT_APPLICABLE, evidence=evidence)
         return finding
     if not entry.check:
-        finding.update(status=_checks.NOT_CHECKED, evidence=f"{why}; follow {entry.runbook}")
+        report = _checks.report_line(entry.report, node)
+        finding.update(status=_checks.NOT_CHECKED, evidence=f"{why}; follow {entry.runbook}" + (f"; {report}" if report else ""))
         return finding
     try:
         status, evidence = _checks.CHECKS[entry.check].func(node, settings, context)

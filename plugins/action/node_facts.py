@@ -14,6 +14,7 @@ class ActionModule(NodeAction):
     argument_spec = {
         "gather_subset": {"type": "list", "elements": "str"},
         "node_roles": {"type": "list", "elements": "str", "choices": list(NODE_ROLES)},
+        "settings": {"type": "dict", "default": {}},
     }
 
     def execute(self, args, runner, task_vars):
@@ -22,5 +23,8 @@ class ActionModule(NodeAction):
         if subsets == ["all"] or (not subsets and args["node_roles"] is None):
             subsets = sorted(_facts.PROBES)
         subsets += [name for name in _checks.subsets_for(roles) if name not in subsets]
-        node = _gathering.gather(runner, subsets, roles, _gathering.play_id(self._task))
+        settings = _checks.validate_settings(args["settings"])
+        host = task_vars.get("inventory_hostname") or "this node"
+        inputs = _gathering.inputs_for(subsets, settings, task_vars, host)
+        node = _gathering.gather(runner, subsets, roles, _gathering.play_id(self._task), inputs)
         return {"changed": False, "ansible_facts": {"irops_node": node}}

@@ -59,8 +59,18 @@ options:
       - C(scaleout_ssisdb_server), the instance that hosts SSISDB, as C(host) or C(host\instance), which
         C(MasterSettings.config) C(SqlServerName) must name (else the C(ssisdb_sql) node's server name).
       - C(shir_certificate_thumbprint), the self-hosted IR remote-access certificate in C(My), whose key
-        must be a CSP key capable of key exchange, and C(shir_remote_access_host), the host name the nodes
+        must be a CSP key capable of key exchange (else the one certificate of C(My) named for the node's FQDN or
+        host name), and C(shir_remote_access_host), the host name the nodes
         use for remote access, which the certificate's last SAN DNS name must cover (WCF checks only that one).
+      - Values only the operator knows, read by the self-hosted IR checks. C(shir_service_url), the service URL of
+        the data factory's region (Integration runtimes > Edit > Nodes > View Service URLs, such as
+        C(https://wu2.frontend.clouddatahub.net/)), which the node resolves and probes; without it
+        C(shir-cannot-connect-cloud-service) is V(unknown). C(azuressis_windows_auth_account), the Windows
+        authentication account of the Execute SSIS Package activity, which needs Log on as a service on the proxy.
+      - C(azuressis_oledb_providers), the OLE DB providers the packages run through the self-hosted IR proxy use,
+        as ProgIDs (the C(Provider=) of their connection strings, such as C(MSOLEDBSQL) or
+        C(Microsoft.ACE.OLEDB.16.0)); each must be registered in the 64-bit and the 32-bit registry views.
+        Without it the OLE DB check is unknown. A list or a comma-separated string.
       - Thumbprints are normalised (case, spaces, colons); a bad value fails the task before anything runs,
         naming the setting and the value.
     type: dict

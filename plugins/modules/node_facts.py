@@ -75,8 +75,24 @@ options:
         (C(secedit /export /areas USER_RIGHTS /cfg) to a temporary file in C(C:\Windows\Temp) that the same
         script reads and removes); V(shir_data_folder_acl) reads the ACL of
         C(C:\ProgramData\Microsoft\DataTransfer\DataManagementGateway) (C(icacls)), null when it does not exist.
+      - V(shir_cloud_reach) resolves and probes, from the node, the host and port of O(settings) C(shir_service_url)
+        (the commands of M(irops.remediation.tcp_probe)); null when no URL is given.
+      - V(oledb_progids) reads the class id of each OLE DB provider of O(settings) C(azuressis_oledb_providers)
+        (C(reg query HKLM\SOFTWARE\Classes\<ProgID>\CLSID /ve), a key both registry views share);
+        V(oledb_providers) then reads, in a second round trip and only for the ProgIDs found, the provider's
+        C(OLE DB Provider) and C(InprocServer32) keys in the 64-bit and the 32-bit view (C(/reg:64), C(/reg:32)).
+      - V(system_resources) reads total and available physical memory, logical processors and the size and free
+        space of each fixed drive (C(Get-CimInstance) of C(Win32_OperatingSystem), C(Win32_ComputerSystem),
+        C(Win32_LogicalDisk -Filter DriveType=3)) and the C(%ProgramData%) folder.
     type: list
     elements: str
+  settings:
+    description:
+      - The values the operator gives that some subsets read (the same option, with the same checks, as
+        M(irops.remediation.diagnose)'s O(irops.remediation.diagnose#module:settings)); the other settings are ignored here.
+      - M(irops.remediation.diagnose) reuses the facts only when they were read with the same values.
+    type: dict
+    default: {}
 author:
   - irops maintainers (@irops-remediation)
 """

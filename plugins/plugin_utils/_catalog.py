@@ -42,6 +42,7 @@ class Entry:
     investigate: dict = field(default_factory=dict)
     source: dict = field(default_factory=dict)
     catalog_file: str = ""
+    report: tuple = ()          # facts shown on the entry's not_checked finding (_checks.REPORTS)
 
     @property
     def fix_modules(self) -> tuple:
@@ -129,6 +130,7 @@ def _entry(name: str, document: dict, raw: dict) -> Entry:
         source_heading=raw.get("source_heading", {}), manual_reason=raw.get("manual_reason"),
         error_codes=tuple(str(code) for code in raw.get("error_codes", ())),
         investigate=raw.get("investigate", {}), source=document.get("source", {}), catalog_file=name,
+        report=tuple(raw.get("report", ())),
     )
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _secedit
+from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _icacls, _oledb, _secedit, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
@@ -73,6 +73,23 @@ class Unknown(Exception):
     """A value the check needs is not known: the message says which, and how to make it known."""
 
 
+def _service_url(url) -> str:
+    """An https URL with a host name and nothing a command line could misread (the self-hosted IR service URL)."""
+    fix = ("give the service URL of the data factory's region as Data Factory shows it (Integration runtimes > Edit > "
+           "Nodes > View Service URLs), such as https://wu2.frontend.clouddatahub.net/")
+    if not isinstance(url, str) or re.search(r"[\s\x00-\x1f\x7f]", url.strip()):
+        raise InvalidValue("settings.shir_service_url", url, fix)
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise InvalidValue("settings.shir_service_url", url, fix) from None
+    if parts.scheme != "https" or not parts.hostname or not _HOST_NAME.match(parts.hostname) or parts.username \
+            or parts.password or (port is not None and not 1 <= port <= 65535):
+        raise InvalidValue("settings.shir_service_url", url, fix)
+    return url.strip()
+
+
 def validate_settings(settings: dict) -> dict:
     """Normalise the overrides; bad input fails before anything runs on a node."""
     merged = {k: v for k, v in (settings or {}).items() if v is not None}
@@ -107,8 +124,14 @@ def validate_settings(settings: dict) -> dict:
     if host is not None and (not isinstance(host, str) or not _HOST_NAME.match(host)):
         raise InvalidValue("settings.shir_remote_access_host", host,
                            "give the host name the self-hosted IR nodes use for remote access, such as shir01.contoso.local")
-    if "scaleout_worker_account" in merged:
-        _icacls.resolve(merged["scaleout_worker_account"], what="settings.scaleout_worker_account")
+    url = merged.get("shir_service_url")
+    if url is not None:
+        merged["shir_service_url"] = _service_url(url)
+    for name in ("scaleout_worker_account", "azuressis_windows_auth_account"):
+        if name in merged:
+            _icacls.resolve(merged[name], what=f"settings.{name}")
+    if "azuressis_oledb_providers" in merged:  # ProgIDs reach reg.exe's command line: a grammar, not quoting alone
+        merged["azuressis_oledb_providers"] = _oledb.validate_progids(merged["azuressis_oledb_providers"])
     return merged
 
 
@@ -843,9 +866,47 @@ def scaleout_sql_authentication(facts: dict, settings: dict, context: dict | Non
     return FAIL, text
 
 
+def _node_names(facts: dict) -> list:
+    system = (facts or {}).get("system") or {}
+    return [name for name in (system.get("fqdn"), system.get("hostname")) if name]
+
+
+def remote_access_certificate(facts: dict) -> tuple:
+    """``(certificate or None, why)``: the self-hosted IR's remote-access certificate, found on the node.
+
+    The runtime keeps the thumbprint that ``dmgcmd -EnableRemoteAccess <port> <thumbprint>`` was given where no
+    public document says (ASSUMED unreadable), so the certificate is recognised by what the SHIR article requires
+    of it: in LocalMachine\\My, named for this node (its subject CN or a SAN DNS name covers the node's FQDN or
+    host name, from the ``system`` facts). Exactly one such certificate is the remote-access certificate;
+    none or several give None and say which, so the check asks for ``settings.shir_certificate_thumbprint``."""
+    certificates = fact(facts, "cert_my")["certificates"]
+    names = _node_names(facts)
+    if not names:
+        return None, "the node's host name was not read (system facts)"
+
+    def named_for_node(cert: dict) -> bool:
+        given = list(cert.get("dns_names") or []) + [_certutil.common_name(cert.get("subject")) or ""]
+        return any(_certutil.dns_name_matches(host, name) for host in names for name in given if name)
+
+    found = [cert for cert in certificates if named_for_node(cert)]
+    if len(found) == 1:
+        return found[0], None
+    if not found:
+        return None, (f"no certificate of LocalMachine\\My ({len(certificates)} there) is named for "
+                      f"{' or '.join(names)}")
+    return None, (f"{len(found)} certificates of LocalMachine\\My are named for {' or '.join(names)} ("
+                  + ", ".join(cert["thumbprint"] for cert in found) + ")")
+
+
 def _shir_certificate(facts: dict, settings: dict, context: dict | None = None) -> tuple:
-    """``(thumbprint, certificate, verdict)``: the SHIR remote-access certificate of LocalMachine\\My, and the
-    verdict when there is nothing more to check (its setting not given, or the certificate not in My)."""
+    """``(thumbprint, certificate, verdict)``: the SHIR remote-access certificate of LocalMachine\\My (the setting's,
+    else the one certificate named for the node), and the verdict when there is nothing more to check."""
+    if settings.get("shir_certificate_thumbprint") is None:
+        cert, why = remote_access_certificate(facts)
+        if cert is None:
+            return None, None, (UNKNOWN, f"{why}; " + _unset("shir_certificate_thumbprint", "the remote-access "
+                                                            "certificate thumbprint of the self-hosted IR"))
+        return cert["thumbprint"], cert, None
     thumbprint, cert, unknown = _my_certificate(facts, settings, "shir_certificate_thumbprint",
                                                 "the remote-access certificate thumbprint of the self-hosted IR")
     if unknown:
@@ -1057,10 +1118,12 @@ def shir_service_running(facts: dict, settings: dict, context: dict | None = Non
     return PASS, seen
 
 
-def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
+def _holds_right(account: str, right: str, label: str, facts: dict, verdict: _Verdict, fix: str) -> None:
+    """Whether the account holds a user right of the local policy (secedit /export): by SID for the accounts whose
+    SID is known here, by name otherwise; NT SERVICE\\ALL SERVICES covers every virtual service account."""
     rights = fact(facts, "user_rights")["rights"]
-    holders = _secedit.holders(rights, _secedit.SERVICE_LOGON_RIGHT)
-    principal = _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    holders = _secedit.holders(rights, right)
+    principal = _icacls.resolve(account, what=f"the account of {right}")
     sids = {sid for sid in (_secedit.sid_of(holder) for holder in holders) if sid}
     names = [holder for holder in holders if _secedit.sid_of(holder) is None]
     shown = ", ".join(holders) or "no account"
@@ -1071,14 +1134,18 @@ def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
         held = any(principal.matches(name) for name in names)
         unmapped = sorted(sid for sid in sids if sid.startswith("S-1-5-21-"))
         if not held and unmapped:
-            raise Unknown(f"secedit lists {_secedit.SERVICE_LOGON_RIGHT} for {', '.join('*' + s for s in unmapped)}; "
-                          f"whether one of them is {account} cannot be told here (compare with whoami /user as "
-                          "that account)")
+            raise Unknown(f"secedit lists {right} for {', '.join('*' + s for s in unmapped)}; whether one of them is "
+                          f"{account} cannot be told here (compare with whoami /user as that account)")
     if held:
-        verdict.seen.append(f"{account} holds Log on as a service ({_secedit.SERVICE_LOGON_RIGHT}: {shown})")
+        verdict.seen.append(f"{account} holds {label} ({right}: {shown})")
     else:
-        verdict.problems.append(f"{account} does not hold Log on as a service ({_secedit.SERVICE_LOGON_RIGHT} is "
-                                f"held by {shown}; group membership not evaluated): grant it, or {_SWITCH}")
+        verdict.problems.append(f"{account} does not hold {label} ({right} is held by {shown}; group membership "
+                                f"not evaluated): {fix}")
+
+
+def _holds_logon_right(account: str, facts: dict, verdict: _Verdict) -> None:
+    _holds_right(account, _secedit.SERVICE_LOGON_RIGHT, "Log on as a service", facts, verdict,
+                 f"grant it (irops.remediation.user_right), or {_SWITCH}")
 
 
 def _has_read_write(account: str, facts: dict, verdict: _Verdict) -> None:
@@ -1122,7 +1189,70 @@ def shir_service_account(facts: dict, settings: dict, context: dict | None = Non
     return verdict.result()
 
 
-_SHIR_MY = {SHIR: ("cert_my",)}
+# The Azure-SSIS IR article, "Failed to start Named pipe proxy": "check if security policies are correctly assigned
+# to the account running self-hosted IR service" (and to the Windows account of the activity). The policies are named
+# by the article it links, "Configure a self-hosted IR as a proxy for an Azure-SSIS IR", section "Enable Windows
+# authentication for on-premises tasks" (MicrosoftDocs/azure-docs, articles/data-factory/
+# self-hosted-integration-runtime-proxy-ssis.md): "Adjust memory quotas for a process" and "Replace a process level
+# token" for the self-hosted IR service account ("This should occur automatically when you install your self-hosted
+# IR with the default service account"), and "Log on as a service" for the Windows authentication account.
+PROXY_SERVICE_RIGHTS = {"SeIncreaseQuotaPrivilege": "Adjust memory quotas for a process",
+                        "SeAssignPrimaryTokenPrivilege": "Replace a process level token"}
+
+
+@unknown_when_missing
+def azuressis_proxy_security_policies(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The account running DIAHostService holds the two policies the proxy's on-premises tasks need, and the
+    Windows authentication account the operator names (settings.azuressis_windows_auth_account) holds Log on as a
+    service."""
+    del context
+    account = _shir_service(facts)["account"]
+    try:
+        _icacls.resolve(account, what=f"the {SHIR_SERVICE} logon account")
+    except InvalidValue as exc:
+        return UNKNOWN, f"sc.exe qc {SHIR_SERVICE} names a logon account this module cannot read: {exc}"
+    verdict = _Verdict()
+    for right, label in PROXY_SERVICE_RIGHTS.items():
+        with verdict.part():
+            _holds_right(account, right, label, facts, verdict,
+                         f"assign it to the self-hosted IR service account (irops.remediation.user_right name={right})")
+    windows = settings.get("azuressis_windows_auth_account")
+    if windows:
+        with verdict.part():
+            _holds_right(windows, _secedit.SERVICE_LOGON_RIGHT, "Log on as a service", facts, verdict,
+                         "assign it to the Windows authentication account of the activity (irops.remediation.user_right)")
+    else:
+        verdict.seen.append("no Windows authentication account named (settings.azuressis_windows_auth_account), so "
+                            "its Log on as a service right was not checked")
+    return verdict.result()
+
+
+@unknown_when_missing
+def shir_cloud_service_reachable(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """The node resolves and reaches the service URL of its data factory's region (the SHIR article, "Self-hosted
+    integration runtime can't connect to the cloud service"); DIAHostService's state is reported, and fails only
+    its own entry (azuressis-shir-offline-2010)."""
+    del context
+    reach = fact(facts, "shir_cloud_reach")
+    service = (facts or {}).get("shir_service")
+    state = (f"{SHIR_SERVICE} is {service['state']}" if service else f"{SHIR_SERVICE} is not installed")
+    if reach is None:
+        return UNKNOWN, (f"{state}; " + _unset("shir_service_url", "the service URL of the data factory's region, "
+                                                "from Integration runtimes > Edit > Nodes > View Service URLs"))
+    target = f"{reach['host']}:{reach['port']}"
+    if not reach["resolved"]:
+        return FAIL, (f"{reach['host']} does not resolve on this node" + (f" ({reach['error']})" if reach["error"]
+                                                                            else "")
+                      + f": a DNS issue for the network team (the article's \"Remote name could not be resolved\"); "
+                      f"{state}")
+    if not reach["reachable"]:
+        return FAIL, (f"{reach['host']} resolves to {', '.join(reach['addresses'])} but TCP {target} does not answer "
+                      "from this node: a firewall rule or a proxy blocks it (check the company network settings and, "
+                      f"with a proxy, that it reaches the service endpoint); {state}")
+    return PASS, f"{target} resolves to {', '.join(reach['addresses'])} and answers from this node; {state}"
+
+
+_SHIR_MY = {SHIR: ("cert_my", "system")}
 
 
 @unknown_when_missing
@@ -1139,6 +1269,79 @@ def shir_localhost_resolves(facts: dict, settings: dict, context: dict | None = 
                       "localhost to 127.0.0.1 in the hosts file (irops.remediation.hosts_entry)")
     return FAIL, (f"localhost does not resolve on this node ({found['error']}): map localhost to 127.0.0.1 in the "
                   "hosts file (irops.remediation.hosts_entry)")
+
+
+# OLE DB providers a package needs (the Azure-SSIS IR article, staging task error 2906 "The requested OLE DB provider
+# ... is not registered. If the 64-bit driver is not installed, run the package in 32-bit mode"): the ProgIDs the
+# operator names, registered in the 64-bit view (packages run 64-bit by default) and the 32-bit view (32-bit mode).
+@unknown_when_missing
+def azuressis_oledb_provider_registered(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Each OLE DB provider of settings.azuressis_oledb_providers is registered in both registry views."""
+    del context
+    named = settings.get("azuressis_oledb_providers") or []
+    if not named:
+        return UNKNOWN, ("no OLE DB provider is named: give settings.azuressis_oledb_providers, the providers of the "
+                         "packages' OLE DB connection managers (Provider= of their connection strings), such as "
+                         "[MSOLEDBSQL, Microsoft.ACE.OLEDB.16.0]")
+    found = fact(facts, "oledb_providers")
+    if [p.lower() for p in found.get("named") or ()] != [p.lower() for p in named]:
+        raise Unknown("oledb_providers was read for " + (", ".join(found.get("named") or ()) or "no provider")
+                      + f", not for settings.azuressis_oledb_providers ({', '.join(named)}): gather the facts again "
+                      "with the same settings")
+    verdict = _Verdict()
+    for progid in named:
+        provider = found["providers"][progid]
+        views = provider["views"]
+        missing = [view for view, _switch in _oledb.VIEWS if not views[view]["registered"]]
+        present = [f"{view} ({views[view]['dll'] or 'no DLL named'})" for view, _switch in _oledb.VIEWS
+                   if views[view]["registered"]]
+        if not missing:
+            verdict.seen.append(f"{progid} {provider['clsid']} is registered in the " + " and ".join(present))
+            continue
+        where = ("is not registered (no HKLM\\SOFTWARE\\Classes\\" + progid + "\\CLSID)" if provider["clsid"] is None
+                 else f"{provider['clsid']} is not registered in the {' and '.join(missing)} registry view"
+                 + ("s" if len(missing) > 1 else "") + (f" (registered in the {' and '.join(present)})" if present else ""))
+        package = _oledb.installer(progid)
+        fix = (f"install {package}" if package else
+               "install the provider's 64-bit redistributable (and its 32-bit one when packages run in 32-bit mode) "
+               "from its vendor")
+        verdict.problems.append(f"{progid} {where}: {fix}, then run the package again")
+    return verdict.result()
+
+
+# Facts reported on entries that stay manual (the catalog's ``report:``): name -> (needs, render). A report is one
+# line appended to a not_checked finding's evidence; it never decides a status.
+def _resources_report(facts: dict) -> str:
+    found = fact(facts, "system_resources")
+    install = (facts or {}).get("shir_install")
+    line = "node resources: " + _sysres.describe(found, install.get("folder") if isinstance(install, dict) else None)
+    return line + ("; the concurrent jobs limit is a setting of the node in Azure Data Factory (concurrentJobsLimit, "
+                   "Integration runtime > Nodes), not kept on the node: compare it with these cores and memory there")
+
+
+@dataclass(frozen=True)
+class Report:
+    func: Callable[[dict], str]
+    needs: dict = field(default_factory=dict)
+
+    def subsets(self, roles) -> tuple:
+        return tuple(dict.fromkeys(subset for role in roles for subset in self.needs.get(role, ())))
+
+
+REPORTS: dict[str, Report] = {
+    "system_resources": Report(_resources_report, needs={SHIR: ("system_resources", "shir_install")}),
+}
+
+
+def report_line(names, facts: dict) -> str:
+    """The reports named, each as one line ("; "-joined); a report whose facts are missing says why instead."""
+    lines = []
+    for name in names or ():
+        try:
+            lines.append(REPORTS[name].func(facts))
+        except Unknown as exc:
+            lines.append(f"{name}: {exc}")
+    return "; ".join(lines)
 
 
 CHECKS: dict[str, Check] = {
@@ -1174,6 +1377,12 @@ CHECKS: dict[str, Check] = {
     "shir_localhost_resolves": Check(shir_localhost_resolves, needs={SHIR: ("localhost_resolution",)}),
     "shir_service_account": Check(shir_service_account, needs={
         SHIR: ("shir_service", "user_rights", "shir_data_folder_acl")}),
+    "shir_cloud_service_reachable": Check(shir_cloud_service_reachable, needs={
+        SHIR: ("shir_service", "shir_cloud_reach")}),
+    "azuressis_proxy_security_policies": Check(azuressis_proxy_security_policies, needs={
+        SHIR: ("shir_service", "user_rights")}),
+    # OLE DB providers (issue 13)
+    "azuressis_oledb_provider_registered": Check(azuressis_oledb_provider_registered, needs={SHIR: ("oledb_providers",)}),
 }
 
 
@@ -1232,8 +1441,9 @@ CHECKS["azuressis_staging_read_timeout"] = Check(azuressis_staging_read_timeout,
 # end of SHIR proxy logs
 
 
-def subsets_for(roles, checks=None) -> list:
-    """The fact subsets a node of these roles gathers for the checks (every check by default): for the checks
-    that run on it and for those of other nodes that read it as a peer."""
-    chosen = CHECKS.values() if checks is None else [CHECKS[name] for name in checks]
+def subsets_for(roles, checks=None, reports=None) -> list:
+    """The fact subsets a node of these roles gathers for the checks and the reports (every check and report by
+    default): for the checks that run on it and for those of other nodes that read it as a peer."""
+    chosen = list(CHECKS.values() if checks is None else [CHECKS[name] for name in checks])
+    chosen += REPORTS.values() if checks is None and reports is None else [REPORTS[name] for name in reports or ()]
     return list(dict.fromkeys(subset for check in chosen for subset in check.subsets(roles)))

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _files, _hosts, _logs, _reg, _sc, _settings
 from ansible_collections.irops.remediation.plugins.plugin_utils import _icacls, _secedit, _ssisdb
+from ansible_collections.irops.remediation.plugins.plugin_utils import _oledb, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import parse_show_sslcert, show_command
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
@@ -74,13 +75,23 @@ class Probe:
     parsed facts and returns the commands to run (possibly none), and ``finish`` gets the
     same facts and those commands' results and returns the subset's facts. Follow-ups of
     every subset run in one round trip after the first stage.
+
+    A subset that reads what only the operator or the play can name (the OLE DB providers a package
+    needs, the other nodes of a high-availability self-hosted IR) lists those gather ``inputs``; each of
+    its four functions then gets one more argument, ``{input: value}`` for its inputs (value None when
+    not given). ``_gathering.INPUT_BUILDERS`` builds each input from the settings and the play.
     """
 
-    commands: Callable[[], list[Command]]
-    parse: Callable[[list[CommandResult]], object] | None = None
+    commands: Callable[..., list[Command]]
+    parse: Callable[..., object] | None = None
     requires: tuple = ()
-    follow_up: Callable[[dict], list[Command]] | None = None
-    finish: Callable[[dict, list[CommandResult]], object] | None = None
+    follow_up: Callable[..., list[Command]] | None = None
+    finish: Callable[..., object] | None = None
+    inputs: tuple = ()
+
+    def given(self, inputs: dict | None) -> tuple:
+        """The extra argument of this probe's functions: ``({input: value},)``, or nothing without inputs."""
+        return ({name: (inputs or {}).get(name) for name in self.inputs},) if self.inputs else ()
 
 
 def _parse_sslcert(results: list[CommandResult]) -> list[dict]:
@@ -558,6 +569,72 @@ def _parse_localhost(results: list[CommandResult]) -> dict:
     return {"addresses": addresses, "error": None if addresses else (result.output.strip()[:300] or "no address")}
 
 
+# The SHIR article, "Self-hosted integration runtime can't connect to the cloud service": from the node, the service
+# URL of the data factory's region (Data Factory UI > Connections > Integration runtimes > Edit > Nodes > View Service
+# URLs; the article's example https://wu2.frontend.clouddatahub.net/). The article fetches it with
+# System.Net.WebClient; resolving the host and opening TCP to its port tell the same two documented outcomes apart
+# ("Remote name could not be resolved": DNS; no answer: firewall or proxy) without sending a request.
+def _cloud_target(given: dict) -> tuple[str, int] | None:
+    url = given.get("shir_service_url")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return parts.hostname, parts.port or 443
+
+
+def _cloud_reach_commands(given: dict) -> list[Command]:
+    target = _cloud_target(given)
+    return [_hosts.resolve_command(target[0]), _hosts.probe_command(*target)] if target else []
+
+
+def _parse_cloud_reach(results: list[CommandResult], given: dict) -> dict | None:
+    target = _cloud_target(given)
+    if target is None:
+        return None
+    resolved, probed = results
+    addresses = _hosts.parse_addresses(resolved.stdout) if resolved.ok else []
+    answer = _hosts.parse_probe(probed.stdout)
+    if answer is None:
+        raise ValueError(f"'{probed.command}' printed neither True nor False (exit code {probed.rc}): "
+                         f"{probed.output.strip()[:300] or '(no output)'}")
+    return {"url": given["shir_service_url"], "host": target[0], "port": target[1], "resolved": bool(addresses),
+            "addresses": addresses, "reachable": answer,
+            "error": None if resolved.ok else resolved.output.strip()[:300]}
+# OLE DB providers and system resources (issue 13, "Files and runtimes") --------------------------------------
+# The ProgIDs come from the operator (settings.azuressis_oledb_providers -> gather input oledb_providers). First
+# stage: each ProgID's CLSID (the ProgID key is shared by both registry views); second stage, only for the ProgIDs
+# found: the class key's OLE DB Provider and InprocServer32 in the 64-bit and the 32-bit view (_oledb.py says why).
+
+
+def _progids(given: dict) -> list[str]:
+    return list(given.get("oledb_providers") or ())
+
+
+def _parse_oledb_progids(results: list[CommandResult], given: dict) -> dict:
+    """``{ProgID: CLSID or None}`` for the ProgIDs named (none named: an empty mapping)."""
+    return {progid: _oledb.clsid_of(result) for progid, result in zip(_progids(given), results)}
+
+
+def _oledb_class_commands(facts: dict, given: dict) -> list[Command]:
+    clsids = dict.fromkeys(clsid for clsid in facts["oledb_progids"].values() if clsid)
+    return [command for clsid in clsids for command in _oledb.class_commands(clsid)]
+
+
+def _parse_oledb_providers(facts: dict, results: list[CommandResult], given: dict) -> dict:
+    """``{"named": [...], "providers": {ProgID: {"clsid", "views": {"64-bit"|"32-bit": {"registered",
+    "description", "dll"}}}}}``; a ProgID that is not registered has clsid None and no view registered."""
+    progids = facts["oledb_progids"]
+    width = len(_oledb.VIEWS) * len(_oledb.SUBKEYS)
+    by_clsid: dict = {}
+    for index, clsid in enumerate(dict.fromkeys(clsid for clsid in progids.values() if clsid)):
+        by_clsid[clsid] = _oledb.parse_views(results[width * index:width * (index + 1)])
+    absent = {view: {"registered": False, "description": None, "dll": None} for view, _switch in _oledb.VIEWS}
+    return {"named": list(progids),
+            "providers": {progid: {"clsid": clsid, "views": by_clsid.get(clsid, absent) if clsid else absent}
+                          for progid, clsid in progids.items()}}
+# end of OLE DB providers and system resources ----------------------------------------------------------------
+
+
 PROBES: dict[str, Probe] = {
     "http_sslcert": Probe(lambda: [show_command()], _parse_sslcert),
     # certutil -store Root: the trusted roots (Scale Out trust, the SHIR's DigiCert root).
@@ -601,6 +678,14 @@ PROBES: dict[str, Probe] = {
                           _parse_shir_service),
     "user_rights": Probe(_secedit.export_commands, _parse_user_rights),
     "shir_data_folder_acl": Probe(lambda: [_icacls.show_command(SHIR_DATA_FOLDER)], _parse_shir_data_folder),
+    "shir_cloud_reach": Probe(_cloud_reach_commands, _parse_cloud_reach, inputs=("shir_service_url",)),
+    # OLE DB providers the operator names (gather input oledb_providers), both registry views; memory, logical
+    # processors and fixed drives (Get-CimInstance) with the %ProgramData% folder.
+    "oledb_progids": Probe(lambda given: [_oledb.progid_command(p) for p in _progids(given)], _parse_oledb_progids,
+                           inputs=("oledb_providers",)),
+    "oledb_providers": Probe(lambda given: [], requires=("oledb_progids",), follow_up=_oledb_class_commands,
+                             finish=_parse_oledb_providers, inputs=("oledb_providers",)),
+    "system_resources": Probe(_sysres.commands, _sysres.parse),
 }
 
 
@@ -680,14 +765,20 @@ def _run_once_each(runner: CommandRunner, commands: list[Command]) -> list[Comma
     return [by_line[command.line] for command in commands]
 
 
-def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
+def inputs_of(subsets: list[str]) -> list[str]:
+    """The gather inputs the subsets (with those they require) read, each once."""
+    return list(dict.fromkeys(name for subset in validate_subsets(subsets) for name in PROBES[subset].inputs))
+
+
+def gather(runner: CommandRunner, subsets: list[str], inputs: dict | None = None) -> tuple[dict, dict]:
     """Return ``(facts, errors)``: facts per subset, and why a subset could not be read.
 
     Round trips: one for every subset's first-stage commands, batched; one more, batching
     the follow-up commands of every requested second-stage subset, when there are any.
+    ``inputs`` holds the gather inputs of the subsets that read one (see Probe).
     """
     names = validate_subsets(subsets)
-    plan = [(name, PROBES[name].commands()) for name in names]
+    plan = [(name, PROBES[name].commands(*PROBES[name].given(inputs))) for name in names]
     results = _run_once_each(runner, [command for _name, chunk in plan for command in chunk])
     facts: dict = {}
     errors: dict = {}
@@ -699,7 +790,7 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
         if probe.parse is None:
             continue
         try:
-            facts[name] = probe.parse(part)
+            facts[name] = probe.parse(part, *probe.given(inputs))
         except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
 
@@ -712,14 +803,14 @@ def gather(runner: CommandRunner, subsets: list[str]) -> tuple[dict, dict]:
         if missing:
             errors[name] = "needs " + "; ".join(f"{need}: {errors.get(need, 'not gathered')}" for need in missing)
             continue
-        staged.append((name, probe.follow_up(facts)))
+        staged.append((name, probe.follow_up(facts, *probe.given(inputs))))
     results = _run_once_each(runner, [command for _name, chunk in staged for command in chunk])
     offset = 0
     for name, chunk in staged:
         part = results[offset:offset + len(chunk)]
         offset += len(chunk)
         try:
-            facts[name] = PROBES[name].finish(facts, part)
+            facts[name] = PROBES[name].finish(facts, part, *PROBES[name].given(inputs))
         except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
     return facts, errors

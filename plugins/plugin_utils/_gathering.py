@@ -11,7 +11,20 @@ gathered ``irops_node`` in it as a peer.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ansible_collections.irops.remediation.plugins.plugin_utils import _facts
+
+# How each gather input (_facts.Probe.inputs) is built: ``builder(settings, task_vars, host)`` from the validated
+# settings of node_facts / diagnose and the play (task_vars: hostvars, ansible_play_hosts_all). A subset that reads
+# an input registers its builder here, next to where the input is defined.
+INPUT_BUILDERS: dict[str, Callable[[dict, dict, str], object]] = {
+    # the service URL of the data factory's region (shir_cloud_reach), as the operator gives it
+    "shir_service_url": lambda settings, task_vars, host: settings.get("shir_service_url"),
+    # OLE DB providers (_facts oledb_progids/oledb_providers): the ProgIDs of settings.azuressis_oledb_providers,
+    # already validated by _checks.validate_settings (a grammar: they reach reg.exe's command line)
+    "oledb_providers": lambda settings, task_vars, host: list(settings.get("azuressis_oledb_providers") or ()),
+}
 
 
 def play_id(task) -> str | None:
@@ -28,11 +41,17 @@ def expand(subsets) -> list:
     return _facts.validate_subsets(list(subsets))
 
 
-def gather(runner, subsets, roles, play) -> dict:
-    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered``."""
+def inputs_for(subsets, settings: dict, task_vars: dict, host: str) -> dict:
+    """The gather inputs these subsets read, built from the settings and the play (INPUT_BUILDERS)."""
+    return {name: INPUT_BUILDERS[name](settings or {}, task_vars or {}, host) for name in _facts.inputs_of(list(subsets))}
+
+
+def gather(runner, subsets, roles, play, inputs: dict | None = None) -> dict:
+    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered`` (with the inputs it read)."""
     wanted = expand(subsets)
-    facts, errors = _facts.gather(runner, wanted) if wanted else ({}, {})
-    return dict(facts, gather_errors=errors, gathered={"play": play, "roles": list(roles or ()), "subsets": wanted})
+    facts, errors = _facts.gather(runner, wanted, inputs) if wanted else ({}, {})
+    return dict(facts, gather_errors=errors, gathered={"play": play, "roles": list(roles or ()), "subsets": wanted,
+                                                       "inputs": dict(inputs or {})})
 
 
 def _node_of(variables) -> dict | None:
@@ -49,9 +68,16 @@ def current(node, play) -> bool:
     return node is not None and play is not None and (node.get("gathered") or {}).get("play") == play
 
 
-def covers(node, subsets, play) -> bool:
-    """Whether ``irops_node`` was gathered in this play with every one of ``subsets``."""
-    return current(node, play) and set(expand(subsets)) <= set((node.get("gathered") or {}).get("subsets") or ())
+def covers(node, subsets, play, inputs: dict | None = None) -> bool:
+    """Whether ``irops_node`` was gathered in this play with every one of ``subsets``, and with the same value of
+    each input they read (facts read for other OLE DB providers do not answer for these)."""
+    if not current(node, play):
+        return False
+    gathered = node.get("gathered") or {}
+    if not set(expand(subsets)) <= set(gathered.get("subsets") or ()):
+        return False
+    before = gathered.get("inputs") or {}
+    return all(before.get(name) == value for name, value in (inputs or {}).items())
 
 
 def own_facts(task_vars: dict):

@@ -17,16 +17,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e"), str(ROOT / "tests" / "simulator")]
 import dev  # noqa: E402  pylint: disable=wrong-import-position
-from scenario_proof import SCALE_OUT, explain, prove, table  # noqa: E402  pylint: disable=wrong-import-position
+from scenario_proof import SCALE_OUT, SHIR, explain, prove, table  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--jobs", type=int, default=2, help="scenarios run at once (default 2)")
     parser.add_argument("--verbose", action="store_true", help="print what went wrong for a scenario with a no")
-    parser.add_argument("scenarios", nargs="*", help="scenario names (default: every Scale Out scenario)")
+    parser.add_argument("scenarios", nargs="*", help="scenario names (default: every Scale Out and self-hosted IR scenario)")
     args = parser.parse_args(argv)
-    chosen = [s for s in SCALE_OUT if not args.scenarios or s.name in args.scenarios]
+    chosen = [s for s in SCALE_OUT + SHIR if not args.scenarios or s.name in args.scenarios]
     dev.stage_collection()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         proofs = list(pool.map(prove, chosen))

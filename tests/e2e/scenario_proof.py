@@ -4,11 +4,17 @@ For one scenario of the simulator (tests/simulator/scenarios/), on its own simul
 (the nodes of a scenario share host names with other scenarios, so each gets its own fabric):
 
 1. ``playbooks/diagnose.yml``: the failing entries must be exactly the scenario's documented ones
-   (nothing unrelated fails) and no check is unknown -> *diagnosed*;
+   (nothing unrelated fails) and no check is unknown -> *diagnosed*; for a scenario with ``locales``, the
+   same nodes switched to each of those display languages (fr-FR) must give every entry the same status;
 2. the remediation playbook with ``--check --diff``: every node's state digest is unchanged, a drifted
    scenario reports its drift as changes and a healthy one ``changed=0`` -> *inert*;
 3. the remediation playbook: it succeeds, and ``diagnose`` then finds no failure -> *fixed*;
 4. the remediation playbook again: ``changed=0`` on every node -> *idempotent*.
+
+A *check-only* entry (its fix is an installer or a person's action, catalog ``automation: check-only``) is
+proven the same way, except that the remediation playbook must change nothing (check mode shows no change
+and the apply makes none) and *fixed* means that the finding names the installer or action the scenario
+expects, and that it still fails after the apply: the collection does not pretend to have fixed it.
 
 The inventory names only each host's roles (``irops_node_roles``) and the connection; every other
 value is read from the nodes. ``tests/e2e/test_scenario_proof.py`` asserts the four columns for each
@@ -40,6 +46,10 @@ class Scenario:
     roles: dict                         # node -> its roles (the only thing the inventory says about it)
     playbook: str = "playbooks/remediate_scaleout.yml"
     extra_vars: dict = field(default_factory=dict)  # the operator's explicit choices the fix needs
+    check_only: str = ""                # for a check-only entry: what its finding must name (installer, action)
+    settings: dict = field(default_factory=dict)    # the values the operator gives diagnose (diagnose_settings)
+    files: dict = field(default_factory=dict)       # node -> {host var: a file the operator holds, made by FILES}
+    locales: tuple = ()                 # display languages whose nodes must give the same findings as the scenario's
 
 
 PAIR = {"master": list(MASTER_AND_SQL), "worker": ["scaleout_worker"]}
@@ -73,6 +83,72 @@ SCALE_OUT = (
 )
 
 
+# The files an operator holds for a fix (a PFX and its password, a root certificate), made from the simulator's
+# certificates (tests/simulator/certs) into the proof's folder.
+CERTS = dev.ROOT / "tests" / "simulator" / "certs"
+PFX_PASSWORD = "Pfx-proof-1"
+
+
+def _pfx(name: str):
+    def make(folder: Path) -> str:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
+        data = (CERTS / f"{name}.pem").read_bytes()
+        path = folder / f"{name}.pfx"
+        path.write_bytes(pkcs12.serialize_key_and_certificates(
+            name.encode(), serialization.load_pem_private_key(data, None), x509.load_pem_x509_certificate(data), None,
+            serialization.BestAvailableEncryption(PFX_PASSWORD.encode())))
+        return str(path)
+    return make
+
+
+def _cer(name: str):
+    def make(folder: Path) -> str:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        path = folder / f"{name}.cer"
+        cert = x509.load_pem_x509_certificate((CERTS / f"{name}.pem").read_bytes())
+        path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
+        return str(path)
+    return make
+
+
+FILES = {"shir01_remote.pfx": _pfx("shir01_remote"), "digicert_global_root_g2.cer": _cer("digicert_global_root_g2"),
+         "pfx password": lambda folder: PFX_PASSWORD}
+
+SHIR_PAIR = {"shir01": ["shir_node"], "shir02": ["shir_node"]}
+SHIR_PFX = {"shir01": {"shir_node_certificate_src": "shir01_remote.pfx", "shir_node_certificate_password": "pfx password"}}
+SHIR_PLAYBOOK = "playbooks/remediate_shir_node.yml"
+
+
+# The values the operator gives diagnose for a self-hosted IR: the service URL of the data factory's region.
+SHIR_SETTINGS = {"shir_service_url": "https://wu2.frontend.clouddatahub.net/"}
+
+
+def _shir(name: str, entries: tuple = (), **kwargs) -> Scenario:
+    return Scenario(name, entries, SHIR_PAIR, playbook=SHIR_PLAYBOOK, settings=SHIR_SETTINGS, locales=("fr-FR",),
+                    **kwargs)
+
+
+SHIR = (
+    _shir("shir_healthy"),
+    _shir("shir_service_stopped", ("azuressis-shir-offline-2010",)),
+    _shir("shir_proxy_policies_missing", ("azuressis-named-pipe-proxy",)),
+    _shir("shir_localhost_unresolvable", ("shir-register-localhost-dns",)),
+    _shir("shir_remote_cert_signature_key", ("shir-certificate-private-key-missing",), files=SHIR_PFX),
+    _shir("shir_remote_cert_cng_key", ("shir-certificate-ksp-not-supported",), files=SHIR_PFX),
+    _shir("shir_adf_root_missing", ("shir-trust-relationship-adf-certificate",),
+          files={"shir01": {"shir_node_digicert_root_src": "digicert_global_root_g2.cer"}}),
+    # check-only: the fix is an installer, or a person's action, that the finding names
+    _shir("shir_dotnet_471", ("shir-version-5-dotnet-472",), check_only=".NET Framework 4.7.2 or later offline installer"),
+    _shir("shir_version_4"),
+    _shir("shir_vcredist_missing", ("azuressis-shir-vcredist-missing",), check_only="vc_redist.x64.exe"),
+    _shir("shir_configurations_missing", ("shir-authentication-key-missing",), check_only="register the node again"),
+    _shir("shir_cloud_service_unreachable", ("shir-cannot-connect-cloud-service",), check_only="firewall rule or a proxy"),
+)
+
+
 @dataclass
 class Phase:
     rc: int
@@ -87,6 +163,8 @@ class Proof:
     found: dict = field(default_factory=dict)        # host -> failing entries (first diagnose)
     after: dict = field(default_factory=dict)        # host -> failing entries (diagnose after the fix)
     statuses: dict = field(default_factory=dict)     # host -> {entry: status} (first diagnose)
+    evidence: dict = field(default_factory=dict)     # (host, entry) -> evidence of each failing entry (first diagnose)
+    localised: dict = field(default_factory=dict)    # locale -> host -> {entry: status}, the nodes in that locale
     phases: dict = field(default_factory=dict)       # name -> Phase
     digests_unchanged: bool = False
     notes: list = field(default_factory=list)
@@ -105,20 +183,39 @@ class Proof:
     @property
     def diagnosed(self) -> bool:
         return (self.phases["diagnose"].rc == 0 and self.failing == set(self.scenario.entries)
-                and not self.unknown)
+                and not self.unknown and not self.locale_differences)
+
+    @property
+    def locale_differences(self) -> dict:
+        """locale -> host -> {entry: (status, status in that locale)} where a localised node differs."""
+        differences = {}
+        for locale, hosts in self.localised.items():
+            for host, statuses in hosts.items():
+                changed = {entry: (self.statuses.get(host, {}).get(entry), status) for entry, status in statuses.items()
+                           if self.statuses.get(host, {}).get(entry) != status}
+                if changed or set(statuses) != set(self.statuses.get(host, {})):
+                    differences.setdefault(locale, {})[host] = changed or "other entries"
+            if self.phases[f"diagnose_{locale}"].rc != 0:
+                differences.setdefault(locale, {})["rc"] = self.phases[f"diagnose_{locale}"].rc
+        return differences
 
     @property
     def inert(self) -> bool:
         check = self.phases["check"]
-        # a drifted scenario shows its drift as changes; a healthy one shows none
+        # a drifted scenario shows its drift as changes; a healthy one, or a check-only drift, shows none
         changes = sum(check.changed.values())
-        shows_drift = changes > 0 if self.scenario.entries else changes == 0
+        shows_drift = changes > 0 if self.scenario.entries and not self.scenario.check_only else changes == 0
         return check.rc == 0 and self.digests_unchanged and shows_drift
 
     @property
     def fixed(self) -> bool:
-        return (self.phases["apply"].rc == 0 and self.phases["diagnose_after"].rc == 0
-                and not any(self.after.values()))
+        if self.phases["apply"].rc != 0 or self.phases["diagnose_after"].rc != 0:
+            return False
+        if self.scenario.check_only:  # the finding names the way out, and nothing pretends it is fixed
+            named = all(self.scenario.check_only in text for text in self.evidence.values()) and self.evidence
+            still = {entry for entries in self.after.values() for entry in entries} == set(self.scenario.entries)
+            return bool(named) and still and not sum(self.phases["apply"].changed.values())
+        return not any(self.after.values())
 
     @property
     def idempotent(self) -> bool:
@@ -137,6 +234,8 @@ def write_inventory(generated: Path, scenario: Scenario, target: Path) -> None:
     hosts = inventory["all"]["children"]["windows"]["hosts"]
     for host, roles in scenario.roles.items():
         hosts[host]["irops_node_roles"] = list(roles)
+        for variable, name in scenario.files.get(host, {}).items():
+            hosts[host][variable] = FILES[name](target.parent)
     target.write_text(yaml.safe_dump(inventory, sort_keys=False))
 
 
@@ -167,7 +266,10 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
         write_inventory(Path(generated), scenario, inventory)
         sim = Simulator(base, inventory)
         env = dev.ansible_env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORKS="10")
-        extra = ["-e", json.dumps(scenario.extra_vars)] if scenario.extra_vars else []
+        extra_vars = dict(scenario.extra_vars)
+        if scenario.settings:
+            extra_vars.update(diagnose_settings=scenario.settings, shir_node_settings=scenario.settings)
+        extra = ["-e", json.dumps(extra_vars)] if extra_vars else []
         diagnose = _diagnose_wrapper(workdir)
 
         def run(name: str, playbook: Path, *flags: str) -> Phase:
@@ -181,17 +283,27 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
             return phase
 
         def findings() -> tuple[dict, dict]:
-            failing, statuses = {}, {}
-            for path in (workdir / "findings").glob("*.json"):
+            failing, statuses, first = {}, {}, not proof.statuses
+            for path in sorted((workdir / "findings").glob("*.json")):
                 listed = json.loads(path.read_text())
                 statuses[path.stem] = {f["id"]: f["status"] for f in listed}
                 failing[path.stem] = sorted(f["id"] for f in listed if f["status"] == "fail")
+                if first:
+                    proof.evidence.update({(path.stem, f["id"]): f["evidence"] for f in listed if f["status"] == "fail"})
                 path.unlink()
             return failing, statuses
 
         remediate = dev.ROOT / scenario.playbook
         run("diagnose", diagnose)
         proof.found, proof.statuses = findings()
+        for locale in scenario.locales:  # the same nodes, displaying another language: the same findings
+            saved = {node: sim.state(node) for node in nodes}
+            for node, state in saved.items():
+                sim.load_state(node, dict({k: v for k, v in state.items() if k != "clock"}, locale=locale))
+            run(f"diagnose_{locale}", diagnose)
+            _failing, proof.localised[locale] = findings()
+            for node, state in saved.items():
+                sim.load_state(node, {k: v for k, v in state.items() if k != "clock"})
         start = {node: sim.digest(node) for node in nodes}
         run("check", remediate, "--check", "--diff")
         proof.digests_unchanged = {node: sim.digest(node) for node in nodes} == start
@@ -222,7 +334,7 @@ def explain(proof: Proof) -> str:
     """What went wrong, for an assertion message."""
     parts = [f"scenario {proof.scenario.name}: {proof.columns()}",
              f"expected failing: {sorted(proof.scenario.entries)}; diagnose failed: {proof.found}; "
-             f"unknown: {proof.unknown}",
+             f"unknown: {proof.unknown}; differing in another locale: {proof.locale_differences}",
              f"after the fix: {proof.after}", *proof.notes]
     for name, phase in proof.phases.items():
         if phase.rc != 0 or name in ("check", "apply_again"):

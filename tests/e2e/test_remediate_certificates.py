@@ -64,7 +64,8 @@ def run_playbook(sim, tmp_path: Path, playbook: str, group: str, host_vars: dict
     """Run a playbook of the collection with NODE in ``group`` and its role in irops_node_roles (what the Scale Out
     playbooks group hosts by); return the recap of NODE and the output."""
     inventory = tmp_path / "groups.yml"
-    roles = {"scaleout_workers": ["scaleout_worker"], "scaleout_masters": ["scaleout_master"]}.get(group, [])
+    roles = {"scaleout_workers": ["scaleout_worker"], "scaleout_masters": ["scaleout_master"],
+             "shir_nodes": ["shir_node"]}.get(group, [])
     inventory.write_text(yaml.safe_dump({group: {"hosts": {NODE: dict(host_vars, irops_node_roles=roles)}}}))
     proc = subprocess.run(["ansible-playbook", "-i", str(sim.inventory), "-i", str(inventory), str(ROOT / playbook),
                            *flags], env=dev.ansible_env(ANSIBLE_NOCOLOR="1"), capture_output=True, text=True,
@@ -220,8 +221,9 @@ def test_shir_certificate_diagnosed_and_fixed(sim, playbook, tmp_path, scenario,
                  "shir_node_certificate_thumbprint": SHIR01}
     trips = remediate_cycle(sim, lambda *flags: run_playbook(
         sim, tmp_path, "playbooks/remediate_shir_node.yml", "shir_nodes", host_vars, *flags))
-    # check mode 1 (the grant waits for the import); nothing to do 3: the certificate 1, the key ACL 2
-    assert trips[0] == 1 and trips[2] == 3, trips
+    # the gather play 1 each time; check mode 1 (the grant waits for the import); nothing to do 3: the certificate 1,
+    # the key ACL 2
+    assert trips[0] == 2 and trips[2] == 4, trips
     after = diagnose(playbook, NODE, ["shir_node"], SHIR_SETTINGS, SHIR_ENTRIES)[NODE]
     assert [finding(after, e)["status"] for e in SHIR_ENTRIES] == ["pass", "pass"], after["msg"]
 
@@ -248,7 +250,7 @@ def test_shir_digicert_root_diagnosed_and_fixed(sim, playbook, tmp_path):
     trips = remediate_cycle(sim, lambda *flags: run_playbook(
         sim, tmp_path, "playbooks/remediate_shir_node.yml", "shir_nodes", {"shir_node_digicert_root_src": root_file},
         *flags))
-    assert trips == [1, 2, 1], trips
+    assert trips == [2, 3, 2], trips  # the gather play 1, then the root: 1 to read, 2 to add and verify
     after = diagnose(playbook, NODE, ["shir_node"], {}, [entry])[NODE]
     assert finding(after, entry)["status"] == "pass"
 

@@ -28,10 +28,11 @@ def test_get_shows_the_union_of_the_scenarios_network_sections(sim):
     handle = sim(winsim.group_nodes("shir_healthy"))
     status, doc = control(handle, "GET", "network")
     assert status == 200
-    # shir_healthy.yml's dns: names lower-cased (resolution is case-insensitive), nothing else
+    # shir_healthy.yml's dns (names lower-cased: resolution is case-insensitive) and its external host
     assert doc == {"dns": {"shir01": "10.0.1.11", "shir01.contoso.local": "10.0.1.11",
-                           "shir02": "10.0.1.12", "shir02.contoso.local": "10.0.1.12"},
-                   "hosts": {}, "revoked": []}
+                           "shir02": "10.0.1.12", "shir02.contoso.local": "10.0.1.12",
+                           "wu2.frontend.clouddatahub.net": "192.0.2.80"},
+                   "hosts": {"192.0.2.80": {"ports": [443]}}, "revoked": []}
 
 
 def test_post_merges_and_replies_like_get(sim):

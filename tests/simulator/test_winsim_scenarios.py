@@ -97,6 +97,13 @@ EXPECTED = {
         "shir01": ["accounts.CONTOSO\\svc-ir", "services.DIAHostService.account", "services.DIAHostService.state"]}),
     "shir_service_stopped": ("shir_healthy", {
         "shir01": ["services.DIAHostService.state"]}),
+    "shir_cloud_service_unreachable": ("shir_healthy", {
+        "shir01": ["files.C:\\Windows\\System32\\drivers\\etc\\hosts.*"]}),
+    "shir_proxy_policies_missing": ("shir_healthy", {
+        "shir01": ["accounts.NT SERVICE\\DIAHostService.rights[*]"]}),
+    # OLE DB providers (issue 13): MSOLEDBSQL's 64-bit class key (and its two subkeys) gone on shir01
+    "shir_oledb_provider_missing": ("shir_healthy", {
+        "shir01": ["registry.HKEY_LOCAL_MACHINE\\SOFTWARE\\Classes\\CLSID\\{5A23DE84-1D7B-4A16-8DED-B29C09CB648D}*"]}),
     "shir_data_folder_acl_missing": ("shir_healthy", {
         # a directory list item is compared whole: the data folder's item, its ACL one of Modify vs read and execute
         "shir01": ["directories[{\"acl\": [\"*S-1-5-80-*:(OI)(CI)(M)\"], \"path\": *DataManagementGateway\"}]",

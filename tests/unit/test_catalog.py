@@ -16,7 +16,7 @@ ENTRIES = _catalog.load()
 PREFIX = {"scale-out": "scaleout-", "azure-ssis-ir": "azuressis-", "shir": "shir-"}
 FILES = {"scale_out.yml": "scale-out", "azure_ssis_ir.yml": "azure-ssis-ir", "shir.yml": "shir"}
 ENTRY_KEYS = {"id", "title", "source_heading", "node_roles", "symptoms", "signatures", "error_codes", "cause",
-              "resolution", "automation", "manual_reason", "check", "fix", "investigate"}
+              "resolution", "automation", "manual_reason", "check", "fix", "investigate", "report"}
 DOCUMENT_KEYS = {"product", "name", "article", "source", "guidance", "entries"}
 # The typographic quotes ansible-test's no-smart-quotes rejects; the catalog writes ASCII quotes.
 SMART_QUOTES = re.compile("[\u2018\u2019\u201c\u201d]")
@@ -208,3 +208,14 @@ def test_a_missing_key_names_the_file_and_the_entry(tmp_path):
     (tmp_path / "x.yml").write_text("product: shir\nsource: {en: a.md}\nentries:\n  - id: shir-x\n    title: X\n")
     with pytest.raises(ValueError, match=r"catalog/x.yml: entry 'shir-x' has no node_roles, symptoms"):
         _catalog.load.__wrapped__(str(tmp_path))
+
+
+def test_named_reports_exist_and_only_on_entries_without_a_check():
+    """An entry's ``report`` names facts of _checks.REPORTS, shown on its not_checked finding (issue 13): the three
+    SHIR entries whose fix stays manual show the node's memory, processors and drives."""
+    reported = {entry.id: entry.report for entry in _catalog.load() if entry.report}
+    assert reported == {"shir-out-of-memory": ("system_resources",), "shir-concurrent-jobs-limit": ("system_resources",),
+                        "shir-setup-failed": ("system_resources",)}
+    for entry_id, names in reported.items():
+        entry = _catalog.by_id(entry_id)
+        assert set(names) <= set(_checks.REPORTS) and entry.check is None and entry.automation == "manual"

@@ -451,13 +451,15 @@ def test_subsets_per_role():
         "cert_root", "scaleout_worker_settings", "scaleout_master_cert", "system", "cert_my", "cert_my_key_acl",
         "services", "scaleout_master_reach", "scaleout_logs"}
     assert set(_checks.subsets_for(["ssisdb_sql"])) == {"ssisdb", "system"}
-    assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root",
+    assert set(_checks.subsets_for(["shir_node"])) == {"cert_my", "cert_root", "system", "shir_cloud_reach",
                                                        # SHIR files and runtimes
                                                        "shir_install", "dotnet", "vcruntime", "shir_configurations",
                                                        # SHIR service account
                                                        "shir_service", "user_rights", "shir_data_folder_acl",
                                                        # localhost (registration)
                                                        "localhost_resolution",
+                                                       # OLE DB providers; the resources report of manual entries
+                                                       "oledb_providers", "system_resources",
                                                        # Azure-SSIS IR proxy logs (SSISTelemetry)
                                                        "shir_log_files", "shir_logs"}
     master = set(_checks.subsets_for(["scaleout_master"]))

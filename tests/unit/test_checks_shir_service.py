@@ -272,3 +272,54 @@ def test_localhost_to_another_address_fails_and_missing_facts_are_unknown():
     facts = {"localhost_resolution": {"addresses": ["10.0.0.5"], "error": None}}
     assert _checks.shir_localhost_resolves(facts, {}, None)[0] == _checks.FAIL
     assert _checks.shir_localhost_resolves({}, {}, None)[0] == _checks.UNKNOWN
+
+
+# ------------------------------------------------------------------ "Failed to start Named pipe proxy"
+
+PROXY_RIGHTS = ["SeIncreaseQuotaPrivilege", "SeAssignPrimaryTokenPrivilege"]
+
+
+def proxy_healthy() -> dict:
+    facts = healthy()
+    facts["user_rights"]["rights"].update({right: ["*" + DIAHOST_SID, "*S-1-5-19", "*S-1-5-20"] for right in PROXY_RIGHTS})
+    return facts
+
+
+def test_the_proxy_policies_of_the_service_account_pass_and_say_which():
+    status, evidence = run("azuressis_proxy_security_policies", proxy_healthy())
+    assert status == "pass", evidence
+    assert "holds Adjust memory quotas for a process" in evidence and "holds Replace a process level token" in evidence
+    assert "settings.azuressis_windows_auth_account" in evidence  # what was not checked is said
+
+
+@pytest.mark.parametrize("missing", PROXY_RIGHTS)
+def test_a_missing_proxy_policy_fails_naming_it_and_the_fix(missing):
+    facts = proxy_healthy()
+    facts["user_rights"]["rights"][missing] = ["*S-1-5-19"]
+    status, evidence = run("azuressis_proxy_security_policies", facts)
+    assert status == "fail" and f"does not hold" in evidence and missing in evidence
+    assert f"irops.remediation.user_right name={missing}" in evidence
+    assert run("shir_service_account", facts)[0] == "pass"  # the other entry's drift is not this one's
+
+
+def test_the_windows_authentication_account_needs_log_on_as_a_service():
+    settings = _checks.validate_settings({"azuressis_windows_auth_account": "CONTOSO\\ssis-runner"})
+    context = {"host": "shir01", "roles": ["shir_node"], "peers": []}
+    check = _checks.CHECKS["azuressis_proxy_security_policies"].func
+    status, evidence = check(proxy_healthy(), settings, context)
+    assert status == "fail" and "CONTOSO\\ssis-runner does not hold Log on as a service" in evidence
+    facts = proxy_healthy()
+    facts["user_rights"]["rights"]["SeServiceLogonRight"].append("CONTOSO\\ssis-runner")
+    assert check(facts, settings, context)[0] == "pass"
+
+
+def test_a_hostile_windows_authentication_account_is_refused_up_front():
+    with pytest.raises(Exception, match="settings.azuressis_windows_auth_account"):
+        _checks.validate_settings({"azuressis_windows_auth_account": "CONTOSO\\a\nb"})
+
+
+@pytest.mark.parametrize("scenario, status", [("shir_healthy", "pass"), ("shir_proxy_policies_missing", "fail")])
+def test_gathered_proxy_policies(scenario, status):
+    facts = gather(f"{scenario}:shir01")
+    assert run("azuressis_proxy_security_policies", facts)[0] == status
+    assert run("shir_service_account", facts)[0] == "pass"

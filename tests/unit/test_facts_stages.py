@@ -159,3 +159,29 @@ def test_no_worker_settings_file_no_second_round_trip():
     facts, errors = _facts.gather(runner, ["scaleout_master_cert"])
     assert errors == {} and runner.round_trips == 1
     assert facts["scaleout_worker_settings"] is None and facts["scaleout_master_cert"] is None
+
+
+def test_a_probe_with_inputs_gets_them_in_both_stages():
+    """A subset that reads what the operator names (the gather inputs) builds its commands from them, and
+    gathering records the values, so facts read for other values never answer a later diagnose."""
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _gathering
+    from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
+
+    seen = []
+    probe = _facts.Probe(lambda given: [Command("reg", ("query", f"HKLM\\SOFTWARE\\{name}")) for name in given["names"]],
+                         lambda results, given: dict(zip(given["names"], (r.rc == 0 for r in results))),
+                         inputs=("names",))
+    staged = _facts.Probe(lambda given: [], requires=("test_inputs",), inputs=("names",),
+                          follow_up=lambda facts, given: seen.append(given) or [],
+                          finish=lambda facts, results, given: given)
+    _facts.PROBES["test_inputs"], _facts.PROBES["test_inputs_staged"] = probe, staged
+    try:
+        runner = FakeRunner({"SOFTWARE\\A": (0, "", ""), "SOFTWARE\\B": (1, "", "ERROR: not found")})
+        assert _facts.inputs_of(["test_inputs_staged"]) == ["names"]
+        node = _gathering.gather(runner, ["test_inputs_staged"], [], "play", {"names": ["A", "B"]})
+        assert node["test_inputs"] == {"A": True, "B": False} and seen == [{"names": ["A", "B"]}]
+        assert runner.round_trips == 1  # the follow-up had nothing to run
+        assert _gathering.covers(node, ["test_inputs"], "play", {"names": ["A", "B"]})
+        assert not _gathering.covers(node, ["test_inputs"], "play", {"names": ["C"]})
+    finally:
+        del _facts.PROBES["test_inputs"], _facts.PROBES["test_inputs_staged"]

@@ -16,9 +16,10 @@ READ_ONLY = {"irops.remediation.node_facts", "irops.remediation.certificate_info
              "irops.remediation.recent_logs", "irops.remediation.certificate_verify", "irops.remediation.tcp_probe"}
 # Every role and playbook of the collection. Some have no changing task of their own: read-only ones (diagnose,
 # triage, execution logs) and playbooks that only apply a role.
-FILES = sorted([*(ROOT / "roles").glob("*/tasks/main.yml"), *(ROOT / "roles").glob("*/handlers/main.yml"),
+FILES = sorted([*(ROOT / "roles").glob("*/tasks/*.yml"), *(ROOT / "roles").glob("*/handlers/main.yml"),
                 *(ROOT / "playbooks").glob("*.yml")])
-WITHOUT_CHANGING_TASKS = {"roles/diagnose/tasks/main.yml", "playbooks/diagnose.yml", "playbooks/triage.yml",
+WITHOUT_CHANGING_TASKS = {"roles/diagnose/tasks/main.yml", "roles/shir_node/tasks/main.yml",
+                          "playbooks/diagnose.yml", "playbooks/triage.yml",
                           "playbooks/scaleout_execution_logs.yml", "playbooks/remediate_scaleout_master.yml",
                           "playbooks/remediate_scaleout_worker.yml", "playbooks/remediate_shir_node.yml",
                           "playbooks/remediate_scaleout.yml", "playbooks/scaleout_gather.yml"}

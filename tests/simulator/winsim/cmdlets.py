@@ -3,8 +3,8 @@
 Cmdlets (Windows PowerShell 5.1, Microsoft.PowerShell.Management / NetTCPIP):
 ``Test-Path``, ``Get-ChildItem`` (``dir``, ``ls``, ``gci``), ``Get-Content`` (``type``,
 ``gc``, ``cat``), ``Copy-Item`` (``copy``, ``cp``, ``cpi``), ``Move-Item`` (``move``,
-``mv``, ``mi``), ``Test-NetConnection`` (``tnc``) and the pipeline stages ``Sort-Object``
-and ``Select-Object``.  Parameters are bound by their full names or the listed aliases
+``mv``, ``mi``), ``Test-NetConnection`` (``tnc``), ``Get-CimInstance`` (read-only, winsim/cim.py) and
+the pipeline stages ``Sort-Object`` and ``Select-Object``.  Parameters are bound by their full names or the listed aliases
 (PowerShell's prefix matching is not emulated: anything else is refused).
 Path parameters take absolute drive paths only; ``-Path`` with wildcard characters is
 refused (``-LiteralPath`` never expands them).
@@ -41,7 +41,7 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-from winsim import winpath
+from winsim import cim, winpath
 from winsim.filesystem import PathError
 
 MESSAGES = {
@@ -162,6 +162,8 @@ SPECS = {
     "sort-object": Spec("Sort-Object", {"property": "value", "descending": "switch"}, ("property",)),
     "select-object": Spec("Select-Object", {"first": "int", "last": "int", "skip": "int",
                                             "expandproperty": "value"}, ()),
+    "get-ciminstance": Spec("Get-CimInstance", {"classname": "value", "filter": "value"}, ("classname",),
+                            {"class": "classname"}),
 }
 
 
@@ -453,7 +455,18 @@ def test_net_connection(bound: dict, host) -> list:
     return [Warning(MESSAGES["tnc_tcp"].format(address=address, port=port)), False]
 
 
+def get_cim_instance(bound: dict, host) -> list:
+    """Get-CimInstance over the node's hardware (winsim/cim.py): read-only."""
+    if "classname" not in bound:
+        raise CmdletRefused("Get-CimInstance is emulated only with -ClassName")
+    try:
+        return cim.instances(host.state.hardware, str(bound["classname"]), bound.get("filter"))
+    except LookupError as exc:
+        raise CmdletRefused(str(exc)) from None
+
+
 RUNNERS = {
+    "get-ciminstance": get_cim_instance,
     "test-path": test_path,
     "get-childitem": get_child_item,
     "get-content": get_content,
@@ -489,9 +502,12 @@ def select_items(bound: dict, items: list) -> list:
     if "expandproperty" in bound:
         out = []
         for item in items:
-            if not isinstance(item, FileItem):
-                raise CmdletRefused("Select-Object -ExpandProperty is emulated only on file items")
-            out.append(item.property(str(bound["expandproperty"])))
+            if not isinstance(item, (FileItem, cim.CimInstance)):
+                raise CmdletRefused("Select-Object -ExpandProperty is emulated only on file items and CIM instances")
+            try:
+                out.append(item.property(str(bound["expandproperty"])))
+            except LookupError as exc:
+                raise CmdletRefused(str(exc)) from None
         items = out
     return items
 

@@ -27,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from winsim import certs, filesystem, httpsys, security, winpath
+from winsim import certs, cim, filesystem, httpsys, security, winpath
 from winsim.firewall import Firewall
 from winsim.registry import Registry, make_value
 from winsim.services import ServiceTable
@@ -167,6 +167,7 @@ class NodeState:
     tools: tuple = ()
     sql: dict = field(default_factory=dict)  # see winsim/sqldb.py
     shir: dict | None = None  # see winsim/tools/dmgcmd.py
+    hardware: dict = field(default_factory=lambda: cim.load(None))  # memory, processors, drives: winsim/cim.py
 
     # ----------------------------------------------------------------- clock
     @property
@@ -302,6 +303,7 @@ class NodeState:
             "tools": sorted(self.tools),
             "sql": copy.deepcopy(self.sql),
             "shir": copy.deepcopy(self.shir),
+            "hardware": copy.deepcopy(self.hardware),
         }
         if with_clock:
             doc["clock"] = filesystem.time_text(self.fs.clock)
@@ -332,6 +334,7 @@ class NodeState:
             tools=self.tools,
             sql=copy.deepcopy(self.sql),
             shir=copy.deepcopy(self.shir),
+            hardware=copy.deepcopy(self.hardware),
         )
 
     @classmethod
@@ -341,7 +344,7 @@ class NodeState:
             raise ValueError("node state must be a mapping")
         known = {"hostname", "domain", "locale", "netsh_field_set", "machine_guid", "environment", "cert_stores",
                  "http_ssl_bindings", "directories", "files", "registry", "services", "firewall", "network",
-                 "accounts", "tools", "sql", "shir", "clock"}
+                 "accounts", "tools", "sql", "shir", "clock", "hardware"}
         _known_keys(doc, known, "node state")
         hostname = doc.get("hostname", "WINSIM")
         if not isinstance(hostname, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}", hostname):
@@ -431,6 +434,7 @@ class NodeState:
         if shir is not None and not isinstance(shir, dict):
             raise ValueError("shir must be a mapping")
         state.shir = copy.deepcopy(shir)
+        state.hardware = cim.load(doc.get("hardware"))
         state.services.settle(state.fs.clock)
         return state
 

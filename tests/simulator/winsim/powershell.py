@@ -1112,7 +1112,7 @@ class Interpreter:
             # an error record reaching the host is written as an error (simplified: its text only)
             self.stderr.append(value.message)
             return
-        if isinstance(value, (cmdlets.FileItem, bytes, bytearray)) and statement is not None:
+        if isinstance(value, (cmdlets.FileItem, cmdlets.cim.CimInstance, bytes, bytearray)) and statement is not None:
             self.refuse(statement, "formatting objects for display (Format-Table / Out-Default) is not emulated; "
                         "select a property or pipe to ForEach-Object")
         self.stdout.append(to_ps_string(value))

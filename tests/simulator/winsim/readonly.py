@@ -7,7 +7,7 @@ Unknown forms count as changes (the safe side).
 
 from __future__ import annotations
 
-READ_ONLY_CMDLETS = {"test-path", "get-childitem", "get-content", "test-netconnection", "sort-object",
+READ_ONLY_CMDLETS = {"get-ciminstance", "test-path", "get-childitem", "get-content", "test-netconnection", "sort-object",
                      "select-object", "[convert]::tobase64string", "[convert]::frombase64string",
                      "[io.file]::readallbytes", "[io.file]::exists", "[environment]::expandenvironmentvariables",
                      "[net.dns]::gethostaddresses", "[console]::in.readline", "[text.encoding]::utf8.getstring",

@@ -78,15 +78,28 @@ class _Syntax(Exception):
     pass
 
 
+# [WOW64-KEYS] Microsoft Learn, "Registry Keys Affected by WOW64" (winprog64/shared-registry-keys; msdn aa384253),
+# Windows 7 / Server 2008 R2 and later: HKLM\SOFTWARE is redirected (the 32-bit view is SOFTWARE\WOW6432Node), but
+# SOFTWARE\Classes is shared, except these subkeys, redirected to SOFTWARE\Classes\WOW6432Node. The other shared
+# keys under SOFTWARE that the page lists are not emulated (the whole of SOFTWARE else counts as redirected).
+_REDIRECTED_CLASSES = ("clsid", "directshow", "interface", "media type", "mediafoundation")
+
+
 def _key(raw: str, options: dict) -> str:
     try:
         key = canonical_key(raw)
     except ValueError as exc:
         raise ToolRefused(str(exc)) from None
-    if options.get("view") == "/reg:32" and key.lower().startswith("hkey_local_machine\\software\\") \
-            and "\\wow6432node" not in key.lower():
-        key = "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\" + key.split("\\", 2)[2]
-    return key
+    lowered = key.lower()
+    if options.get("view") != "/reg:32" or not lowered.startswith("hkey_local_machine\\software\\") \
+            or "\\wow6432node" in lowered:
+        return key
+    parts = key.split("\\")
+    if parts[2].lower() == "classes":
+        if len(parts) > 3 and parts[3].lower() in _REDIRECTED_CLASSES:
+            return "\\".join(parts[:3] + ["WOW6432Node"] + parts[3:])
+        return key  # shared by both views
+    return "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\" + key.split("\\", 2)[2]
 
 
 def _query(args: list[str], ctx: ToolContext) -> ToolResult:
