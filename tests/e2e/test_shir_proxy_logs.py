@@ -72,8 +72,8 @@ def test_diagnose_fails_the_entry_only_where_the_newest_errors_show_it(sim, play
     # on the node that does not proxy, every manual entry of its role is listed as not checked, with its reason;
     # the Azure-SSIS IR entries whose fix is in Azure are not applicable, saying so
     findings = {f["id"]: f for f in run.result("wrong", 1)["findings"]}
-    assert findings["azuressis-named-pipe-proxy"]["status"] == "not_checked"
-    assert "NOT_CHECKED azuressis-named-pipe-proxy" in run.result("wrong", 1)["msg"]
+    assert findings["azuressis-shir-assembly-mismatch"]["status"] == "not_checked"
+    assert "NOT_CHECKED azuressis-shir-assembly-mismatch" in run.result("wrong", 1)["msg"]
     assert findings["azuressis-data-proxy-not-configured"]["status"] == "not_applicable"
     assert findings["azuressis-data-proxy-not-configured"]["evidence"].startswith("cloud side, on no managed node")
 
