@@ -199,8 +199,8 @@ def entry_page(entry, product) -> str:
         lines += [
             "## Investigate",
             "",
-            f"`{entry.investigate['module']}` reads the newest log files of the nodes, and the `explain` filter names "
-            "the documented entries their errors match:",
+            f"`{entry.investigate['module']}` reads the newest log files of the nodes (the documented folders of each "
+            "host's `irops_node_roles`), and the `explain` filter names the documented entries their errors match:",
             "",
             "```sh",
             f"ansible-playbook -i {INVENTORY} {_playbook_fqcn(entry.investigate['playbook'])}",
@@ -242,7 +242,7 @@ def index_page(entries, products, guidance) -> str:
         "",
         "```sh",
         "ansible-playbook irops.remediation.triage -e triage_file=/path/to/error.txt",
-        f"ansible-playbook -i {INVENTORY} irops.remediation.triage    # the newest Scale Out logs of the nodes",
+        f"ansible-playbook -i {INVENTORY} irops.remediation.triage    # the newest Scale Out and SHIR proxy logs of the nodes",
         "```",
         "",
         "```yaml",

@@ -71,12 +71,16 @@ def _evaluate(entry, roles, node, settings, context) -> dict:
     finding = entry.summary()
     finding["fix"] = {k: v for k, v in entry.fix.items() if k in ("module", "playbook")}
     finding["runbook"] = entry.runbook
+    why = (" ".join(entry.manual_reason.split()) if entry.automation == "manual" and entry.manual_reason
+           else f"no check implemented yet (automation: {entry.automation})")
     if not set(entry.node_roles) & set(roles):
-        finding.update(status=_checks.NOT_APPLICABLE, evidence=f"applies to {', '.join(entry.node_roles)}")
+        # An entry of no managed node (cloud only: Azure, the pipeline, the package) is not this node's; its evidence
+        # still says where its fix is, so that the finding is never a bare "not applicable".
+        evidence = (f"cloud side, on no managed node: {why}; follow {entry.runbook}" if set(entry.node_roles) == {"cloud"}
+                    else f"applies to {', '.join(entry.node_roles)}")
+        finding.update(status=_checks.NOT_APPLICABLE, evidence=evidence)
         return finding
     if not entry.check:
-        why = (" ".join(entry.manual_reason.split()) if entry.automation == "manual" and entry.manual_reason
-               else f"no check implemented yet (automation: {entry.automation})")
         report = _checks.report_line(entry.report, node)
         finding.update(status=_checks.NOT_CHECKED, evidence=f"{why}; follow {entry.runbook}" + (f"; {report}" if report else ""))
         return finding

@@ -14,6 +14,10 @@ description:
     V(unknown) (saying what is missing and how to provide it), or V(not_checked) (an entry without a check, with the
     reason or C(no check implemented yet), and the runbook). Entries of other roles are V(not_applicable) in
     RV(findings) and left out of RV(msg), which ends with a count line (C(N pass, N fail, N unknown, N not checked)).
+    An entry whose fix is on no managed node (catalog role C(cloud) only, such as an Azure-SSIS IR setting in Azure
+    Data Factory) is V(not_applicable) on every node, with where its fix is and its runbook as evidence; an entry
+    whose article puts a step on the self-hosted IR node lists C(shir_node) among its roles and is V(not_checked)
+    there when it has no check.
   - The facts are those of a M(irops.remediation.node_facts) task of the same play with O(node_roles), when they
     cover what the checks need (then no round trip); otherwise they are gathered in one read-only round trip (a
     second one when a subset needs it, such as the ACL of the worker certificate's key).

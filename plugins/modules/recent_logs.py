@@ -18,6 +18,9 @@ description:
     C(C:\Windows\ServiceProfiles\SSISScaleOutWorker140) (and C(...Master140), 150 and 160 for SQL Server
     2019 and 2022), the documented C(C:\Users\SSISScaleOutWorker140), and C(C:\Users\<account>) for each
     account in O(accounts).
+  - With O(node_roles=[shir_node]) it reads the logs of the self-hosted IR that proxies for the Azure-SSIS IR, the
+    runtime logs in C(C:\ProgramData\SSISTelemetry) and the execution logs of the on-premises staging tasks in
+    C(C:\ProgramData\SSISTelemetry\ExecutionLog) (the Azure-SSIS IR article, "Timeout when reading from staging").
   - Two round trips at most, both read-only. The first batches, for every folder,
     C(Test-Path -LiteralPath <folder> -PathType Container) and
     C(Get-ChildItem -LiteralPath <folder> -File | Sort-Object LastWriteTime -Descending | Select-Object -First <newest>).
@@ -41,9 +44,12 @@ options:
   node_roles:
     description:
       - Whose documented log folders to read when O(folders) is omitted.
+      - C(scaleout_master) and C(scaleout_worker) read the Scale Out folders under the service profiles; C(shir_node)
+        reads C(C:\ProgramData\SSISTelemetry) and C(C:\ProgramData\SSISTelemetry\ExecutionLog), where a self-hosted IR
+        that proxies for the Azure-SSIS IR writes its logs (O(accounts) and O(versions) do not apply to them).
     type: list
     elements: str
-    choices: [scaleout_master, scaleout_worker]
+    choices: [scaleout_master, scaleout_worker, shir_node]
     default: [scaleout_master, scaleout_worker]
   accounts:
     description:
@@ -112,13 +118,18 @@ EXAMPLES = r"""
     node_roles: [scaleout_worker]
     accounts: ['CONTOSO\svc_ssisworker']
 
-- name: Read the self-hosted IR's SSIS proxy logs
+- name: Read the self-hosted IR's Azure-SSIS IR proxy logs (SSISTelemetry and SSISTelemetry\ExecutionLog)
   irops.remediation.recent_logs:
-    folders:
-      - C:\ProgramData\SSISTelemetry
-      - C:\ProgramData\SSISTelemetry\ExecutionLog
+    node_roles: [shir_node]
     newest: 5
     lines: 500
+  register: proxy_logs
+
+- name: Explain them against the Azure-SSIS IR and self-hosted IR entries
+  ansible.builtin.debug:
+    msg: >-
+      {{ proxy_logs.folders | map(attribute='files') | flatten | map(attribute='lines') | flatten
+         | irops.remediation.explain(products=proxy_logs.products) }}
 
 - name: Read the worker's logs of one Scale Out task (the task id comes from irops.remediation.ssisdb execution_id)
   irops.remediation.recent_logs:
@@ -177,6 +188,16 @@ task_roots:
   returned: when O(task_id) is given and no subfolder matched
   type: list
   elements: str
+products:
+  description:
+    - The catalog products whose entries the documented folders read can show, for the
+      P(irops.remediation.explain#filter)'s C(products) (C(scale-out) for the Scale Out folders; C(azure-ssis-ir) and
+      C(shir) for the self-hosted IR's proxy logs).
+    - Empty when O(folders) names the folders, since they may hold any product's logs.
+  returned: always
+  type: list
+  elements: str
+  sample: [azure-ssis-ir, shir]
 round_trips:
   description: How many times the task sent commands to the node (1, or 2 when files were found).
   returned: always

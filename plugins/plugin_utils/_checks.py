@@ -1585,6 +1585,61 @@ CHECKS: dict[str, Check] = {
 }
 
 
+# SHIR proxy logs (logs helper, issue 13): the Azure-SSIS IR article's "Timeout when reading from staging" says to read
+# the self-hosted IR's logs in C:\ProgramData\SSISTelemetry and its ExecutionLog; the check reads their newest files.
+STAGING_READ_TIMEOUT = "azuressis-staging-read-timeout"
+_PROXY_PRODUCTS = ("azure-ssis-ir", "shir")
+
+
+def _explained(lines: list[str]) -> list[dict]:
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _explain  # pylint: disable=import-outside-toplevel
+
+    return _explain.explain(lines, products=list(_PROXY_PRODUCTS), min_score=0.5) if lines else []
+
+
+@unknown_when_missing
+def azuressis_staging_read_timeout(facts: dict, settings: dict, context: dict | None = None) -> tuple:
+    """Timeout when reading from staging: the newest error lines of the self-hosted IR's Azure-SSIS IR proxy logs
+    (the newest file of C:\\ProgramData\\SSISTelemetry and of its ExecutionLog) match none of the entry's
+    signatures, as the explain filter matches them; the other documented entries they match are named."""
+    del settings, context
+    folders = fact(facts, "shir_log_files")["folders"]
+    present = [folder for folder in folders if folder["exists"]]
+    absent = [folder["path"] for folder in folders if not folder["exists"]]
+    if not present:
+        return UNKNOWN, (f"{' and '.join(absent)} do not exist: this node does not proxy for the Azure-SSIS IR, or no "
+                         "package has run through it yet (the self-hosted IR writes these logs when it runs the "
+                         "on-premises staging tasks)")
+    files = [folder["newest"] for folder in present if folder["newest"]]
+    seen = [f"{path} does not exist" for path in absent]
+    if not files:
+        return UNKNOWN, "; ".join([f"{', '.join(folder['path'] for folder in present)} hold(s) no log file: no package "
+                                   "has run through the proxy yet, or its logs were removed"] + seen)
+    errors = fact(facts, "shir_logs")["errors"]
+    problems, others = [], {}
+    for path in files:
+        lines = [item["line"] for item in errors if item.get("file") == path]
+        for found in _explained(lines):
+            if found["id"] == STAGING_READ_TIMEOUT:
+                problems.append(f"the newest errors of {path} hold \"{found['matched_text']}\": the self-hosted IR "
+                                "failed to upload the on-premises data to the staging blob; the lines before it say why "
+                                "(irops.remediation.recent_logs node_roles [shir_node], playbooks/triage.yml)")
+            else:
+                others.setdefault(found["id"], found["runbook"])
+    count = f"{len(errors)} error line(s) in the newest log file(s) {', '.join(files)}"
+    seen.insert(0, count if problems else count + ', none of them "Timeout when reading from staging"')
+    if others:
+        seen.append("they match " + ", ".join(f"{entry} ({runbook})" for entry, runbook in others.items()))
+    if problems:
+        return FAIL, "; ".join(problems + seen)
+    return PASS, "; ".join(seen)
+
+
+CHECKS["azuressis_staging_read_timeout"] = Check(azuressis_staging_read_timeout, needs={
+    SHIR: ("shir_log_files", "shir_logs")})
+# end of SHIR proxy logs
+
+
 def subsets_for(roles, checks=None, reports=None) -> list:
     """The fact subsets a node of these roles gathers for the checks and the reports (every check and report by
     default): for the checks that run on it and for those of other nodes that read it as a peer."""

@@ -743,6 +743,57 @@ PROBES["shir_ha_reach"] = Probe(_ha_reach_commands, _parse_ha_reach, inputs=(_ha
 # end of SHIR high availability --------------------------------------------------------------------------------
 
 
+# SHIR proxy logs (logs helper, issue 13) --------------------------------------------------------------------
+# The self-hosted IR that proxies for the Azure-SSIS IR logs to C:\ProgramData\SSISTelemetry (runtime) and its
+# ExecutionLog (on-premises staging tasks): _logs.SHIR_PROXY_FOLDERS. First stage: whether each folder exists and
+# its newest file; second stage, only when there is a file: its last lines, kept as error lines for explain.
+SHIR_LOG_LINES = 200
+# A staging failure may be logged as a timeout without the words error/exception/fail ("Timeout when reading from
+# staging", the article's message): those lines count as error lines too.
+_SHIR_ERROR_LINE = re.compile(r"error|exception|fail|time[ -]?out|timed out", re.IGNORECASE)
+
+
+def _shir_log_listing_commands() -> list[Command]:
+    return [command for folder in _logs.SHIR_PROXY_FOLDERS for command in _logs.listing_commands(folder, 1)]
+
+
+def _parse_shir_log_listing(results: list[CommandResult]) -> dict:
+    """``{"folders": [{"path", "exists", "newest"}]}``: each folder, and its newest file (None when it has none)."""
+    folders = []
+    for index, folder in enumerate(_logs.SHIR_PROXY_FOLDERS):
+        entry = _logs.parse_listing(folder, results[2 * index], results[2 * index + 1])
+        if entry.get("error") and not entry["exists"]:
+            raise ValueError(f"{folder}: {entry['error']}")
+        newest = entry["files"][0]["path"] if entry["files"] else None
+        folders.append({"path": folder, "exists": entry["exists"], "newest": newest})
+    return {"folders": folders}
+
+
+def _shir_log_tail_commands(facts: dict) -> list[Command]:
+    return [_logs.tail_command(folder["newest"], SHIR_LOG_LINES)
+            for folder in facts["shir_log_files"]["folders"] if folder["newest"]]
+
+
+def _parse_shir_logs(facts: dict, results: list[CommandResult]) -> dict:
+    """The newest proxy log files read, and their last error lines (newest last, per file), for explain."""
+    files = [folder["newest"] for folder in facts["shir_log_files"]["folders"] if folder["newest"]]
+    errors = []
+    for path, result in zip(files, results):
+        found = [{"file": path, "line": line.strip()} for line in result.stdout.splitlines() if _SHIR_ERROR_LINE.search(line)]
+        errors += found[-MAX_LOG_ERRORS:]
+    return {"files": files, "errors": errors}
+
+
+PROBES.update({
+    # Test-Path and the newest file of C:\ProgramData\SSISTelemetry and ...\ExecutionLog (first stage), and the
+    # error lines of those files (second stage, only when there is a file).
+    "shir_log_files": Probe(_shir_log_listing_commands, _parse_shir_log_listing),
+    "shir_logs": Probe(lambda: [], requires=("shir_log_files",), follow_up=_shir_log_tail_commands,
+                       finish=_parse_shir_logs),
+})
+# end of SHIR proxy logs -------------------------------------------------------------------------------------
+
+
 def validate_subsets(subsets: list[str]) -> list[str]:
     """The subsets, each once, with the subsets they require first."""
     unknown = [s for s in subsets if s not in PROBES]

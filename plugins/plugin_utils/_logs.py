@@ -1,10 +1,11 @@
 # Copyright (c) 2026 irops.remediation contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The documented Scale Out log folders, and the read-only commands that list and read them.
+"""The documented log folders (Scale Out, and the self-hosted IR that proxies for the Azure-SSIS IR), and the
+read-only commands that list and read them.
 
-Shared by the recent_logs action (any folders, any number of files) and the ``scaleout_logs``
-fact subset (the newest worker log, so that diagnose can explain its errors). Only the cmdlet
-forms of docs/dev/remote-execution.md are used.
+Shared by the recent_logs action (any folders, any number of files) and the ``scaleout_logs`` and ``shir_logs``
+fact subsets (the newest logs, so that diagnose can explain their errors). Only the cmdlet forms of
+docs/dev/remote-execution.md are used.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._errors import I
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, quote_argument
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command
 
-ROLES = ("scaleout_master", "scaleout_worker")
+ROLES = ("scaleout_master", "scaleout_worker", "shir_node")
+SCALEOUT_ROLES = ("scaleout_master", "scaleout_worker")   # recent_logs' default: the Scale Out folders
 VERSIONS = (140, 150, 160)   # SQL Server 2017, 2019, 2022: SSISScaleOutMaster140, ...
 MAX_NEWEST = 100
 MAX_LINES = 10000
@@ -25,6 +27,15 @@ _LOG_FOLDERS = {
     "scaleout_master": ("Master", ("SSIS\\ScaleOut\\Master",)),
     "scaleout_worker": ("Worker", ("SSIS\\Cluster\\Agent", "SSIS\\ScaleOut\\Agent")),
 }
+# The self-hosted IR that proxies for the Azure-SSIS IR (docs/reference/products.md, "Logs"; the Azure-SSIS IR article,
+# "Timeout when reading from staging"): runtime logs in C:\ProgramData\SSISTelemetry, execution logs of the on-premises
+# staging tasks and Execute SQL/Process Tasks in C:\ProgramData\SSISTelemetry\ExecutionLog (the proxy article, "Debug
+# the on-premises tasks and cloud staging tasks"). Fixed paths: no service profile. That the log files lie directly in
+# these folders (not in subfolders) is ASSUMED: no public sample of their layout was found.
+SHIR_PROXY_FOLDERS = ("C:\\ProgramData\\SSISTelemetry", "C:\\ProgramData\\SSISTelemetry\\ExecutionLog")
+# The catalog products whose entries a role's documented folders can show (explain's ``products``).
+ROLE_PRODUCTS = {"scaleout_master": ("scale-out",), "scaleout_worker": ("scale-out",),
+                 "shir_node": ("azure-ssis-ir", "shir")}
 # The worker's task logs ("Error messages aren't helpful"): TasksRootFolder of WorkerSettings.config, by default
 # <profile>\AppData\Local\SSIS\ScaleOut\Tasks (the article); products.md also names SSIS\Cluster\Tasks.
 _TASK_FOLDERS = ("SSIS\\ScaleOut\\Tasks", "SSIS\\Cluster\\Tasks")
@@ -62,12 +73,21 @@ def _service_profiles(kind: str, accounts: list[str] | None, versions: list[int]
 
 
 def default_folders(roles: list[str], accounts: list[str] | None = None, versions: list[int] | None = None) -> list[str]:
-    """The documented log folders of ``roles``, for the services' accounts and any ``accounts`` given."""
+    """The documented log folders of ``roles``: for Scale Out, under the services' accounts and any ``accounts``
+    given; for ``shir_node``, the two SSISTelemetry folders of the Azure-SSIS IR proxy (no account involved)."""
     folders: list[str] = []
     for role in roles:
+        if role == "shir_node":
+            folders += SHIR_PROXY_FOLDERS
+            continue
         kind, relative = _LOG_FOLDERS[role]
         folders += [f"{profile}\\{sub}" for profile in _service_profiles(kind, accounts, versions) for sub in relative]
     return list(dict.fromkeys(folders))
+
+
+def products_for(roles: list[str]) -> list[str]:
+    """The catalog products whose entries the documented folders of ``roles`` can show."""
+    return list(dict.fromkeys(product for role in roles for product in ROLE_PRODUCTS[role]))
 
 
 def task_folders(accounts: list[str] | None = None, versions: list[int] | None = None) -> list[str]:

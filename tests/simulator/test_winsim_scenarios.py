@@ -127,6 +127,13 @@ EXPECTED = {
     # a hosts-file entry sends the CRL host to an address nothing answers on: revocation offline
     "shir_remote_cert_revocation_offline": ("shir_healthy", {
         "shir01": ["files.C:\\Windows\\System32\\drivers\\etc\\hosts.*"]}),
+    # SHIR01 proxies for the Azure-SSIS IR: its SSISTelemetry runtime log and two ExecutionLog files, the newest
+    # ending with "Timeout when reading from staging" (the files create their folders)
+    "shir_proxy_staging_timeout": ("shir_healthy", {
+        "shir01": ["directories[C:\\ProgramData\\SSISTelemetry]",
+                   "directories[C:\\ProgramData\\SSISTelemetry\\ExecutionLog]",
+                   "files.C:\\ProgramData\\SSISTelemetry\\SSISTelemetry_20250106.log",
+                   "files.C:\\ProgramData\\SSISTelemetry\\ExecutionLog\\*.log"]}),
 }
 HEALTHY = {"scaleout_pair_healthy", "scaleout_ssisdb_separate_sql", "shir_healthy"}
 
