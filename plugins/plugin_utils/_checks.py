@@ -905,8 +905,8 @@ def _shir_certificate(facts: dict, settings: dict, context: dict | None = None) 
     if settings.get("shir_certificate_thumbprint") is None:
         cert, why = remote_access_certificate(facts)
         if cert is None:
-            return None, None, (UNKNOWN, f"{why}; " + _unset("shir_certificate_thumbprint", "the remote-access "
-                                                            "certificate thumbprint of the self-hosted IR"))
+            meaning = "the remote-access certificate thumbprint of the self-hosted IR"
+            return None, None, (UNKNOWN, f"{why}; " + _unset("shir_certificate_thumbprint", meaning))
         return cert["thumbprint"], cert, None
     thumbprint, cert, unknown = _my_certificate(facts, settings, "shir_certificate_thumbprint",
                                                 "the remote-access certificate thumbprint of the self-hosted IR")
@@ -1280,12 +1280,12 @@ def shir_cloud_service_reachable(facts: dict, settings: dict, context: dict | No
     service = (facts or {}).get("shir_service")
     state = (f"{SHIR_SERVICE} is {service['state']}" if service else f"{SHIR_SERVICE} is not installed")
     if reach is None:
-        return UNKNOWN, (f"{state}; " + _unset("shir_service_url", "the service URL of the data factory's region, "
-                                                "from Integration runtimes > Edit > Nodes > View Service URLs"))
+        meaning = "the service URL of the data factory's region, from Integration runtimes > Edit > Nodes > View Service URLs"
+        return UNKNOWN, f"{state}; " + _unset("shir_service_url", meaning)
     target = f"{reach['host']}:{reach['port']}"
     if not reach["resolved"]:
-        return FAIL, (f"{reach['host']} does not resolve on this node" + (f" ({reach['error']})" if reach["error"]
-                                                                            else "")
+        error = f" ({reach['error']})" if reach["error"] else ""
+        return FAIL, (f"{reach['host']} does not resolve on this node{error}"
                       + f": a DNS issue for the network team (the article's \"Remote name could not be resolved\"); "
                       f"{state}")
     if not reach["reachable"]:
@@ -1385,6 +1385,8 @@ def report_line(names, facts: dict) -> str:
         except Unknown as exc:
             lines.append(f"{name}: {exc}")
     return "; ".join(lines)
+
+
 # SHIR high availability -------------------------------------------------------------------------------------
 # The SHIR article, "Self-hosted integration runtime node/logical self-hosted IR is in Inactive/"Running (Limited)"
 # state": "This behavior occurs when nodes can't communicate with each other": TCP 8060 refused (10061), or "No DNS
@@ -1496,6 +1498,8 @@ def shir_ha_nodes_reachable(facts: dict, settings: dict, context: dict | None = 
             verdict.seen.append(f"{name} ({', '.join(entry.get('addresses') or ())}) answers on TCP {port}")
     return verdict.result()
 # end of SHIR high availability --------------------------------------------------------------------------------
+
+
 # SHIR certificates -------------------------------------------------------------------------------------------
 _CHAIN_FIX = ("let the node reach the certificate's AIA and CDP/OCSP URLs over HTTP or LDAP (the network team), or "
               "import the missing issuing CA into LocalMachine\\CA and its root into LocalMachine\\Root")
@@ -1580,8 +1584,8 @@ CHECKS: dict[str, Check] = {
     # OLE DB providers (issue 13)
     "azuressis_oledb_provider_registered": Check(azuressis_oledb_provider_registered, needs={SHIR: ("oledb_providers",)}),
     # SHIR high availability
-    "shir_ha_nodes_reachable": Check(shir_ha_nodes_reachable, needs={SHIR: ("shir_ha_reach", "system",
-                                                                           "shir_service")}),
+    "shir_ha_nodes_reachable": Check(shir_ha_nodes_reachable, needs={
+        SHIR: ("shir_ha_reach", "system", "shir_service")}),
 }
 
 

@@ -634,6 +634,8 @@ def _parse_oledb_providers(facts: dict, results: list[CommandResult], given: dic
             "providers": {progid: {"clsid": clsid, "views": by_clsid.get(clsid, absent) if clsid else absent}
                           for progid, clsid in progids.items()}}
 # end of OLE DB providers and system resources ----------------------------------------------------------------
+
+
 # SHIR certificates
 # The SHIR article's "Self-hosted IR high availability (HA) SSL certificate issue": Certutil -verify -urlfetch on the
 # remote-access certificate (settings.shir_certificate_thumbprint, the gather input of the same name, else the one

@@ -297,7 +297,7 @@ def test_a_missing_proxy_policy_fails_naming_it_and_the_fix(missing):
     facts = proxy_healthy()
     facts["user_rights"]["rights"][missing] = ["*S-1-5-19"]
     status, evidence = run("azuressis_proxy_security_policies", facts)
-    assert status == "fail" and f"does not hold" in evidence and missing in evidence
+    assert status == "fail" and "does not hold" in evidence and missing in evidence
     assert f"irops.remediation.user_right name={missing}" in evidence
     assert run("shir_service_account", facts)[0] == "pass"  # the other entry's drift is not this one's
 
