@@ -83,8 +83,9 @@ class ActionModule(NodeAction):
 
     def _switch(self, runner, account, secret, config, result):
         previous = _dmgcmd.restorable(config.account)
-        change = Change(steps=(_sc.qc_command(SERVICE), _dmgcmd.switch_command(account, secret)),
-                        undo=(_dmgcmd.switch_command(previous, None),) if previous else (),
+        shared = result["shared_folder"]
+        change = Change(steps=(_sc.qc_command(SERVICE), _dmgcmd.switch_command(account, secret, shared)),
+                        undo=(_dmgcmd.switch_command(previous, None, shared),) if previous else (),
                         verify=(_sc.qc_command(SERVICE), _sc.query_command(SERVICE)))
         outcome = runner.run_change(change)
         after_config, after_status = _service(outcome.verify)
@@ -106,8 +107,10 @@ class ActionModule(NodeAction):
             else:
                 shown = outcome.undo[-1].output.strip()[:300] if outcome.undo else "(it did not run)"
                 undone = f"switching back to {config.account} failed too: {shown}"
+            said = failed.output.strip()[:500] or (f"no output: {shared}\\dmgcmd.exe was not found or did not start"
+                                                   if failed.rc == -1 else "(no output)")
             raise RemediationError(
-                f"'{failed.command}' failed (exit code {failed.rc}): {failed.output.strip()[:500] or '(no output)'}; "
+                f"'{failed.command}' failed (exit code {failed.rc}): {said}; "
                 f"{undone}; {SERVICE} now logs on as {after['account']} and is {after['state']}",
                 result=dict(result, changed=not _dmgcmd.same_account(after_config.account or "", config.account or "")))
         if not switched:

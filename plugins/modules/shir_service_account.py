@@ -61,8 +61,8 @@ notes:
   - The connection user must be a local administrator of the node.
   - The article switches the account on a freshly installed runtime and registers it afterwards (a clean
     uninstall and install first when the account was changed in the Services console).
-  - C(dmgcmd) is called by its name; that it runs from the Shared folder the module finds is what the simulated
-    node assumes (the tool is not on the C(PATH) of a real node).
+  - C(dmgcmd.exe) is not on the C(PATH): it runs from the install's Shared folder, found from C(DiacmdPath) or the
+    documented install folders, with PowerShell's call operator (C(& '<Shared>\dmgcmd.exe' -SwitchServiceAccount ...)).
 seealso:
   - module: irops.remediation.user_right
   - module: irops.remediation.service

@@ -10,9 +10,8 @@ Authority\\System" ""`` Do *not* use this format: ``dmgcmd.exe -SwitchServiceAcc
 
 The empty password is the argument ``'""'`` (docs/dev/remote-execution.md: Windows PowerShell 5.1 drops an empty
 argument, so ``''`` would leave dmgcmd one argument); a password travels on standard input (``_quoting.Secret``)
-and reaches dmgcmd exactly, never in the script, a log or an error. The tool is called by its name: that it is
-run from the Shared folder (the simulated node finds it by name) is the runner's open point (a native program is
-a plain name there), see the module's notes.
+and reaches dmgcmd exactly, never in the script, a log or an error. dmgcmd is not on the PATH: it runs from the
+install's Shared folder with PowerShell's call operator (``& '<Shared>\\dmgcmd.exe'``, _quoting.program_path).
 """
 
 from __future__ import annotations
@@ -50,11 +49,12 @@ def same_account(a: str, b: str) -> bool:
     return _sc.canonical_account(a) == _sc.canonical_account(b)
 
 
-def switch_command(account: str, password: Secret | None) -> Command:
-    """``dmgcmd -SwitchServiceAccount <account> <password>``: the password from standard input, or the empty
-    argument (``'""'``) for an account without one."""
+def switch_command(account: str, password: Secret | None, shared: str) -> Command:
+    """``& '<shared>\\dmgcmd.exe' -SwitchServiceAccount <account> <password>``, run from the install's Shared folder
+    (dmgcmd is not on the PATH): the password from standard input, or the empty argument (``'""'``) for an account
+    without one."""
     return Command("dmgcmd", (Param("-SwitchServiceAccount"), account, password if password is not None else ""),
-                   read_only=False)
+                   read_only=False, folder=shared)
 
 
 def restorable(account: str | None) -> str | None:

@@ -337,18 +337,34 @@ def _single_quoted(value: str) -> str:
     return "'" + "".join(ch * 2 if ch in _SINGLE_QUOTES else ch for ch in value) + "'"
 
 
-def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tuple = (), native: bool = True) -> str:
+# A folder a program is run from (the call operator): an absolute drive path without the characters Windows
+# forbids in a path, nor control characters.
+_FOLDER = re.compile(r'^[A-Za-z]:\\(?:[^<>:"/\\|?*\x00-\x1f]+\\?)*$')
+
+
+def program_path(folder: str, executable: str) -> str:
+    """``& '<folder>\\<executable>.exe'``: a program that is not on the PATH, run from its folder with PowerShell's
+    call operator (about_Operators, "Call operator &"); the path is one single-quoted literal."""
+    if not isinstance(folder, str) or not _FOLDER.match(folder) or folder != folder.strip():
+        raise InvalidValue("folder", folder, "give the absolute folder of the program, such as "
+                           "C:\\Program Files\\Microsoft Integration Runtime\\5.0\\Shared")
+    return "& " + _single_quoted(folder.rstrip("\\") + "\\" + executable + ".exe")
+
+
+def command_line(executable: str, *args, pipeline: tuple = (), secret_names: tuple = (), native: bool = True,
+                 folder: str | None = None) -> str:
     """Build ``executable arg... [| Stage ...]``.
 
     Every argument passes through :func:`native_argument` (:func:`quote_argument` for a cmdlet),
     except :class:`Param` names and :class:`StdinValue` values (secrets), which become the
     variables named in ``secret_names``, in order.
     ``pipeline`` holds constant cmdlet stages of our own code (``Sort-Object LastWriteTime``).
+    ``folder`` runs the program from that folder (:func:`program_path`) instead of by its name on the PATH.
     """
     if not _EXECUTABLE.match(executable):
         raise ValueError(f"executable name {executable!r} is not a plain program name")
     names = iter(secret_names)
-    words = [executable]
+    words = [program_path(folder, executable) if folder is not None else executable]
     for arg in args:
         if isinstance(arg, Param):
             words.append(arg)

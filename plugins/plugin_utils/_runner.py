@@ -58,6 +58,7 @@ class Command:
     read_only: bool = True
     pipeline: tuple = ()
     hide_output: bool = False  # its stdout is never logged nor returned in an error (e.g. certificate bytes)
+    folder: str | None = None  # a native program not on the PATH: run from this folder (& '<folder>\<name>.exe')
 
     @property
     def is_cmdlet(self) -> bool:
@@ -70,7 +71,7 @@ class Command:
 
     def render(self, secret_names: tuple = ()) -> str:
         return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names,
-                            native=not self.is_cmdlet)
+                            native=not self.is_cmdlet, folder=self.folder)
 
     @property
     def line(self) -> str:

@@ -701,7 +701,8 @@ class Node:
 
     def commands(self) -> list[dict]:
         """Every native command, cmdlet and .NET call this node ran (secrets masked), oldest first:
-        ``{round_trip, kind, argv, exit_code | ok, read_only}`` (read_only: winsim/readonly.py)."""
+        ``{round_trip, kind, argv, exit_code | ok, read_only}`` (read_only: winsim/readonly.py), and ``path`` for a
+        program run by its path (``& '<path>'``)."""
         from winsim.readonly import is_read_only
 
         with self.lock:
@@ -709,7 +710,8 @@ class Node:
             for entry in self.log:
                 for item in entry.get("native", []):
                     result.append({"round_trip": entry["seq"], "kind": "native", "argv": list(item["argv"]),
-                                   "exit_code": item["exit_code"], "read_only": is_read_only(item["argv"])})
+                                   "exit_code": item["exit_code"], "read_only": is_read_only(item["argv"]),
+                                   **({"path": item["path"]} if item.get("path") else {})})
                 for item in entry.get("cmdlets", []):
                     result.append({"round_trip": entry["seq"], "kind": "cmdlet", "argv": list(item["argv"]),
                                    "ok": item["ok"], "read_only": is_read_only(item["argv"])})

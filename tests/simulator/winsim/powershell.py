@@ -222,6 +222,7 @@ class Command:
     name: str
     args: list  # Word | ScriptBlock
     merge_stderr: bool
+    call: bool = False  # invoked with the call operator on a quoted path: & 'C:\...\tool.exe' args
 
 
 @dataclass
@@ -427,6 +428,10 @@ class Parser:
             return self.parse_expression_statement(start, line, column)
         if c == "[":
             return self.parse_expression_statement(start, line, column)
+        if c == "&" and is_whitespace(self.peek(1)) and self.s[self.i + 1:].lstrip(" \t")[:1] in SINGLE_QUOTES:
+            # & '<path>' args: a program run by its path (parse_command)
+            commands = self.parse_pipeline_commands()
+            return Pipeline(self.text(start), line, column, commands=commands)
         if c in ".&" and (is_whitespace(self.peek(1)) or self.peek(1) == "("):
             return self.parse_invoke(start, line, column)
         if c in SINGLE_QUOTES or c in DOUBLE_QUOTES or c.isdigit() or c == "!" or (
@@ -888,16 +893,28 @@ class Parser:
 
     def parse_command(self, in_parens: bool) -> Command:
         c = self.peek()
-        if not c or c in SINGLE_QUOTES or c in DOUBLE_QUOTES:
-            self.refuse("a command name must be a bare word")
-        j = self.i
-        while j < self.n and not self.token_end(self.s[j]):
-            if self.s[j] not in COMMAND_NAME_CHARS:
-                self.i = j
-                self.refuse(f"character {self.s[j]!r} in a command name is not supported")
-            j += 1
-        name = self.s[self.i:j]
-        self.i = j
+        call = False
+        if c == "&" and is_whitespace(self.peek(1)):
+            # The call operator runs a program by its path (about_Operators, "Call operator &"); only a
+            # single-quoted literal path is supported, the form the collection writes.
+            self.i += 1
+            self.skip_ws()
+            if self.peek() not in SINGLE_QUOTES:
+                self.refuse("the call operator '&' is supported only before a single-quoted path")
+            self.i += 1
+            name = self.scan_single_quoted()
+            call = True
+        else:
+            if not c or c in SINGLE_QUOTES or c in DOUBLE_QUOTES:
+                self.refuse("a command name must be a bare word")
+            j = self.i
+            while j < self.n and not self.token_end(self.s[j]):
+                if self.s[j] not in COMMAND_NAME_CHARS:
+                    self.i = j
+                    self.refuse(f"character {self.s[j]!r} in a command name is not supported")
+                j += 1
+            name = self.s[self.i:j]
+            self.i = j
         args: list = []
         merge = False
         while True:
@@ -931,7 +948,7 @@ class Parser:
             if self.s.startswith("--%", self.i) and (self.i + 3 >= self.n or self.token_end(self.s[self.i + 3])):
                 self.refuse("the stop-parsing token --% is not supported")
             args.append(self.parse_argument())
-        return Command(name=name, args=args, merge_stderr=merge)
+        return Command(name=name, args=args, merge_stderr=merge, call=call)
 
     def token_end(self, c: str) -> bool:
         return is_whitespace(c) or c in NEWLINES or c in ";|)}"
@@ -1042,9 +1059,11 @@ class NativeOutcome:
 class Host(Protocol):
     """What the interpreter needs from the node (implemented in winrs.py)."""
 
-    def run_native(self, name: str, argv: list[str], statement: str, secret: set[int]) -> NativeOutcome:
+    def run_native(self, name: str, argv: list[str], statement: str, secret: set[int],
+                   path: str | None = None) -> NativeOutcome:
         """Run a tool; raise StatementRefused if it (or the host) refuses the call.  ``secret``:
-        indexes of argv values read from stdin, to be masked in the log."""
+        indexes of argv values read from stdin, to be masked in the log; ``path``: the file it was run from
+        (the call operator), logged with it."""
 
     def read_stdin_line(self) -> str | None:
         """The next line of the command's standard input (None at its end)."""
@@ -1340,6 +1359,8 @@ class Interpreter:
         return True
 
     def run_command(self, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
+        if command.call:
+            return self.run_native(command, statement, emit)
         name = command.name.lower()
         if name == "remove-item":
             self.remove_item(command, statement)
@@ -1414,7 +1435,23 @@ class Interpreter:
 
     # ---- native commands
     def run_native(self, command: Command, statement: Statement, emit: Callable[[object], None]) -> bool:
-        resolution = resolve(command.name)
+        path = None
+        program = command.name
+        if command.call:
+            # & '<path>': the file must exist (else CommandNotFoundException, the text assumed as for a bare name);
+            # the program is the tool its file name names.
+            path = command.name
+            try:
+                found = self.host.state.fs.get(winpath.normalize(path))
+            except ValueError:
+                found = None
+            if found is None or found.is_dir:
+                raise StatementError(
+                    f"& : The term '{path}' is not recognized as the name of a cmdlet, function, script file, or "
+                    "operable program. Check the spelling of the name, or if a path was included, verify that the "
+                    "path is correct and try again.")
+            program = winpath.name(winpath.normalize(path))
+        resolution = resolve(program)
         if resolution.spec is None:
             self.refuse(statement, f"the term {command.name!r} is not a supported cmdlet or tool "
                         f"({resolution.reason})")
@@ -1438,7 +1475,8 @@ class Interpreter:
         if problem:
             self.refuse(statement, problem)
         argv, secret = nativeargs.program_argv(arguments)
-        outcome = self.host.run_native(command.name, argv, statement.text, secret)
+        outcome = (self.host.run_native(resolution.spec.name, argv, statement.text, secret, path=path) if path
+                   else self.host.run_native(command.name, argv, statement.text, secret))
         self.lastexitcode = outcome.exit_code
         for stream, line in outcome.events:
             if stream == "stdout":

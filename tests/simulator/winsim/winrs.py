@@ -118,9 +118,12 @@ class NodeHost:
         self.entry["refused"].append({"statement": statement, "reason": reason})
         return [f"winsim: refused: {statement}", f"winsim: reason: {reason}"]
 
-    def run_native(self, name: str, argv: list[str], statement: str, secret: set | None = None) -> powershell.NativeOutcome:
+    def run_native(self, name: str, argv: list[str], statement: str, secret: set | None = None,
+                   path: str | None = None) -> powershell.NativeOutcome:
         logged = [name, *(MASK if i in (secret or ()) else a for i, a in enumerate(argv))]
         record: dict = {"argv": logged, "exit_code": None}
+        if path:
+            record["path"] = path
         self.entry["native"].append(record)
         spec = resolve(name).spec
         if not self._state.tool_installed(spec.name):

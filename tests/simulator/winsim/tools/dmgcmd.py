@@ -1,7 +1,8 @@
 """Emulation of the self-hosted integration runtime's ``dmgcmd`` (``Shared\\dmgcmd.exe``).
 
-Installed with the runtime (a scenario lists it in ``tools:``; the real tool is not on the
-PATH: calling it by its name is a simplification, assumed).  It works on the node's ``shir``
+Installed with the runtime (a scenario lists it in ``tools:`` and holds the file). The real tool is not on the
+PATH: the collection runs it by its path with PowerShell's call operator (``& '<Shared>\\dmgcmd.exe'``, which
+powershell.py runs only when that file exists); calling it by its bare name still works here (a simplification).  It works on the node's ``shir``
 section (version, registration, remote access), the ``DIAHostService`` service, the firewall,
 the certificate stores and key file ACLs.
 

@@ -18,6 +18,7 @@ from ansible_collections.irops.remediation.plugins.plugin_utils._runner import b
 from winsim import services
 
 SCENARIO = "shir_service_account_no_rights:shir01"
+SHARED = "C:\\Program Files\\Microsoft Integration Runtime\\5.0\\Shared"
 
 
 def dmgcmd_calls(node) -> list:
@@ -26,11 +27,13 @@ def dmgcmd_calls(node) -> list:
 
 def test_local_system_gets_exactly_two_arguments_the_second_empty():
     runner, node = node_runner(SCENARIO)
-    command = _dmgcmd.switch_command(_dmgcmd.validate_account("NT AUTHORITY\\SYSTEM"), None)
-    assert command.line == "dmgcmd -SwitchServiceAccount 'NT Authority\\System' '\"\"'"
+    command = _dmgcmd.switch_command(_dmgcmd.validate_account("NT AUTHORITY\\SYSTEM"), None, SHARED)
+    assert command.line == f"& '{SHARED}\\dmgcmd.exe' -SwitchServiceAccount 'NT Authority\\System' '\"\"'"
     result = runner.run_one(command)
     assert result.ok, result.output
     assert dmgcmd_calls(node) == [["dmgcmd", "-SwitchServiceAccount", "NT Authority\\System", ""]]
+    # run from the install's Shared folder: dmgcmd is not on a node's PATH
+    assert [c.get("path") for c in node.commands() if c["argv"][:1] == ["dmgcmd"]] == [SHARED + "\\dmgcmd.exe"]
     service = node.state.services.get("DIAHostService")
     assert service.account == "LocalSystem" and service.state in ("start_pending", "running")  # restarted
 
@@ -46,7 +49,7 @@ def test_the_plain_empty_argument_would_have_been_dropped():
 def test_every_hostile_password_reaches_dmgcmd_intact_and_is_never_shown(label):
     password = DELIVERED[label]
     runner, node = node_runner(SCENARIO)
-    command = _dmgcmd.switch_command("CONTOSO\\svc-ir", Secret(password))
+    command = _dmgcmd.switch_command("CONTOSO\\svc-ir", Secret(password), SHARED)
     script, stdin = build_script([command])
     result = runner.run_one(command)
     assert result.ok, result.output
@@ -77,3 +80,19 @@ def test_the_previous_account_is_restorable_only_without_a_password():
     assert _dmgcmd.restorable("CONTOSO\\svc-ir") is None
     assert _dmgcmd.same_account("NT Authority\\System", "LocalSystem")
     assert _dmgcmd.same_account("contoso\\SVC-IR", "CONTOSO\\svc-ir")
+
+
+def test_a_shared_folder_without_dmgcmd_is_the_command_not_found_error_of_powershell():
+    runner, node = node_runner(SCENARIO)
+    result = runner.run_one(_dmgcmd.switch_command("NT Authority\\System", None, "C:\\Program Files\\Elsewhere"))
+    # PowerShell's CommandNotFoundException goes to the script's error stream, not the command's: $LASTEXITCODE
+    # keeps the runner's -1 and nothing ran
+    assert not result.ok and result.rc == -1
+    assert dmgcmd_calls(node) == []
+
+
+@pytest.mark.parametrize("folder", ["Shared", "C:\\a\"b", "C:\\a\nb", "\\\\server\\share", " C:\\x", "C:\\a|b"])
+def test_a_folder_that_is_not_an_absolute_path_is_refused_before_anything_runs(folder):
+    from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
+    with pytest.raises(InvalidValue, match="absolute folder"):
+        _dmgcmd.switch_command("NT Authority\\System", None, folder).line
