@@ -1610,15 +1610,16 @@ def azuressis_staging_read_timeout(facts: dict, settings: dict, context: dict | 
     folders = fact(facts, "shir_log_files")["folders"]
     present = [folder for folder in folders if folder["exists"]]
     absent = [folder["path"] for folder in folders if not folder["exists"]]
+    # The self-hosted IR writes these logs when it runs on-premises staging tasks: without them no staging task ran
+    # here, so none timed out here (a pass that says why, not an unknown on every node that is not a proxy).
     if not present:
-        return UNKNOWN, (f"{' and '.join(absent)} do not exist: this node does not proxy for the Azure-SSIS IR, or no "
-                         "package has run through it yet (the self-hosted IR writes these logs when it runs the "
-                         "on-premises staging tasks)")
+        return PASS, (f"{' and '.join(absent)} do not exist: no on-premises staging task has run on this node (it does "
+                      "not proxy for the Azure-SSIS IR, or no package has run through it yet), so none timed out here")
     files = [folder["newest"] for folder in present if folder["newest"]]
     seen = [f"{path} does not exist" for path in absent]
     if not files:
-        return UNKNOWN, "; ".join([f"{', '.join(folder['path'] for folder in present)} hold(s) no log file: no package "
-                                   "has run through the proxy yet, or its logs were removed"] + seen)
+        return PASS, "; ".join([f"{', '.join(folder['path'] for folder in present)} hold(s) no log file: no staging "
+                                "task is logged here (none has run, or its logs were removed)"] + seen)
     errors = fact(facts, "shir_logs")["errors"]
     problems, others = [], {}
     for path in files:

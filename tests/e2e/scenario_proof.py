@@ -148,6 +148,8 @@ SHIR = (
     _shir("shir_localhost_unresolvable", ("shir-register-localhost-dns",)),
     _shir("shir_remote_cert_signature_key", ("shir-certificate-private-key-missing",), files=SHIR_PFX),
     _shir("shir_remote_cert_cng_key", ("shir-certificate-ksp-not-supported",), files=SHIR_PFX),
+    # the key not readable by the service: granted without a PFX, on the certificate found for the node
+    _shir("shir_remote_cert_key_not_readable", ("shir-certificate-private-key-missing",)),
     _shir("shir_adf_root_missing", ("shir-trust-relationship-adf-certificate",),
           files={"shir01": {"shir_node_digicert_root_src": "digicert_global_root_g2.cer"}}),
     # check-only: the fix is an installer, or a person's action, that the finding names
@@ -155,6 +157,9 @@ SHIR = (
     _shir("shir_version_4"),
     _shir("shir_vcredist_missing", ("azuressis-shir-vcredist-missing",), check_only="vc_redist.x64.exe"),
     _shir("shir_configurations_missing", ("shir-authentication-key-missing",), check_only="register the node again"),
+    _shir("shir_remote_cert_chain_broken", ("shir-ha-certificate-chain",), check_only="import the missing issuing CA"),
+    _shir("shir_remote_cert_revocation_offline", ("shir-ha-certificate-chain",), check_only="revocation offline"),
+    _shir("shir_proxy_staging_timeout", ("azuressis-staging-read-timeout",), check_only="the lines before it say why"),
     _shir("shir_oledb_provider_missing", ("azuressis-oledb-provider-not-registered",), check_only="msoledbsql.msi"),
     _shir("shir_cloud_service_unreachable", ("shir-cannot-connect-cloud-service",), check_only="firewall rule or a proxy"),
 )
