@@ -948,6 +948,11 @@ def shir_certificate_key_exchange(facts: dict, settings: dict, context: dict | N
                                 f"not {_certutil.KEY_EXCHANGE}: it is not capable of key exchange")
     else:
         checked.seen.append(f"the certificate {thumbprint} has an {_certutil.KEY_EXCHANGE} key in {cert['provider']}")
+    if cert["provider_type"] == "CNG":
+        # The service cannot be given a CNG key ("Failed to grant Integration Runtime service account the access
+        # of to the certificate", shir-certificate-ksp-not-supported): its access is that entry's drift.
+        checked.seen.append("its access is read once the key is in a CSP")
+        return checked.result()
     with checked.part():
         _shir_service_reads_key(facts, thumbprint, cert, checked)
     return checked.result()

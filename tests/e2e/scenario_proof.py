@@ -136,8 +136,11 @@ SHIR = (
     _shir("shir_healthy"),
     # A stopped Integration Runtime Service also leaves the node unreachable to the other HA node: both entries.
     _shir("shir_service_stopped", ("azuressis-shir-offline-2010", "shir-node-inactive-limited")),
+    # An account set in the Services console has none of what the installer gave NT SERVICE\DIAHostService: the logon
+    # right and the data folder, the proxy's policies, read on the certificate's key; and the service cannot start.
     _shir("shir_service_account_no_rights", ("shir-registration-error-service-account", "azuressis-shir-offline-2010",
-                                             "shir-node-inactive-limited")),
+                                             "shir-node-inactive-limited", "azuressis-named-pipe-proxy",
+                                             "shir-certificate-private-key-missing")),
     _shir("shir_data_folder_acl_missing", ("shir-registration-error-service-account",)),
     _shir("shir_valuetuple_missing", ("shir-could-not-load-assembly",)),
     _shir("shir_ha_port_8060_closed", ("shir-node-inactive-limited",)),
