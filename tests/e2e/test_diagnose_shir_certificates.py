@@ -53,10 +53,10 @@ def test_each_scenario_fails_exactly_its_entries(sim, playbook, scenario):
     assert len(verifies) == 1 and verifies[0][3].startswith("C:\\Windows\\Temp\\irops certificate ")
 
 
-def test_without_the_thumbprint_the_chain_is_not_verified(sim, playbook):
+def test_without_the_thumbprint_the_certificate_named_for_the_node_is_verified(sim, playbook):
+    """No setting needed: the remote-access certificate is the one certificate of My named for the node's FQDN."""
     sim.load_scenario(NODE, "shir_healthy:shir01")
     run, result = diagnose(playbook, {})
     findings = {f["id"]: f for f in result["findings"] if f["id"] in MINE}
-    assert findings["shir-ha-certificate-chain"]["status"] == "unknown"
-    assert "settings.shir_certificate_thumbprint" in findings["shir-ha-certificate-chain"]["evidence"]
-    assert not [argv for argv in sim.commands(NODE) if "-verify" in argv]
+    assert findings["shir-ha-certificate-chain"]["status"] == "pass", findings["shir-ha-certificate-chain"]
+    assert len([argv for argv in sim.commands(NODE) if "-verify" in argv]) == 1

@@ -67,7 +67,8 @@ def diagnose(sim, tmp_path):
     found = {}
     for host in NODES:
         facts, result = results[host]
-        assert facts["round_trips"] == 1 and result["facts_reused"] and result["round_trips"] == 0, output
+        # two: the second stage reads the remote-access key ACL and verifies its chain
+        assert facts["round_trips"] == 2 and result["facts_reused"] and result["round_trips"] == 0, output
         assert facts["ansible_facts"]["irops_node"]["gather_errors"] == {}, output
         finding = next(f for f in result["findings"] if f["id"] == ENTRY)
         found[host] = (finding, {f["id"] for f in result["findings"] if f["status"] == "fail"})
