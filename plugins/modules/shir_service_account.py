@@ -61,8 +61,8 @@ notes:
   - The connection user must be a local administrator of the node.
   - The article switches the account on a freshly installed runtime and registers it afterwards (a clean
     uninstall and install first when the account was changed in the Services console).
-  - C(dmgcmd.exe) is not on the C(PATH): it runs from the install's Shared folder, found from C(DiacmdPath) or the
-    documented install folders, with PowerShell's call operator (C(& '<Shared>\dmgcmd.exe' -SwitchServiceAccount ...)).
+  - C(dmgcmd.exe) is not on the C(PATH), so it runs from the install's Shared folder, found from C(DiacmdPath) or the
+    documented install folders, with the call operator of PowerShell (C(& '<Shared>\dmgcmd.exe' -SwitchServiceAccount ...)).
 seealso:
   - module: irops.remediation.user_right
   - module: irops.remediation.service
