@@ -171,7 +171,7 @@ def test_master_reach_probes_the_endpoint_in_the_shared_second_round_trip():
     facts, errors = _facts.gather(runner, ["scaleout_master_reach", "system"])
     assert errors == {} and runner.round_trips == 2 and len(runner.batches[1]) == 2
     assert facts["scaleout_master_reach"] == {"host": "SSISMASTER01", "port": 8391, "resolved": True,
-                                              "addresses": ["10.0.0.11"], "reachable": True}
+                                              "addresses": ["10.0.0.11"], "reachable": True, "error": None}
 
 
 def test_no_worker_settings_no_reach_and_no_second_round_trip():
@@ -187,7 +187,8 @@ def test_an_unresolved_master_is_reported_and_an_unreadable_probe_is_an_error():
                            "Test-NetConnection": (0, "WARNING: Name resolution of SSISMASTER01 failed\r\nFalse", "")})
     facts, errors = _facts.gather(runner, ["scaleout_master_reach"])
     assert facts["scaleout_master_reach"] == {"host": "SSISMASTER01", "port": 8391, "resolved": False, "addresses": [],
-                                              "reachable": False}
+                                              "reachable": False, "error": 'Exception calling "GetHostAddresses" with '
+                                              '"1" argument(s): "No such host is known"'}
     runner.answers["Test-NetConnection"] = (1, "", "The term 'Test-NetConnection' is not recognized")
     facts, errors = _facts.gather(runner, ["scaleout_master_reach"])
     assert "scaleout_master_reach" not in facts and "neither True nor False" in errors["scaleout_master_reach"]
