@@ -79,7 +79,7 @@ def test_the_healthy_pair_reads_as_it_is(tmp_path):
         140, "SSISScaleOutWorker140", "NT Service\\SSISScaleOutWorker140", "SSISMASTER01", 8391, WORKER_CERT,
         "5D5F6B3A-2B1C-4E0D-9A7F-0C3E2B1A4D5E")
     assert facts["scaleout_master_reach"] == {"host": "SSISMASTER01", "port": 8391, "resolved": True,
-                                              "addresses": ["10.0.0.11"], "reachable": True}
+                                              "addresses": ["10.0.0.11"], "reachable": True, "error": None}
     assert facts["services"]["SSISScaleOutWorker140"]["state"] == "running"
     assert facts["services"]["RemoteRegistry"] == {"state": "running", "start_type": "auto",
                                                    "account": "NT AUTHORITY\\LocalService"}
