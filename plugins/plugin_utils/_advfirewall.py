@@ -261,3 +261,18 @@ def set_command(name: str, rule: Rule) -> Command:
 def restorable(rule: Rule) -> bool:
     """Whether ``add_command`` can put this rule back as it was (a readable port rule)."""
     return not rule.unreadable() and rule.protocol in ("TCP", "UDP")
+
+
+def covers(localports, port: int) -> bool:
+    """Whether a rule's LocalPort (``Any``, ``8391``, ``8391,8392``, ``8000-9000``) covers the port."""
+    text = str(localports or "").strip()
+    if text.lower() == "any":
+        return True
+    for part in text.split(","):
+        low, _dash, high = part.strip().partition("-")
+        try:
+            if int(low) <= port <= int(high or low):
+                return True
+        except ValueError:
+            continue  # RPC, IPHTTPS, ...: keywords, not this port
+    return False

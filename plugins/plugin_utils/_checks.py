@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _ha, _icacls, _oledb, _secedit, _sysres
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _certutil, _ha, _icacls, _oledb, _secedit, _sysres
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._netsh import IPPORT, Endpoint
 from ansible_collections.irops.remediation.plugins.plugin_utils._thumbprint import normalize_thumbprint
@@ -525,21 +525,6 @@ def _explain_logs(facts: dict, verdict: _Verdict) -> None:
         verdict.seen.append(f"the Scale Out logs hold {len(errors)} error line(s) that match no documented entry")
 
 
-def _covers(localports, port: int) -> bool:
-    """Whether a rule's LocalPort (``Any``, ``8391``, ``8391,8392``, ``8000-9000``) covers the port."""
-    text = str(localports or "").strip()
-    if text.lower() == "any":
-        return True
-    for part in text.split(","):
-        low, _dash, high = part.strip().partition("-")
-        try:
-            if int(low) <= port <= int(high or low):
-                return True
-        except ValueError:
-            continue  # RPC, IPHTTPS, ...: keywords, not this port
-    return False
-
-
 def _tcp(rule: dict) -> bool:
     return str(rule.get("protocol") or "").lower() in ("tcp", "any")
 
@@ -573,7 +558,7 @@ def _check_master_listens(facts: dict, settings: dict, context: dict | None, ver
         else:
             verdict.seen.append(f"{name} is running")
     rules = (fact(facts, "firewall_inbound") or {}).get("rules") or []
-    covering = [rule for rule in rules if rule.get("enabled") and _tcp(rule) and _covers(rule.get("localports"), port)]
+    covering = [rule for rule in rules if rule.get("enabled") and _tcp(rule) and _advfirewall.covers(rule.get("localports"), port)]
     blocking = [rule["name"] for rule in covering if rule.get("action") == "block"]
     allowing = [rule["name"] for rule in covering if rule.get("action") == "allow"]
     if blocking:

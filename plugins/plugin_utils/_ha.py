@@ -33,7 +33,7 @@ WCF's default wildcard binding, is ASSUMED). No command depends on another fact:
 
 from __future__ import annotations
 
-from ansible_collections.irops.remediation.plugins.plugin_utils import _hosts
+from ansible_collections.irops.remediation.plugins.plugin_utils import _advfirewall, _hosts
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult
 
@@ -192,24 +192,9 @@ def parse(value, results: list[CommandResult]) -> dict:
             "outside_play": list(value.get("outside_play") or ()), "listening": listening}
 
 
-def covers(localports, port: int) -> bool:
-    """Whether a rule's LocalPort (``Any``, ``8060``, ``8060,8061``, ``8000-9000``) covers the port."""
-    text = str(localports or "").strip()
-    if text.lower() == "any":
-        return True
-    for part in text.split(","):
-        low, _dash, high = part.strip().partition("-")
-        try:
-            if int(low) <= port <= int(high or low):
-                return True
-        except ValueError:
-            continue  # RPC, IPHTTPS, ...: keywords, not this port
-    return False
-
-
 def inbound(rules: list, port: int = HA_PORT) -> dict:
     """The enabled inbound rules that allow and that block TCP to ``port`` (firewall_inbound's rules)."""
     covering = [rule for rule in rules or () if rule.get("enabled")
-                and str(rule.get("protocol") or "").lower() in ("tcp", "any") and covers(rule.get("localports"), port)]
+                and str(rule.get("protocol") or "").lower() in ("tcp", "any") and _advfirewall.covers(rule.get("localports"), port)]
     return {"allowed_by": [rule["name"] for rule in covering if rule.get("action") == "allow"],
             "blocked_by": [rule["name"] for rule in covering if rule.get("action") == "block"]}
