@@ -311,24 +311,12 @@ def _reach_target(facts: dict) -> tuple[str, int] | None:
 def _master_reach_commands(facts: dict) -> list[Command]:
     """The resolve and the probe tcp_probe runs, on the MasterEndpoint's host and port."""
     target = _reach_target(facts)
-    return [_hosts.resolve_command(target[0]), _hosts.probe_command(*target)] if target else []
-
-
-def _reach(target: tuple[str, int], results: list[CommandResult]) -> dict:
-    """What the resolve and the probe of tcp_probe said about host:port, from the node."""
-    resolved, probed = results
-    addresses = _hosts.parse_addresses(resolved.stdout) if resolved.ok else []
-    answer = _hosts.parse_probe(probed.stdout)
-    if answer is None:
-        raise ValueError(f"'{probed.command}' printed neither True nor False (exit code {probed.rc}): "
-                         f"{probed.output.strip()[:300] or '(no output)'}")
-    return {"host": target[0], "port": target[1], "resolved": bool(addresses), "addresses": addresses,
-            "reachable": answer, "error": None if resolved.ok else resolved.output.strip()[:300]}
+    return _hosts.reach_commands(*target) if target else []
 
 
 def _parse_master_reach(facts: dict, results: list[CommandResult]) -> dict | None:
     target = _reach_target(facts)
-    return None if target is None or not results else _reach(target, results)
+    return None if target is None or not results else _hosts.parse_reach(*target, results)
 
 
 def _configured_master_thumbprint(facts: dict) -> str | None:
@@ -588,12 +576,12 @@ def _cloud_target(given: dict) -> tuple[str, int] | None:
 
 def _cloud_reach_commands(given: dict) -> list[Command]:
     target = _cloud_target(given)
-    return [_hosts.resolve_command(target[0]), _hosts.probe_command(*target)] if target else []
+    return _hosts.reach_commands(*target) if target else []
 
 
 def _parse_cloud_reach(results: list[CommandResult], given: dict) -> dict | None:
     target = _cloud_target(given)
-    return None if target is None else dict(_reach(target, results), url=given["shir_service_url"])
+    return None if target is None else dict(_hosts.parse_reach(*target, results), url=given["shir_service_url"])
 # OLE DB providers and system resources (issue 13, "Files and runtimes") --------------------------------------
 # The ProgIDs come from the operator (settings.azuressis_oledb_providers -> gather input oledb_providers). First
 # stage: each ProgID's CLSID (the ProgID key is shared by both registry views); second stage, only for the ProgIDs

@@ -157,17 +157,8 @@ def commands(value) -> list[Command]:
     """Per peer with a name: the resolve and the TCP probe of tcp_probe on 8060; then 127.0.0.1:8060 (when there is
     a peer: a single node has no HA traffic to read)."""
     peers = _probed(value)
-    found = [command for peer in peers
-             for command in (_hosts.resolve_command(peer["name"]), _hosts.probe_command(peer["name"], HA_PORT))]
+    found = [command for peer in peers for command in _hosts.reach_commands(peer["name"], HA_PORT)]
     return found + [_hosts.probe_command(LOOPBACK, HA_PORT)] if peers else []
-
-
-def _answer(result: CommandResult) -> bool:
-    answer = _hosts.parse_probe(result.stdout)
-    if answer is None:
-        raise ValueError(f"'{result.command}' printed neither True nor False (exit code {result.rc}): "
-                         f"{result.output.strip()[:300] or '(no output)'}")
-    return answer
 
 
 def parse(value, results: list[CommandResult]) -> dict:
@@ -179,15 +170,13 @@ def parse(value, results: list[CommandResult]) -> dict:
         entry = {"name": peer.get("name"), "host": peer.get("host"), "resolved": None, "addresses": [],
                  "error": None, "reachable": None}
         if peer.get("name"):
-            resolved, probed = results[offset:offset + 2]
+            reach = _hosts.parse_reach(peer["name"], HA_PORT, results[offset:offset + 2])
             offset += 2
-            addresses = _hosts.parse_addresses(resolved.stdout) if resolved.ok else []
-            entry.update(resolved=bool(addresses), addresses=addresses, reachable=_answer(probed),
-                         error=None if addresses else (resolved.output.strip()[:300] or "no address"))
+            entry.update({key: reach[key] for key in ("resolved", "addresses", "reachable", "error")})
         else:
             entry["error"] = f"the inventory name {peer.get('host')!r} is neither a host name nor an address"
         found.append(entry)
-    listening = _answer(results[offset]) if offset else None
+    listening = _hosts.probe_answer(results[offset]) if offset else None
     return {"port": HA_PORT, "source": value.get("source"), "peers": found,
             "outside_play": list(value.get("outside_play") or ()), "listening": listening}
 

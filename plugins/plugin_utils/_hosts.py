@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param
-from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, Expression
+from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Command, CommandResult, Expression
 
 DEFAULT_PATH = "C:\\Windows\\System32\\drivers\\etc\\hosts"
 # RFC 1123 labels; the underscore is tolerated because NetBIOS-style names use it.
@@ -94,6 +94,30 @@ def resolve_command(host: str) -> Expression:
 def probe_command(host: str, port: int) -> Command:
     return Command("Test-NetConnection", (Param("-ComputerName"), host, Param("-Port"), str(port),
                                           Param("-InformationLevel"), "Quiet"))
+
+
+def reach_commands(host: str, port: int) -> list:
+    """The resolve and the TCP probe of host:port from the node (what tcp_probe runs), for a batched gather."""
+    return [resolve_command(host), probe_command(host, port)]
+
+
+def probe_answer(result: CommandResult) -> bool:
+    """The True/False of the probe; an output that is neither is an error, never a guess."""
+    answer = parse_probe(result.stdout)
+    if answer is None:
+        raise ValueError(f"'{result.command}' printed neither True nor False (exit code {result.rc}): "
+                         f"{result.output.strip()[:300] or '(no output)'}")
+    return answer
+
+
+def parse_reach(host: str, port: int, results: list) -> dict:
+    """What the two results of :func:`reach_commands` say: ``resolved``, ``addresses`` (or the resolver's
+    ``error``) and ``reachable``."""
+    resolved, probed = results
+    addresses = parse_addresses(resolved.stdout) if resolved.ok else []
+    return {"host": host, "port": port, "resolved": bool(addresses), "addresses": addresses,
+            "reachable": probe_answer(probed),
+            "error": None if addresses else (resolved.output.strip()[:300] or "no address")}
 
 
 def parse_addresses(text: str) -> list[str]:
