@@ -269,6 +269,12 @@ def encode(value: str) -> list[str] | None:
     return pieces if pieces is not None and delivered(pieces) == [value] else None
 
 
+# Printable ASCII with no space and no double quote: PowerShell 5.1 passes it as it is and the C runtime reads it
+# back whole (no whitespace to split at, no quote to toggle; backslashes are literal when no quote follows), so
+# such a value needs no model run. Most arguments are like this (switches, store names, registry paths).
+_PLAIN_ARGUMENT = re.compile(r'[!#-~]+')
+
+
 def native_argument(value: str, what: str = "value") -> str:
     """:func:`quote_argument` for an argument of a native program (not a cmdlet): the token that
     makes the program receive ``value`` exactly.
@@ -282,7 +288,7 @@ def native_argument(value: str, what: str = "value") -> str:
     token = quote_argument(value, what)
     if value == "":
         return "'\"\"'"
-    if delivered([value]) == [value]:
+    if _PLAIN_ARGUMENT.fullmatch(value) or delivered([value]) == [value]:
         return token
     pieces = encode(value)
     if pieces is not None and len(pieces) == 1:
