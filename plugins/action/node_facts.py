@@ -26,5 +26,5 @@ class ActionModule(NodeAction):
         settings = _checks.validate_settings(args["settings"])
         host = task_vars.get("inventory_hostname") or "this node"
         inputs = _gathering.inputs_for(subsets, settings, task_vars, host)
-        node = _gathering.gather(runner, subsets, roles, _gathering.play_id(self._task), inputs)
+        node = _gathering.gather(runner, subsets, roles, _gathering.play_id(self._task), inputs, settings)
         return {"changed": False, "ansible_facts": {"irops_node": node}}

@@ -49,12 +49,13 @@ def inputs_for(subsets, settings: dict, task_vars: dict, host: str) -> dict:
     return {name: INPUT_BUILDERS[name](settings or {}, task_vars or {}, host) for name in _facts.inputs_of(list(subsets))}
 
 
-def gather(runner, subsets, roles, play, inputs: dict | None = None) -> dict:
-    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered`` (with the inputs it read)."""
+def gather(runner, subsets, roles, play, inputs: dict | None = None, settings: dict | None = None) -> dict:
+    """``irops_node`` for these subsets: facts, ``gather_errors`` and ``gathered`` (with the inputs it read and the
+    validated settings it was given, which a play-wide diagnose applies to this node)."""
     wanted = expand(subsets)
     facts, errors = _facts.gather(runner, wanted, inputs) if wanted else ({}, {})
     return dict(facts, gather_errors=errors, gathered={"play": play, "roles": list(roles or ()), "subsets": wanted,
-                                                       "inputs": dict(inputs or {})})
+                                                       "inputs": dict(inputs or {}), "settings": dict(settings or {})})
 
 
 def _node_of(variables) -> dict | None:
@@ -87,6 +88,19 @@ def own_facts(task_vars: dict):
     return _node_of(task_vars)
 
 
+def _play_node(hostvars, name: str, play) -> tuple:
+    """``(peer, absent)`` for one host of the play: its facts gathered in this play with their roles, or its roles."""
+    try:
+        variables = hostvars[name]
+    except (KeyError, TypeError):
+        variables = {}
+    node = _node_of(variables)
+    declared = list(variables.get("irops_node_roles") or ()) if hasattr(variables, "get") else []
+    if current(node, play):
+        return {"host": name, "roles": list((node.get("gathered") or {}).get("roles") or ()) or declared, "facts": node}, None
+    return None, {"host": name, "roles": declared}
+
+
 def peers(task_vars: dict, host: str, roles, facts: dict, play) -> tuple:
     """``(peers, absent)``: every host of the play (``ansible_play_hosts_all``) that gathered ``irops_node`` in
     this play, as ``{"host", "roles", "facts"}`` (this one with ``facts``), and the hosts that did not."""
@@ -99,17 +113,19 @@ def peers(task_vars: dict, host: str, roles, facts: dict, play) -> tuple:
         if name == host:
             found.append({"host": name, "roles": list(roles), "facts": facts})
             continue
-        try:
-            variables = hostvars[name]
-        except (KeyError, TypeError):
-            variables = {}
-        node = _node_of(variables)
-        declared = list(variables.get("irops_node_roles") or ()) if hasattr(variables, "get") else []
-        if current(node, play):
-            gathered_roles = list((node.get("gathered") or {}).get("roles") or ()) or declared
-            found.append({"host": name, "roles": gathered_roles, "facts": node})
-        else:
-            absent.append({"host": name, "roles": declared})
+        peer, missing = _play_node(hostvars, name, play)
+        (found if peer else absent).append(peer or missing)
+    return found, absent
+
+
+def play_nodes(task_vars: dict, play) -> tuple:
+    """``(gathered, absent)`` over every host of the play, each read from hostvars once: the hosts whose
+    ``irops_node`` was gathered in this play (``{"host", "roles", "facts"}``), and the others (``{"host", "roles"}``)."""
+    hostvars = task_vars.get("hostvars") or {}
+    found, absent = [], []
+    for name in task_vars.get("ansible_play_hosts_all") or ():
+        peer, missing = _play_node(hostvars, name, play)
+        (found if peer else absent).append(peer or missing)
     return found, absent
 
 

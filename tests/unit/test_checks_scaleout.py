@@ -510,13 +510,13 @@ def test_facts_of_this_play_are_reused_and_peers_read_from_hostvars():
 # --------------------------------------------------------------- diagnose: never a false all-clear
 
 def _diagnose(roles, facts, nodes):
-    from ansible_collections.irops.remediation.plugins.action import diagnose
+    from ansible_collections.irops.remediation.plugins.plugin_utils import _findings
 
     context = {"host": "w", "roles": roles, "absent": [],
                "peers": [{"host": name, "roles": r, "facts": f} for name, (r, f) in nodes.items()]}
-    findings = [diagnose._evaluate(e, roles, facts, _checks.validate_settings({}), context) for e in _catalog.load()]
-    counts = {status: sum(1 for f in findings if f["status"] == status) for status in diagnose._ORDER}
-    return findings, diagnose._summary(sorted(findings, key=lambda f: (diagnose._ORDER[f["status"]], f["id"])), counts)
+    findings = [_findings.evaluate(e, roles, facts, _checks.validate_settings({}), context) for e in _catalog.load()]
+    counts = {status: sum(1 for f in findings if f["status"] == status) for status in _findings.ORDER}
+    return findings, _findings.node_summary(sorted(findings, key=lambda f: (_findings.ORDER[f["status"]], f["id"])), counts)
 
 
 def test_every_entry_of_the_roles_is_listed_with_a_count_line():
@@ -553,10 +553,10 @@ def test_the_healthy_pair_has_no_unknown():
     nodes = pair()
     for host in nodes:
         roles, facts = nodes[host]
-        from ansible_collections.irops.remediation.plugins.action import diagnose
+        from ansible_collections.irops.remediation.plugins.plugin_utils import _findings
         context = {"host": host, "roles": roles, "absent": [],
                    "peers": [{"host": name, "roles": r, "facts": f} for name, (r, f) in nodes.items()]}
-        statuses = {e.id: diagnose._evaluate(e, roles, facts, {}, context)["status"] for e in _catalog.load()
+        statuses = {e.id: _findings.evaluate(e, roles, facts, {}, context)["status"] for e in _catalog.load()
                     if e.product == "scale-out" and set(e.node_roles) & set(roles)}
         assert set(statuses.values()) <= {_checks.PASS, _checks.NOT_CHECKED}, (host, statuses)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.irops.remediation.plugins.action import diagnose
+from ansible_collections.irops.remediation.plugins.plugin_utils import _findings as findings_of
 from ansible_collections.irops.remediation.plugins.plugin_utils import _catalog, _checks
 
 ROLES = ["shir_node"]
@@ -36,7 +36,7 @@ CLOUD_THOUGH_PROXY = {
 
 def _findings(facts=None) -> dict:
     context = {"host": "shir01", "roles": ROLES, "absent": [], "peers": []}
-    return {e.id: diagnose._evaluate(e, ROLES, facts or {"gather_errors": {}}, {}, context) for e in _catalog.load()}
+    return {e.id: findings_of.evaluate(e, ROLES, facts or {"gather_errors": {}}, {}, context) for e in _catalog.load()}
 
 
 def test_the_azure_ssis_entries_that_concern_the_self_hosted_ir_node():
@@ -65,8 +65,8 @@ def test_a_cloud_only_entry_is_not_applicable_and_says_where_its_fix_is(entry):
 
 def test_the_summary_lists_every_entry_of_the_role_and_no_cloud_only_one():
     findings = list(_findings().values())
-    counts = {status: sum(1 for f in findings if f["status"] == status) for status in diagnose._ORDER}
-    msg = diagnose._summary(sorted(findings, key=lambda f: (diagnose._ORDER[f["status"]], f["id"])), counts)
+    counts = {status: sum(1 for f in findings if f["status"] == status) for status in findings_of.ORDER}
+    msg = findings_of.node_summary(sorted(findings, key=lambda f: (findings_of.ORDER[f["status"]], f["id"])), counts)
     listed = {line.split()[1] for line in msg.splitlines()[:-1]}
     assert listed == {e.id for e in _catalog.load() if "shir_node" in e.node_roles}
     assert not {e.id for e in AZURE if list(e.node_roles) == ["cloud"]} & listed
