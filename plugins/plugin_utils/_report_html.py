@@ -26,7 +26,7 @@ LABELS = {"fail": "fail", "unknown": "unknown", "not_checked": "not checked", "p
 
 # JSON inside <script>: these characters cannot break out of the element (or, for U+2028/9, out of
 # a JavaScript string in older engines) once written as \\u escapes; json.loads reads them back as is.
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 _CSS = """
 [hidden]{display:none!important}
@@ -244,7 +244,10 @@ def _status_class(status) -> str:
 
 def embed_json(report: dict) -> str:
     """The report as JSON that is safe inside a <script> element and parses back to the same value."""
-    return json.dumps(report, ensure_ascii=False).translate(_JSON_ESCAPES)
+    text = json.dumps(report, ensure_ascii=False)
+    for char, escape in _JSON_ESCAPES:  # str.replace: str.translate with a mapping took 0.45 s of 0.76 on 200 x 60
+        text = text.replace(char, escape)
+    return text
 
 
 def _columns(report: dict) -> tuple[list[tuple[str, str]], list[dict]]:
