@@ -5,6 +5,8 @@
     python3 dev.py test   every test, in tiers that stop at the first failing one: unit and
                           simulator; end to end over WinRM (two workers); ansible-lint,
                           ansible-test sanity and the build. Arguments go to pytest instead.
+                          The HTML report's browser test needs Debian's chromium package: run as
+                          root on Debian, test installs it with apt-get when it is missing.
 
 Each command first makes .venv/ with the pinned requirements (again only when a requirements
 file changed) and re-runs itself inside it.
@@ -225,9 +227,29 @@ TIERS = (
 )
 
 
+def ensure_chromium() -> None:
+    """Install Debian's chromium (headless browser of the HTML report test) when missing and allowed to.
+
+    Only as root on a system with apt-get and /etc/debian_version; elsewhere say what to install.
+    ``apt-get update`` runs only when the install fails without it (a fresh image has no lists).
+    """
+    if shutil.which("chromium"):
+        return
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") and Path("/etc/debian_version").exists()):
+        print("dev.py: chromium is missing; the HTML report's browser test needs it (Debian: apt-get install chromium)", flush=True)
+        return
+    print("dev.py: installing Debian's chromium with apt-get: the HTML report's browser test runs it headless", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
+        subprocess.run(install, env=env, check=False)  # if it still fails, the browser test says what is missing
+
+
 def test(pytest_args: list[str]) -> int:
     ensure_venv("test")
     stage_collection()
+    ensure_chromium()
     env = ansible_env()
     if pytest_args:
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
