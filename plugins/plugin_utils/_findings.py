@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 
@@ -197,26 +198,36 @@ def junit_xml(document: dict) -> str:
                    "skipped": row["counts"][_checks.NOT_CHECKED]}
         for key, value in numbers.items():
             totals[key] += value
-        suite = ET.SubElement(suites, "testsuite", name=row["node"], hostname=row["node"], timestamp=document["generated"],
+        suite = ET.SubElement(suites, "testsuite", name=_xml_text(row["node"]), hostname=_xml_text(row["node"]),
+                              timestamp=document["generated"],
                               time="0", **{key: str(value) for key, value in numbers.items()})
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="roles", value=",".join(row["roles"]))
         if row["error"]:
-            ET.SubElement(properties, "property", name="error", value=row["error"])
+            ET.SubElement(properties, "property", name="error", value=_xml_text(row["error"]))
         for finding in found:
             case = ET.SubElement(suite, "testcase", name=f"{finding['id']}: {finding['title']}",
                                  classname=f"{COLLECTION}.{finding['product']}", time="0")
-            text = _case_text(finding)
+            evidence, text = _xml_text(finding["evidence"]), _xml_text(_case_text(finding))
             if finding["status"] == _checks.FAIL:
-                ET.SubElement(case, "failure", message=finding["evidence"], type="documented failure").text = text
+                ET.SubElement(case, "failure", message=evidence, type="documented failure").text = text
             elif finding["status"] == _checks.UNKNOWN:
-                ET.SubElement(case, "error", message=finding["evidence"], type="unknown").text = text
+                ET.SubElement(case, "error", message=evidence, type="unknown").text = text
             elif finding["status"] == _checks.NOT_CHECKED:
-                ET.SubElement(case, "skipped", message=finding["evidence"])
+                ET.SubElement(case, "skipped", message=evidence)
             else:
-                ET.SubElement(case, "system-out").text = finding["evidence"]
+                ET.SubElement(case, "system-out").text = evidence
     suites.attrib.update(tests=str(totals["tests"]), failures=str(totals["failures"]), errors=str(totals["errors"]))
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+# Characters XML 1.0 cannot hold at all, even escaped (its Char production): a node's output may carry them (an ANSI
+# colour code, a NUL); they are written as \xNN so the report stays well-formed and says what was there.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(value) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
 
 
 def _case_text(finding: dict) -> str:
