@@ -112,9 +112,11 @@ class ActionModule(NodeAction):
                   "counts": document["counts"], "reports": written, "msg": summary}
         failures = document["counts"][_checks.FAIL]
         if args["fail_on_findings"] and failures:
+            # a CI log shows a failed task's whole result: the counts and where the reports are, not every finding
             failing = sorted({f["id"] for f in document["findings"] if f["status"] == _checks.FAIL})
-            raise RemediationError(f"{failures} documented failure(s) on {sum(1 for r in document['nodes'] if r['counts']['fail'])} "
-                                   f"node(s): {', '.join(failing)}", result=result)
+            nodes = sum(1 for row in document["nodes"] if row["counts"][_checks.FAIL])
+            raise RemediationError(f"{failures} documented failure(s) on {nodes} node(s): {', '.join(failing)}",
+                                   result={"counts": document["counts"], "reports": written})
         return result
 
 

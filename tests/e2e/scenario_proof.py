@@ -259,23 +259,6 @@ def write_inventory(generated: Path, scenario: Scenario, target: Path) -> None:
     target.write_text(yaml.safe_dump(inventory, sort_keys=False))
 
 
-def _diagnose_wrapper(workdir: Path) -> Path:
-    """playbooks/diagnose.yml as shipped, then a play that saves each host's findings on the controller."""
-    out = workdir / "findings"
-    out.mkdir(parents=True, exist_ok=True)
-    wrapper = [
-        {"import_playbook": str(dev.ROOT / "playbooks" / "diagnose.yml")},
-        {"name": "Save the findings", "hosts": "windows", "gather_facts": False, "tasks": [{
-            "name": "Save the findings on the controller",
-            "ansible.builtin.copy": {"content": "{{ diagnose_result.findings | default([]) | to_json }}",
-                                     "dest": f"{out}/{{{{ inventory_hostname }}}}.json", "mode": "0600"},
-            "delegate_to": "localhost", "check_mode": False, "diff": False}]},
-    ]
-    path = workdir / "diagnose_and_save.yml"
-    path.write_text(yaml.safe_dump(wrapper, sort_keys=False))
-    return path
-
-
 def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
     """Run the four phases on a fresh simulator for the scenario; never raises for a failed phase."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix=f"proof-{scenario.name}-"))
@@ -286,11 +269,12 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
         write_inventory(Path(generated), scenario, inventory)
         sim = Simulator(base, inventory)
         env = dev.ansible_env(ANSIBLE_NOCOLOR="1", ANSIBLE_FORKS="10")
-        extra_vars = dict(scenario.extra_vars)
+        reports = workdir / "reports"
+        extra_vars = dict(scenario.extra_vars, diagnose_report_dir=str(reports), diagnose_report_formats=["json"])
         if scenario.settings:
             extra_vars.update(diagnose_settings=scenario.settings, shir_node_settings=scenario.settings)
         extra = ["-e", json.dumps(extra_vars)] if extra_vars else []
-        diagnose = _diagnose_wrapper(workdir)
+        diagnose = dev.ROOT / "playbooks" / "diagnose.yml"
 
         def run(name: str, playbook: Path, *flags: str) -> Phase:
             before = {node: len(sim.log(node)) for node in nodes}
@@ -303,14 +287,19 @@ def prove(scenario: Scenario, workdir: Path | None = None) -> Proof:
             return phase
 
         def findings() -> tuple[dict, dict]:
+            """Per node, from the fleet report the audit wrote: the failing entries and every entry's status."""
             failing, statuses, first = {}, {}, not proof.statuses
-            for path in sorted((workdir / "findings").glob("*.json")):
-                listed = json.loads(path.read_text())
-                statuses[path.stem] = {f["id"]: f["status"] for f in listed}
-                failing[path.stem] = sorted(f["id"] for f in listed if f["status"] == "fail")
-                if first:
-                    proof.evidence.update({(path.stem, f["id"]): f["evidence"] for f in listed if f["status"] == "fail"})
-                path.unlink()
+            report = reports / "fleet-report.json"
+            listed = json.loads(report.read_text())["findings"] if report.exists() else []
+            for finding in listed:
+                statuses.setdefault(finding["node"], {})[finding["id"]] = finding["status"]
+                if finding["status"] == "fail":
+                    failing.setdefault(finding["node"], []).append(finding["id"])
+                    if first:
+                        proof.evidence[(finding["node"], finding["id"])] = finding["evidence"]
+            for node in statuses:
+                failing[node] = sorted(failing.get(node, []))
+            report.unlink(missing_ok=True)
             return failing, statuses
 
         remediate = dev.ROOT / scenario.playbook
