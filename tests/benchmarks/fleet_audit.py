@@ -26,7 +26,7 @@ baseline
     values of the subsets the check reads. A command whose text differs between kinds of one role set
     (a thumbprint, a key file, a temporary file name) is templated from a host variable, as an operator
     templates it from a fact read before. Why this is fair: the baseline sends every node exactly the
-    commands the collection sent a node of its kind, second-stage reads included (test_fleet_audit_baseline
+    commands the collection sent a node of its kind, second-stage reads included (tests/e2e/test_fleet_audit_baseline.py
     checks this against the simulator's command log), and does no more than read and compare them; its
     asserts check less than the collection's checks do. Plays run one after another, so at small fleets
     the baseline's wall time also pays for the forks a play leaves idle; CPU and round trips do not.
@@ -247,6 +247,23 @@ def baseline(captured: dict[str, list[str]], nodes: dict) -> tuple[list, dict]:
         plays.append({"name": f"Audit {', '.join(roles)} without the collection", "hosts": role_set(roles),
                       "gather_facts": False, "tasks": tasks + facts + asserts})
     return plays, host_vars
+
+
+def raw_commands(plays: list, host_vars: dict, node: str, roles) -> list[str]:
+    """The commands the baseline's raw tasks send ``node``, in order, its host variables filled in."""
+    variables = host_vars.get(node, {})
+    commands = []
+    for play in plays:
+        if play["hosts"] != role_set(roles):
+            continue
+        for task in play["tasks"]:
+            command = task.get("ansible.builtin.raw")
+            templated = re.fullmatch(r"\{\{ (bench_probe_\d+) \}\}", command or "")
+            if templated and templated.group(1) not in variables:
+                continue  # skipped: `when` says the variable is defined
+            if command is not None:
+                commands.append(variables[templated.group(1)] if templated else command)
+    return commands
 
 
 def floor_playbook() -> list:
