@@ -34,11 +34,21 @@ COLLECTIONS = BUILD / "collections"            # ansible_collections/irops/remed
 SANITY_TREE = BUILD / "sanity"                 # a copy: ansible-test refuses a linked tree
 SIMULATOR = ROOT / "tests" / "simulator"
 REQUIREMENTS = {"demo": ["requirements.txt", "tests/simulator/requirements.txt"], "test": ["requirements-dev.txt"]}
-DEMO_NODES = {
-    "ssis-master-01": "demo_scaleout_cluster:master",
-    "ssis-worker-01": "demo_scaleout_cluster:worker",
+DEMO_NODES = {  # inventory name: node of tests/simulator/scenarios/demo_fleet.yml (roles in demo/inventory.yml)
+    "ssis-master-01": "demo_fleet:master",
+    "ssis-sql-01": "demo_fleet:sql",
+    "ssis-worker-01": "demo_fleet:worker",
+    "ssis-worker-02": "demo_fleet:worker02",
+    "ssis-worker-03": "demo_fleet:worker03",
+    "ssis-worker-fr-01": "demo_fleet:worker_fr",
+    "shir-ha-01": "demo_fleet:shir01",
+    "shir-ha-02": "demo_fleet:shir02",
+    "shir-03": "demo_fleet:shir03",
+    "shir-04": "demo_fleet:shir04",
+    "shir-05": "demo_fleet:shir05",
+    "shir-06": "demo_fleet:shir06",
 }
-DEMO_PLAYBOOK = "playbooks/remediate_scaleout.yml"
+DEMO_PLAYBOOK = "playbooks/remediate.yml"
 
 
 # ---------------------------------------------------------------- environment

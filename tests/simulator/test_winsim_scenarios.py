@@ -143,8 +143,9 @@ def matches(path: str, pattern: str) -> bool:
     return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), path) is not None
 
 
-# The README demo's cluster: four failures at once, each the drift of one scenario above (tests/e2e/test_demo.py).
-DEMO = {"demo_scaleout_cluster"}
+# The README demo's fleet (and the earlier two-node cluster): several failures at once, each the drift of one
+# scenario above (tests/e2e/test_demo.py).
+DEMO = {"demo_scaleout_cluster", "demo_fleet"}
 SINGLE_NODE = {"scaleout_master_healthy", "scaleout_master_binding_missing", "scaleout_master_binding_wrong_cert",
                "scaleout_master_binding_2022"}
 
