@@ -48,7 +48,7 @@ DEMO_NODES = {  # inventory name: node of tests/simulator/scenarios/demo_fleet.y
     "shir-05": "demo_fleet:shir05",
     "shir-06": "demo_fleet:shir06",
 }
-DEMO_PLAYBOOK = "playbooks/remediate.yml"
+DEMO_PLAYBOOK = "irops.remediation.remediate"
 
 
 # ---------------------------------------------------------------- environment
@@ -182,12 +182,33 @@ def _sim_get(base: str, path: str):
 
 # ---------------------------------------------------------------- commands
 
+DEMO_REPORTS = BUILD / "demo" / "reports"     # the audits' fleet reports (JSON, JUnit XML, HTML), one folder each
+
+
+def _recap(output: str) -> dict:
+    """host -> changed count, from ansible-playbook's PLAY RECAP."""
+    return {host: int(changed) for host, changed in re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", output, re.M)}
+
+
+def _short(output: str) -> str:
+    """ansible-playbook's output without what says nothing in a demo: play banners, runs of empty lines and the
+    recap, which the demo prints per node (the summary, the changed tasks, their diffs, failures and warnings stay)."""
+    kept: list[str] = []
+    for line in output.split("PLAY RECAP", 1)[0].splitlines():
+        if line.startswith("PLAY [") or (not line.strip() and (not kept or not kept[-1].strip())):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip("\n")
+
+
 def demo() -> int:
     ensure_venv("demo")
     workdir = BUILD / "demo"
     if workdir.exists():
         shutil.rmtree(workdir)
-    env = ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_DISPLAY_SKIPPED_HOSTS="False")
+    # ok and skipped results are not shown: a changed task, a diff, a failure and the audit's summary are
+    env = ansible_env(ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_DISPLAY_SKIPPED_HOSTS="False",
+                      ANSIBLE_DISPLAY_OK_HOSTS="False", ANSIBLE_FORKS=str(len(DEMO_NODES)))
     with simulator(DEMO_NODES, workdir) as (base, hosts):
         inventory = ["-i", str(hosts), "-i", str(ROOT / "demo" / "inventory.yml")]
 
@@ -198,33 +219,42 @@ def demo() -> int:
             return {node: len(_sim_get(base, f"/_sim/nodes/{node}/log")["log"]) for node in DEMO_NODES}
 
         def play(title: str, playbook: str, *flags: str) -> str:
+            """Run an installed-collection playbook (as an operator would) and print what it did."""
             print(f"\n=== {title}\n    ansible-playbook {playbook} {' '.join(flags)}".rstrip(), flush=True)
             before = round_trips()
-            run = subprocess.run(["ansible-playbook", *inventory, str(ROOT / playbook), *flags], check=False,
+            run = subprocess.run(["ansible-playbook", *inventory, playbook, *flags], check=False,
                                  env=env, capture_output=True, text=True)
-            print(run.stdout + run.stderr)
+            print(_short(run.stdout + run.stderr))
             trips = {node: count - before[node] for node, count in round_trips().items()}
-            print("    WinRM commands per node: " + ", ".join(f"{n} {c}" for n, c in trips.items()))
+            changed = _recap(run.stdout)
+            print("    per node, WinRM round trips / tasks changed: "
+                  + ", ".join(f"{n} {c}/{changed.get(n, 0)}" for n, c in trips.items()))
             if run.returncode != 0:
                 raise SystemExit(f"dev.py: {playbook} failed (exit code {run.returncode})")
             return run.stdout
 
-        print(f"Simulated Windows nodes at {base}: " + ", ".join(f"{n} ({s})" for n, s in DEMO_NODES.items()))
-        play("1. Audit: which documented failures does each node have?", "playbooks/diagnose.yml")
+        def audit(title: str, folder: str) -> dict:
+            reports = DEMO_REPORTS / folder
+            play(title, "irops.remediation.diagnose", "-e", f"diagnose_report_dir={reports}")
+            return json.loads((reports / "fleet-report.json").read_text(encoding="utf-8"))["counts"]
+
+        print(f"{len(DEMO_NODES)} simulated Windows nodes at {base} (tests/simulator/scenarios/demo_fleet.yml); "
+              "the inventory, demo/inventory.yml, names only their roles")
+        found = audit("1. Audit: which documented failures does each node have?", "1-audit")
         start = digests()
-        play("2. Dry run: what would the fix change? (check mode, diff)", DEMO_PLAYBOOK, "--check", "--diff")
-        unchanged = digests() == start
-        print(f"    node state digests after the dry run: {'unchanged' if unchanged else 'CHANGED'}")
-        if not unchanged:
+        play("2. Dry run: what would the fixes change? (check mode, diff)", DEMO_PLAYBOOK, "--check", "--diff")
+        if digests() != start:
             raise SystemExit("dev.py: check mode changed a node")
-        play("3. Remediate", DEMO_PLAYBOOK, "--diff")
+        print(f"    node state digests after the dry run: unchanged on all {len(start)} nodes")
+        play("3. Remediate", DEMO_PLAYBOOK)
         again = play("4. Remediate again: nothing is left to change", DEMO_PLAYBOOK)
-        if re.search(r"changed=[1-9]", again):
+        if any(_recap(again).values()):
             raise SystemExit("dev.py: the second run changed something")
-        final = play("5. Audit again", "playbooks/diagnose.yml")
-        if "FAIL " in final or "UNKNOWN " in final:
+        final = audit("5. Audit again", "5-audit")
+        if final["fail"] or final["unknown"]:
             raise SystemExit("dev.py: a documented failure is still present, or a check could not tell")
-    print("\nDemo complete: drift found, shown in check mode without changes, fixed once, audited clean.")
+    print(f"\nDemo complete: {found['fail']} documented failures found, shown in check mode without changes, fixed once, "
+          f"audited clean. Reports (JSON, JUnit XML, HTML): {DEMO_REPORTS}/1-audit and {DEMO_REPORTS}/5-audit")
     return 0
 
 

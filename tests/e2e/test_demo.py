@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -29,21 +30,20 @@ FAILURES = {
     "shir-05": {"shir-could-not-load-assembly"},
     "shir-06": set(),
 }
-_REPORT = re.compile(r'^ok: \[(?P<host>[^\]]+)\] => \{\n    "msg": \[\n(?P<lines>.*?)\n    \]', re.M | re.S)
-_LINE = re.compile(r'^\s*"(?P<status>[A-Z_]+) +(?P<entry>[a-z0-9-]+) \(')
+ROUND_TRIPS = re.compile(r"^    per node, WinRM round trips / tasks changed: (.*)$", re.M)
 
 
-def _audit(stage: str) -> dict:
-    """host -> {entry: status} from the diagnose role's report of one demo stage."""
-    found = {}
-    for report in _REPORT.finditer(stage):
-        statuses = {}
-        for line in report["lines"].splitlines():
-            match = _LINE.match(line)
-            if match:
-                statuses[match["entry"]] = match["status"]
-        found[report["host"]] = statuses
-    return found
+def _report(folder: str) -> dict:
+    path = dev.DEMO_REPORTS / folder / "fleet-report.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _failing(report: dict) -> dict:
+    failing = {row["node"]: set() for row in report["nodes"]}
+    for finding in report["findings"]:
+        if finding["status"] == "fail":
+            failing[finding["node"]].add(finding["id"])
+    return failing
 
 
 def test_demo_runs_to_a_clean_audit():
@@ -52,18 +52,27 @@ def test_demo_runs_to_a_clean_audit():
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-5000:]
     assert set(dev.DEMO_NODES) == set(FAILURES)
+    first, last = _report("1-audit"), _report("5-audit")
+    assert _failing(first) == FAILURES
+    assert _failing(last) == {node: set() for node in FAILURES}
+    assert first["counts"]["unknown"] == last["counts"]["unknown"] == 0
+    # every node lists every entry of its roles, in both audits
+    for report in (first, last):
+        for row in report["nodes"]:
+            assert sum(row["counts"].values()) == len({f["id"] for f in report["findings"] if f["node"] == row["node"]}) > 0
+    for kind in ("fleet-report.xml", "fleet-report.html"):
+        assert (dev.DEMO_REPORTS / "1-audit" / kind).stat().st_size > 0
+
     stages = re.split(r"^=== ", output, flags=re.M)
-    first, last = _audit(stages[1]), _audit(stages[5])
-    assert set(first) == set(last) == set(FAILURES)
-    for host, entries in FAILURES.items():
-        failing = {entry for entry, status in first[host].items() if status == "FAIL"}
-        assert failing == entries, host
-        for entry in entries:
-            assert last[host][entry] == "PASS", (host, entry)
-        assert "FAIL" not in last[host].values(), host
-    assert "node state digests after the dry run: unchanged" in output
-    # the inventory names only roles (and the operator's SHIR values): no check is left unable to tell
-    assert "UNKNOWN" not in output
-    healthy = [host for host, entries in FAILURES.items() if not entries]
-    assert output.count(", 0 fail, 0 unknown, ") == len(FAILURES) + len(healthy)   # every count line of both audits
-    assert "Demo complete" in output
+    assert len(stages) == 6, output
+    # the audit: the summary once, one read per node (two where the second depends on the first), nothing changed
+    assert stages[1].count("Fleet audit: 12 node(s)") == 1 and "Failures by documented entry:" in stages[1]
+    assert "No documented failure found; every check could tell." in stages[5]
+    for stage in (stages[1], stages[5]):
+        trips = dict(item.split() for item in ROUND_TRIPS.search(stage)[1].split(", "))
+        assert set(trips) == set(FAILURES) and set(trips.values()) <= {"1/0", "2/0"}, trips
+    assert "node state digests after the dry run: unchanged on all 12 nodes" in stages[2]
+    changed_again = dict(item.split() for item in ROUND_TRIPS.search(stages[4])[1].split(", "))
+    assert all(value.endswith("/0") for value in changed_again.values()), changed_again
+    assert "UNKNOWN" not in output and "Traceback" not in output
+    assert "Demo complete: 10 documented failures found" in output
