@@ -28,6 +28,12 @@ description:
     the worker account is the worker service's logon account, the master port is the master's C(PortNumber), the
     SSISDB instance the master must name is the C(ssisdb_sql) node's. So run node_facts on every node first (the
     diagnose role does); a check whose peer is not in the play reports V(unknown), naming it.
+  - With O(scope=play) and C(run_once), one task checks every host of the play (C(ansible_play_hosts_all)) from the
+    facts its M(irops.remediation.node_facts) task gathered in this play, with no round trip, each with the
+    settings its node_facts task was given (O(settings) here overrides them for all). A host without such facts
+    (unreachable, its gather failed) has every entry of its roles V(unknown), saying so. It shows a summary (nodes by
+    status, then the failures grouped by entry with the command that fixes them) and writes the fleet report in
+    O(report_dir). This is what C(playbooks/diagnose.yml) and the diagnose role run; see docs/reports.md.
   - It only reads, so it runs in check mode too; an audit is a normal run.
 extends_documentation_fragment:
   - irops.remediation.attributes
@@ -41,10 +47,38 @@ options:
     description:
       - What the node is. Entries for other roles are reported as V(not_applicable).
       - V(ssisdb_sql) is the SQL Server that hosts SSISDB (often the master too).
+      - Required with O(scope=node); with O(scope=play) each host's roles are those its node_facts task gathered for.
     type: list
     elements: str
-    required: true
     choices: [scaleout_master, scaleout_worker, shir_node, ssisdb_sql]
+  scope:
+    description:
+      - V(node) checks the task's host (gathering first when this play has not).
+      - V(play) checks every host of the play from the facts of their node_facts tasks, writes the fleet report and
+        shows a summary; set C(run_once) on the task (the task fails otherwise, before anything runs).
+    type: str
+    choices: [node, play]
+    default: node
+  report_dir:
+    description:
+      - With O(scope=play), the directory on the controller where the fleet report is written (made if missing), as
+        C(fleet-report.json), C(fleet-report.xml) (JUnit) and C(fleet-report.html). Each file is written whole and
+        then renamed over the old one. Not set, no file is written.
+    type: path
+  report_formats:
+    description:
+      - Which files to write in O(report_dir). V(json) follows docs/reports/fleet-report.schema.json, V(junit) has one
+        test case per node and entry, V(html) is a self-contained page (the nodes by entries matrix).
+    type: list
+    elements: str
+    choices: [json, junit, html]
+    default: [json, junit, html]
+  summary:
+    description:
+      - With O(scope=play), print the summary on the controller's output at the end of the audit. Set V(false) under a
+        stdout callback whose output must stay machine-readable; the result's RV(msg) and the reports hold the same.
+    type: bool
+    default: true
   settings:
     description:
       - Overrides of what the nodes hold, one name per fact; a value given here wins over the node's. None is needed
@@ -87,7 +121,8 @@ options:
     elements: str
   fail_on_findings:
     description:
-      - Fail the task when any check reports V(fail), so a CI pipeline stops on drift.
+      - Fail the task when any check reports V(fail), so a CI pipeline stops on drift. With O(scope=play) the reports
+        are written first and the message is one line (how many failures on how many nodes, and which entries).
     type: bool
     default: false
 author:
@@ -107,26 +142,40 @@ EXAMPLES = r"""
 - name: Show the findings
   ansible.builtin.debug:
     msg: "{{ diagnosis.msg }}"
+
+- name: Or check the whole play at once, write the fleet report and stop a CI pipeline on drift
+  irops.remediation.diagnose:
+    scope: play
+    report_dir: reports
+    fail_on_findings: true
+  run_once: true
 """
 
 RETURN = r"""
 findings:
-  description: One finding per catalog entry (of the node's roles or not), failures first.
+  description:
+    - With O(scope=node), one finding per catalog entry (of the node's roles or not), failures first.
+    - With O(scope=play), one per node of the play and entry of its roles (no V(not_applicable) ones), without C(cause);
+      C(fix) is null for a manual entry.
   returned: always
   type: list
   elements: dict
   sample:
     - id: scaleout-http-request-error
+      node: ssis-master-01
       title: HTTP request error
       product: scale-out
       status: fail
       evidence: ipport=0.0.0.0:8391 is bound to certificate BD89..., not to the Scale Out Master certificate AD2D...
       signature: "System.ServiceModel.CommunicationException: An error occurred while making the HTTP request to ..."
       cause: The Scale Out Master certificate is not bound in http.sys to the master port.
-      fix: {module: irops.remediation.http_sslcert, playbook: playbooks/remediate_scaleout_master.yml}
+      fix:
+        module: irops.remediation.http_sslcert
+        playbook: irops.remediation.remediate_scaleout_master
+        command: ansible-playbook irops.remediation.remediate_scaleout_master --limit ssis-master-01
       runbook: docs/runbooks/scaleout-http-request-error.md
 counts:
-  description: How many findings have each status.
+  description: How many findings have each status (with O(scope=play), over the fleet and without V(not_applicable)).
   returned: always
   type: dict
   sample: {fail: 1, unknown: 0, not_checked: 1, pass: 2, not_applicable: 56}
@@ -135,9 +184,21 @@ msg:
   returned: always
   type: str
   sample: "FAIL    scaleout-http-request-error (HTTP request error): no http.sys SSL binding on ipport=0.0.0.0:8391\n0 pass, 1 fail, 0 unknown, 0 not checked"
+nodes:
+  description: With O(scope=play), every host of the play with its roles, whether its facts were gathered, why not, and its counts.
+  returned: with scope=play
+  type: list
+  elements: dict
+  sample:
+    - {node: ssis-master-01, roles: [scaleout_master], gathered: true, error: null, counts: {fail: 1, unknown: 0, not_checked: 0, pass: 3}}
+reports:
+  description: With O(scope=play) and O(report_dir), each report written (V(json), V(junit), V(html)) and its path.
+  returned: with scope=play
+  type: dict
+  sample: {json: /home/ops/irops-reports/fleet-report.json, junit: /home/ops/irops-reports/fleet-report.xml}
 facts_reused:
   description: Whether the facts of a node_facts task of this play were used (no round trip).
-  returned: always
+  returned: with scope=node
   type: bool
   sample: true
 ansible_facts:

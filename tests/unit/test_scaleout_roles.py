@@ -22,7 +22,7 @@ WITHOUT_CHANGING_TASKS = {"roles/diagnose/tasks/main.yml", "roles/shir_node/task
                           "playbooks/diagnose.yml", "playbooks/triage.yml",
                           "playbooks/scaleout_execution_logs.yml", "playbooks/remediate_scaleout_master.yml",
                           "playbooks/remediate_scaleout_worker.yml", "playbooks/remediate_shir_node.yml",
-                          "playbooks/remediate_scaleout.yml", "playbooks/scaleout_gather.yml"}
+                          "playbooks/remediate_scaleout.yml", "playbooks/scaleout_gather.yml", "playbooks/remediate.yml"}
 
 
 def tasks(document):
