@@ -49,8 +49,8 @@ class ActionModule(NodeAction):
             raise InvalidValue("node_roles", None, "name the node's roles (irops_node_roles), or set scope: play "
                                                    "to check every node of the play from its node_facts")
         if args["report_dir"]:
-            raise InvalidValue("report_dir", args["report_dir"], "the fleet report is written with scope: play "
-                                                                "(run_once), which sees every node of the play")
+            raise InvalidValue("report_dir", args["report_dir"],
+                               "the fleet report is written with scope: play (run_once), which sees every node of the play")
         roles = list(args["node_roles"])
         settings = _checks.validate_settings(args["settings"])
         checks = sorted({e.check for e in entries if e.check})

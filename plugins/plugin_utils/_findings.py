@@ -103,8 +103,8 @@ def node_summary(findings: list[dict], counted: dict) -> str:
         lines.append(line)
     if not lines:
         lines.append("no catalog entry applies to these node roles")
-    lines.append(", ".join(f"{counted[status]} {status.replace('_', ' ')}" for status in (_checks.PASS, _checks.FAIL,
-                                                                                           _checks.UNKNOWN, _checks.NOT_CHECKED)))
+    shown = (_checks.PASS, _checks.FAIL, _checks.UNKNOWN, _checks.NOT_CHECKED)
+    lines.append(", ".join(f"{counted[status]} {status.replace('_', ' ')}" for status in shown))
     return "\n".join(lines)
 
 
