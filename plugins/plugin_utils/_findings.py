@@ -141,6 +141,29 @@ def _width(values, least: int) -> int:
     return max([least, *(len(str(v)) for v in values)])
 
 
+# A fleet-wide drift (the same setting missing on 200 nodes) stays a few lines: nodes with the same evidence share
+# one line, at most SUMMARY_EVIDENCE different evidences are shown per entry and SUMMARY_NODES names per line;
+# the reports list every node.
+SUMMARY_EVIDENCE = 5
+SUMMARY_NODES = 10
+
+
+def _names(found: list, most: int) -> str:
+    names = [f["node"] for f in found]
+    return ",".join(names) if len(names) <= most else ",".join(names[:most]) + f",... ({len(names) - most} more in the reports)"
+
+
+def _evidence_lines(found: list) -> list:
+    by_evidence: dict[str, list] = {}
+    for finding in found:
+        by_evidence.setdefault(finding["evidence"], []).append(finding)
+    lines = [f"    {_names(same, SUMMARY_NODES)}: {evidence}" for evidence, same in list(by_evidence.items())[:SUMMARY_EVIDENCE]]
+    rest = sum(len(same) for same in list(by_evidence.values())[SUMMARY_EVIDENCE:])
+    if rest:
+        lines.append(f"    ... {rest} more node(s) with other evidence (see the reports)")
+    return lines
+
+
 def terminal_summary(document: dict, written: dict | None = None) -> str:
     """What a person reads at the end of the audit: nodes x status counts, then the failures and the unknowns
     grouped by entry, each with the nodes it was found on and the command that fixes it."""
@@ -166,12 +189,11 @@ def terminal_summary(document: dict, written: dict | None = None) -> str:
         lines.append(f"{title} by documented entry:")
         for entry_id, found in by_entry.items():
             lines.append(f"  {entry_id}: {found[0]['title']} ({len(found)} node(s))")
-            for finding in found:
-                lines.append(f"    {finding['node']}: {finding['evidence']}")
+            lines.extend(_evidence_lines(found))
             fix = found[0]["fix"]
             if status == _checks.FAIL:
                 if fix and fix.get("playbook"):
-                    lines.append(f"    fix: ansible-playbook {fix['playbook']} --limit {','.join(f['node'] for f in found)}")
+                    lines.append(f"    fix: ansible-playbook {fix['playbook']} --limit {_names(found, SUMMARY_NODES)}")
                 else:
                     lines.append(f"    fix: by hand, {found[0]['runbook']}")
     if not total[_checks.FAIL] and not total[_checks.UNKNOWN]:

@@ -150,3 +150,26 @@ def test_reports_are_written_whole_into_the_directory(tmp_path):
     assert json.loads(Path(written["json"]).read_text(encoding="utf-8")) == json.loads(json.dumps(document))
     JUNIT.validate(written["junit"])
     assert "ssis-worker-01" in Path(written["html"]).read_text(encoding="utf-8")
+
+
+def test_a_fleet_wide_drift_stays_a_few_lines_of_summary():
+    # 40 workers without the master certificate: one evidence shared by all, names capped, the rest in the reports
+    entries = _catalog.load()
+    master = {"host": "ssis-master-01", "roles": MASTER_ROLES, "facts": master_node()}
+    workers = [{"host": f"w{i:02d}", "roles": WORKER_ROLES, "facts": _drifted_worker()} for i in range(40)]
+    rows = []
+    for peer in [master, *workers]:
+        context = {"host": peer["host"], "roles": peer["roles"], "peers": [master, *workers], "absent": []}
+        rows.append({"node": peer["host"], "roles": peer["roles"], "error": None,
+                     "findings": _findings.node_findings(entries, peer["roles"], peer["facts"], {}, context)})
+    document = _findings.fleet_document(rows, entries, "0.1.0", "2026-11-30T01:02:03Z")
+    summary = _findings.terminal_summary(document)
+    lines = summary.splitlines()
+    block = lines[lines.index("Failures by documented entry:"):]
+    trust = block.index(next(line for line in block if line.startswith("  scaleout-trust-relationship: ")))
+    assert block[trust].endswith("(40 node(s))")
+    evidence, fix = block[trust + 1], block[trust + 2]
+    assert evidence.startswith("    w00,w01,") and ",... (30 more in the reports): " in evidence
+    assert fix == "    fix: ansible-playbook irops.remediation.remediate_scaleout_worker --limit " \
+        "w00,w01,w02,w03,w04,w05,w06,w07,w08,w09,... (30 more in the reports)"
+    assert len(lines) < 60
