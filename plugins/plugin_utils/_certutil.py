@@ -351,12 +351,17 @@ def validate_store(value, what: str = "store_name") -> str:
     return value
 
 
+# Compiled once, when the controller imports the action (a forked worker inherits it instead of compiling it again).
+_SHORT_DATE = re.compile(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(\S+)?\s*$")
+_WHITESPACE = re.compile(r"\s")
+
+
 def parse_date(value: str) -> str | None:
     """certutil's short date and time (node local time) as ISO 8601 without zone, or None.
 
     A 12-hour clock's marker (:data:`WORDS` "am"/"pm") applies whichever field comes first; a marker the
     tables do not know makes the date unreadable (None) rather than read on a 24-hour clock."""
-    match = re.match(r"^\s*(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(\S+)?\s*$", value)
+    match = _SHORT_DATE.match(value)
     if not match:
         return None
     first, second, third, hour, minute = (int(match.group(i)) for i in range(1, 6))
@@ -408,7 +413,7 @@ def _parse_block(index: int, lines: list[str]) -> StoreCert | None:
             continue
         found = _FIELD.match(line.strip())
         if found and found.group("value") is not None:
-            compact = re.sub(r"\s", "", found.group("value"))
+            compact = _WHITESPACE.sub("", found.group("value"))
             # the serial number (first field) may be 40 hex digits too: the hash follows the subject
             if len(before_hash) >= 5 and _HEX40.match(compact):
                 thumbprint = compact.upper()
@@ -508,7 +513,7 @@ def parse_verbose_store(text: str) -> dict[int, VerboseBlock]:
             san = None
         found = _FIELD.match(line.strip())
         if found and found.group("value"):
-            compact = re.sub(r"\s", "", found.group("value"))
+            compact = _WHITESPACE.sub("", found.group("value"))
             if _HEX40.match(compact):
                 current.hashes.add(compact.upper())
     return blocks

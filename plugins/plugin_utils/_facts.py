@@ -170,9 +170,12 @@ def _thumbprint_or_none(value) -> str | None:
         return None
 
 
+_PORT_TEXT = re.compile(r"\s*\d{1,5}\s*")
+
+
 def _port(value) -> int | None:
     text = _text(value)
-    if text is None or not re.fullmatch(r"\s*\d{1,5}\s*", text) or not 1 <= int(text) <= 65535:
+    if text is None or not _PORT_TEXT.fullmatch(text) or not 1 <= int(text) <= 65535:
         return None
     return int(text)
 
@@ -438,11 +441,15 @@ def _shir_install_commands() -> list[Command]:
     return commands
 
 
+_SHARED_PROGRAM = re.compile(r"^(?P<folder>.+?)\\Shared\\[^\\]+$", re.IGNORECASE)
+_VERSION_FOLDER = re.compile(r"\\(\d+)\.(\d+)$")
+
+
 def shir_folder_of(diacmd_path) -> str | None:
     """The install folder ``...\\<version>`` of a DiacmdPath ``...\\<version>\\Shared\\diacmd.exe``."""
     if not isinstance(diacmd_path, str):
         return None
-    match = re.match(r"^(?P<folder>.+?)\\Shared\\[^\\]+$", diacmd_path.strip().strip('"'), re.IGNORECASE)
+    match = _SHARED_PROGRAM.match(diacmd_path.strip().strip('"'))
     return match.group("folder") if match else None
 
 
@@ -465,7 +472,7 @@ def _parse_shir_install(results: list[CommandResult]) -> dict | None:
         if not installed:
             return None
         folder, _shared, gateway, datascan = installed[0]
-    version = re.search(r"\\(\d+)\.(\d+)$", folder)
+    version = _VERSION_FOLDER.search(folder)
     return {"folder": folder, "version": f"{version.group(1)}.{version.group(2)}" if version else None,
             "major": int(version.group(1)) if version else None, "diacmd_path": diacmd,
             "valuetuple": {"gateway": gateway, "datascan": datascan}}

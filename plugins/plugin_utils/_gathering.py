@@ -89,15 +89,28 @@ def own_facts(task_vars: dict):
 
 
 def _play_node(hostvars, name: str, play) -> tuple:
-    """``(peer, absent)`` for one host of the play: its facts gathered in this play with their roles, or its roles."""
+    """``(peer, absent)`` for one host of the play: its facts gathered in this play with their roles, or its roles.
+
+    The facts are read untemplated (``HostVars.raw_get``) when hostvars offers it: facts are data, never templates,
+    and templating a host's whole ``irops_node`` again was most of a play-wide diagnose's cost (0.55 s of 0.76 s
+    for 200 nodes). ``irops_node_roles`` is an inventory value, which may be a template: it is read templated."""
+    raw_get = getattr(hostvars, "raw_get", None)
+    try:
+        raw = raw_get(name) if callable(raw_get) else hostvars[name]
+    except (KeyError, TypeError):
+        raw = {}
+    node = _node_of(raw)
+    if current(node, play):
+        gathered_roles = list((node.get("gathered") or {}).get("roles") or ())
+        if gathered_roles:
+            return {"host": name, "roles": gathered_roles, "facts": node}, None
     try:
         variables = hostvars[name]
     except (KeyError, TypeError):
         variables = {}
-    node = _node_of(variables)
     declared = list(variables.get("irops_node_roles") or ()) if hasattr(variables, "get") else []
     if current(node, play):
-        return {"host": name, "roles": list((node.get("gathered") or {}).get("roles") or ()) or declared, "facts": node}, None
+        return {"host": name, "roles": declared, "facts": node}, None
     return None, {"host": name, "roles": declared}
 
 

@@ -185,11 +185,14 @@ def parse_acl_from(texts) -> list[Ace]:
     return [ace for ace in (_parse_ace(text) for text in texts or []) if ace is not None]
 
 
+_PERMISSION_GROUP = re.compile(r"\(([A-Za-z,]+)\)")
+
+
 def _parse_ace(text: str) -> Ace | None:
     match = _ACE.match(text)
     if not match:
         return None
-    parts = re.findall(r"\(([A-Za-z,]+)\)", match.group("perms"))
+    parts = _PERMISSION_GROUP.findall(match.group("perms"))
     deny = any(part.upper() == "DENY" for part in parts)
     parts = [part for part in parts if part.upper() != "DENY"]
     flags, rights = tuple(parts[:-1]), parts[-1]

@@ -243,12 +243,15 @@ def parse_query(text: str, name: str) -> RegValue | None:
     return None
 
 
+_TYPE_AND_DATA = re.compile(r"(REG_[A-Z_]+)(.*)$")
+
+
 def _match_value_line(line: str, name: str):
     if name:
         head = "    " + name + "    "
         if not line.lower().startswith(head.lower()):
             return None
-        match = re.match(r"(REG_[A-Z_]+)(.*)$", line[len(head):])
+        match = _TYPE_AND_DATA.match(line[len(head):])
         if not match:
             return None
         reg_type, rest = match.group(1), match.group(2)

@@ -77,9 +77,12 @@ def parse(results: list[CommandResult]) -> dict:
             "program_data": folder, "program_data_drive": drive_of(folder)}
 
 
+_DRIVE_PATH = re.compile(r"^[A-Za-z]:(\\|$)")
+
+
 def drive_of(path) -> str | None:
     """``C:`` of ``C:\\ProgramData`` (None for anything else, such as a UNC path)."""
-    return path[:2].upper() if isinstance(path, str) and re.match(r"^[A-Za-z]:(\\|$)", path) else None
+    return path[:2].upper() if isinstance(path, str) and _DRIVE_PATH.match(path) else None
 
 
 def gib(count: int) -> str:

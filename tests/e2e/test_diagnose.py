@@ -29,8 +29,9 @@ def test_findings_name_the_documented_entry_and_the_evidence(sim, playbook):
     assert statuses == {"healthy": "pass", "wrong": "fail", "missing": "fail", "v2022": "pass"}, run.output
     wrong = finding(run.result("wrong"), "scaleout-http-request-error")
     assert "BD89861C7801C45BE44FB59FADC9198889B77F45" in wrong["evidence"] and MASTER in wrong["evidence"]
-    assert wrong["fix"] == {"module": "irops.remediation.http_sslcert",
-                            "playbook": "playbooks/remediate_scaleout_master.yml"}
+    # the fix as the installed collection runs it, limited to the node: never a path into the repository
+    assert wrong["fix"] == {"module": "irops.remediation.http_sslcert", "playbook": "irops.remediation.remediate_scaleout_master",
+                            "command": "ansible-playbook irops.remediation.remediate_scaleout_master --limit wrong"}
     assert "CommunicationException" in wrong["signature"]
     assert "FAIL" in run.result("wrong")["msg"]
     for node in digests:

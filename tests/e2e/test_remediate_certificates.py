@@ -114,7 +114,7 @@ def test_worker_trust_and_key_access_diagnosed_and_fixed(sim, playbook, tmp_path
     digests = {node: sim.digest(node) for node in (NODE, TWIN)}
     results = diagnose(playbook, f"{NODE}:{TWIN}", ["scaleout_worker"], WORKER_SETTINGS, WORKER_ENTRIES)
     broken = finding(results[NODE], failing)
-    assert broken["status"] == "fail" and broken["fix"]["playbook"] == "playbooks/remediate_scaleout_worker.yml"
+    assert broken["status"] == "fail" and broken["fix"]["playbook"] == "irops.remediation.remediate_scaleout_worker"
     assert (MASTER if failing == "scaleout-trust-relationship" else "SSISScaleOutWorker140") in broken["evidence"]
     assert [finding(results[TWIN], e)["status"] for e in WORKER_ENTRIES] == ["pass", "pass"]
     for node in (NODE, TWIN):
@@ -160,7 +160,8 @@ def test_master_trust_diagnosed_and_fixed(sim, playbook, tmp_path, scenario, evi
     broken = finding(results[NODE], "scaleout-http-request-forbidden")
     assert broken["status"] == "fail" and evidence in broken["evidence"], broken
     assert "LocalMachine\\Root holds" in broken["evidence"]
-    assert broken["fix"] == {"module": "irops.remediation.certificate", "playbook": "playbooks/remediate_scaleout_master.yml"}
+    assert broken["fix"]["module"] == "irops.remediation.certificate"
+    assert broken["fix"]["playbook"] == "irops.remediation.remediate_scaleout_master"
     assert finding(results[TWIN], "scaleout-http-request-forbidden")["status"] == "pass"
     for node in (NODE, TWIN):
         assert results[node]["round_trips"] == 1 and len(sim.log(node)) == 1
@@ -212,7 +213,7 @@ def test_shir_certificate_diagnosed_and_fixed(sim, playbook, tmp_path, scenario,
     results = diagnose(playbook, f"{NODE}:{TWIN}", ["shir_node"], SHIR_SETTINGS, SHIR_ENTRIES)
     broken = finding(results[NODE], failing)
     assert broken["status"] == "fail" and evidence in broken["evidence"], broken
-    assert broken["fix"]["playbook"] == "playbooks/remediate_shir_node.yml"
+    assert broken["fix"]["playbook"] == "irops.remediation.remediate_shir_node"
     assert [finding(results[TWIN], e)["status"] for e in SHIR_ENTRIES] == ["pass", "pass"]
     for node in (NODE, TWIN):
         assert results[node]["round_trips"] == 2 and len(sim.log(node)) == 2  # icacls on the key (issue 13)
