@@ -1,12 +1,13 @@
 """Benchmark: the fleet audit with this collection against the same probes as plain raw tasks, side by side.
 
-    .venv/bin/python tests/benchmarks/fleet_audit.py [--sizes 10,50,200] [--forks 20] [--repeat 1]
+    .venv/bin/python tests/benchmarks/fleet_audit.py [--sizes 10,50,200] [--forks 20] [--repeat 3] [--baseline-repeat 1]
 
 For each fleet size, one simulator process (tests/simulator/winsim) serves the nodes, a mix cycling through
 KINDS (healthy and faulty Scale Out masters with SSISDB, Scale Out workers, self-hosted IR nodes). The
 inventory names only each node's roles (``irops_node_roles``), and for the self-hosted IR the values an
 operator gives (diagnose_settings: the service URL, the OLE DB providers, the HA nodes). Three playbooks run
-against the same fleet, each once per size (``--repeat`` for more):
+against the same fleet: the floor and the collection ``--repeat`` times per size (3: they take seconds and their
+CPU varies by a few ms per node from run to run), the baseline ``--baseline-repeat`` times (1: minutes at 200 nodes):
 
 floor
     one ``ansible.builtin.raw`` task (``sc.exe query RemoteRegistry``): what any Ansible task costs per node.
@@ -271,7 +272,7 @@ def floor_playbook() -> list:
              "tasks": [{"name": "Query a service", "ansible.builtin.raw": FLOOR_COMMAND, "changed_when": False}]}]
 
 
-def measure(size: int, forks: int, repeat: int, captured: dict, scratch: Path) -> list[dict]:
+def measure(size: int, forks: int, repeat: int, captured: dict, scratch: Path, baseline_repeat: int = 1) -> list[dict]:
     nodes = fleet(size)
     folder = scratch / f"fleet-{size}"
     rows = []
@@ -281,9 +282,11 @@ def measure(size: int, forks: int, repeat: int, captured: dict, scratch: Path) -
         (folder / "floor.yml").write_text(yaml.safe_dump(floor_playbook(), sort_keys=False))
         (folder / "baseline.yml").write_text(yaml.safe_dump(plays, sort_keys=False, width=1000))
         env = quiet_env(scratch, forks)
-        for _attempt in range(repeat):
-            for title, playbook in (("floor", folder / "floor.yml"), ("collection", ROOT / "playbooks" / "diagnose.yml"),
-                                    ("baseline", folder / "baseline.yml")):
+        for attempt in range(repeat):
+            runs = [("floor", folder / "floor.yml"), ("collection", ROOT / "playbooks" / "diagnose.yml")]
+            if attempt < baseline_repeat:  # minutes at 200 nodes; the two others take seconds and vary more
+                runs.append(("baseline", folder / "baseline.yml"))
+            for title, playbook in runs:
                 before = last_seq(base, nodes)
                 wall, cpu, run = run_playbook(env, [hosts, inventory], playbook)
                 trips = [count - before[node] for node, count in last_seq(base, nodes).items()]
@@ -301,7 +304,7 @@ def report(rows: list[dict], forks: int) -> None:
         print(f"{size:>5} | {row['run']:<10} | {row['wall']:>7.2f} | {statistics.mean(row['trips']):>15.2f} | "
               f"{min(row['trips']):>4} | {max(row['trips']):>4} | {row['cpu']:>7.2f} | {1000 * row['cpu'] / size:>11.1f} | "
               + row["totals"] + ("" if row["code"] == 0 else f" (exit code {row['code']})"))
-    print("\nratios (means over --repeat):")
+    print("\nratios (means over the runs above: --repeat for floor and collection, --baseline-repeat for baseline):")
     for size in dict.fromkeys(row["size"] for row in rows):
         mean = {run: {key: statistics.mean(r[key] if key != "trips" else statistics.mean(r["trips"])
                                            for r in rows if r["size"] == size and r["run"] == run)
@@ -316,7 +319,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,50,200", help="fleet sizes, comma-separated")
     parser.add_argument("--forks", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and the collection per size")
+    parser.add_argument("--baseline-repeat", type=int, default=1, help="runs of the baseline per size (at most --repeat)")
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
     rows = []
@@ -325,7 +329,7 @@ def main() -> int:
         print("probes per node, from the collection's scripts: "
               + ", ".join(f"{spec} {len(commands)}" for spec, commands in captured.items()), flush=True)
         for size in sizes:
-            rows += measure(size, options.forks, options.repeat, captured, Path(scratch))
+            rows += measure(size, options.forks, options.repeat, captured, Path(scratch), options.baseline_repeat)
             print(f"{size} nodes measured", flush=True)
     report(rows, options.forks)
     return 0
