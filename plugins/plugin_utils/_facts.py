@@ -858,4 +858,3 @@ def gather(runner: CommandRunner, subsets: list[str], inputs: dict | None = None
         except (ValueError, RemediationError) as exc:
             errors[name] = str(exc)
     return facts, errors
-
