@@ -51,6 +51,7 @@ ASYNC_REFUSED = (
     "so Ansible's async wrapper cannot run it in the background. Remove async and poll from this task; "
     "command_timeout bounds each round trip to the node. Nothing was run on the node.")
 
+
 class NodeAction(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = True

@@ -33,18 +33,18 @@ OTHER_IDENTITY = (
 
 
 def become_refused(action: str) -> str:
-    return (f"{action} does not support become: it sends documented Windows commands through the connection, and "
-            "Ansible's runas become works only inside its module wrapper, so the commands would run as the "
-            "connection user, not as become_user. Remove become from this task (and from the play, block or "
-            "inventory that sets it). Every module works as a local administrator without become. For the one "
-            "write that needs another identity, a PFX import refused by the double-hop limit, "
-            f"{OTHER_IDENTITY}. Nothing was run on the node.")
+    return (f"{action} does not support become: it sends documented Windows commands straight through the "
+            "connection, and Ansible's runas become works only inside its module wrapper, so the commands would run "
+            "as the connection user, not as become_user. Remove become from this task (and from the play, block or "
+            "inventory that sets it): every module of this collection runs as the connection user, who must be a "
+            "local administrator of the node. For the one write that needs another identity, a PFX import refused "
+            f"by the double-hop limit, {OTHER_IDENTITY}. Nothing was run on the node.")
 
 
 def async_refused(action: str) -> str:
     return (f"{action} does not support async: it runs on the controller and sends its commands to the node itself, "
             "so Ansible's async wrapper cannot run it in the background. Remove async and poll from this task; "
-            "command_timeout limits each round trip to the node. Nothing was run on the node.")
+            "command_timeout bounds each round trip to the node. Nothing was run on the node.")
 
 
 def save(names: list[str], out) -> dict:
