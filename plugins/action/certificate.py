@@ -43,7 +43,7 @@ import uuid
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.irops.remediation.plugins.plugin_utils import _certutil, _files, _icacls
-from ansible_collections.irops.remediation.plugins.plugin_utils._action import NodeAction
+from ansible_collections.irops.remediation.plugins.plugin_utils._action import OTHER_IDENTITY, NodeAction
 from ansible_collections.irops.remediation.plugins.plugin_utils._errors import InvalidValue, RemediationError
 from ansible_collections.irops.remediation.plugins.plugin_utils._quoting import Param, Secret
 from ansible_collections.irops.remediation.plugins.plugin_utils._runner import Change, Command
@@ -57,9 +57,8 @@ DOUBLE_HOP = (
     "Windows refused the PFX password with 'The specified network password is not correct', but this password "
     "opens the PFX on the controller: the password is right. This is the double-hop limit of a network logon "
     "(WinRM with NTLM or Kerberos without delegation): the remote session has no credentials of its own, so the "
-    "key cannot be stored with DPAPI. Remedies: connect with CredSSP (ansible_winrm_transport: credssp) or "
-    "Kerberos with delegation (ansible_winrm_kerberos_delegation: true), or use become (runas) on the task, "
-    "then run it again. Nothing was changed.")
+    "key cannot be stored with DPAPI. Remedies: " + OTHER_IDENTITY + ", then run it again (become is not "
+    "supported by this collection's modules). Nothing was changed.")
 
 
 class ActionModule(NodeAction):

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """Attributes shared by every action of the collection."""
+    """Options and attributes shared by every action of the collection.
+
+    Modules list this fragment before ``ansible.builtin.action_common_attributes`` (and its ``actiongroups``
+    and ``flow`` parts), so the descriptions here win; each module declares its own ``check_mode`` and
+    ``diff_mode`` support.
+    """
 
     DOCUMENTATION = r"""
 options:
@@ -33,6 +38,31 @@ options:
     elements: str
     default: []
 attributes:
+  action:
+    description: Runs as an action plugin on the controller, which sends the documented Windows commands to the
+      node itself; the module file holds only its documentation.
+    support: full
+  action_group:
+    description: Member of the C(irops.remediation.all) action group (C(meta/runtime.yml)), so that
+      C(module_defaults) on C(group/irops.remediation.all) sets O(command_timeout) and O(documented_entry), the
+      options every member takes, for all of them at once.
+    support: full
+    membership:
+      - irops.remediation.all
+  async:
+    description: Cannot run with the C(async) keyword. A task that sets C(async) fails before anything runs on the
+      node; O(command_timeout) bounds each round trip instead.
+    support: none
+  become:
+    description: Cannot run with C(become). The commands are sent straight through the connection, and Ansible's
+      C(runas) become works only inside its module wrapper, so become would be ignored; a task (or play, block or
+      inventory) that sets it fails before anything runs on the node. The connection user must be a local
+      administrator of the node. For a PFX import refused by the double-hop limit, connect with CredSSP or
+      Kerberos with delegation instead (see M(irops.remediation.certificate)).
+    support: none
+  bypass_host_loop:
+    description: Runs once per host of the play, like any task.
+    support: none
   check_mode:
     description: Can run in check mode and return the changed status it predicts without modifying the node.
   diff_mode:

@@ -28,6 +28,9 @@ description:
     by the next run (RV(leftovers_removed)).
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full
@@ -112,7 +115,9 @@ notes:
   - The connection user must be a local administrator of the node.
   - Importing a PFX over WinRM with NTLM (or Kerberos without delegation) can fail with "The specified network
     password is not correct" although the password is right (the double-hop limit); the error then says so and
-    names the remedies (CredSSP, Kerberos delegation, become).
+    names the remedies (CredSSP, Kerberos with delegation, or an import run as the node's SYSTEM account by
+    C(ansible.windows.win_certificate_store) with C(become_method=runas), as that module's notes document).
+    C(become) on this module's task is refused, like on every module of the collection.
   - Re-importing over a certificate whose key is wrong creates a new key container. Its readers are granted read
     again (O(key_readers)), and the key file of the replaced key, orphaned, is removed once the verifying
     C(certutil -store) shows the certificate with the wanted key in another file (RV(orphaned_key_file)). A failed

@@ -18,6 +18,9 @@ description:
   - Read-only; it runs in check mode and never fails because of what it finds (use C(failed_when) on RV(status)).
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

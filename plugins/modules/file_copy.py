@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: file_copy
 short_description: Copy a file that is on a Windows node to another path on the same node
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Copies O(src), a file already on the node, to O(dest) on the node, and changes nothing when O(dest) already holds
     the same bytes.
@@ -26,6 +26,9 @@ description:
   - In check mode only the files are hashed (and read for the diff); nothing is written.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

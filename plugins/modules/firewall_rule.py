@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: firewall_rule
 short_description: Open or close a TCP or UDP port in Windows Firewall with netsh advfirewall
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures one inbound or outbound Windows Firewall rule, identified by its name, for one TCP or UDP port, with
     C(netsh advfirewall firewall show|add|delete rule).
@@ -21,6 +21,9 @@ description:
   - In check mode only C(show rule) runs.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

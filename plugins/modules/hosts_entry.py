@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: hosts_entry
 short_description: Map host names to an address in a Windows node's hosts file
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures that host names resolve to an address through the node's hosts file, or that they no longer do.
   - The documented uses are the self-hosted integration runtime's high-availability nodes, which must resolve each
@@ -28,6 +28,9 @@ description:
   - In check mode only the file is read; the diff shows the whole file before and after.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: path_access
 short_description: Grant an account rights on a folder or file of a Windows node with icacls
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Ensures that an account holds at least O(rights) on a folder or file through an explicit entry of its ACL
     (C(icacls <path> /grant <account>:(OI)(CI)(M))), or (O(state=absent)) that it holds no explicit allow entry
@@ -31,6 +31,9 @@ description:
   - In check mode only the ACL is read.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

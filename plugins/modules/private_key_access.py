@@ -29,6 +29,9 @@ description:
   - In check mode only the reads run; the result and the diff show the ACL before and the ACL that would result.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

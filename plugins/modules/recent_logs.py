@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: recent_logs
 short_description: Read the last lines of the newest log files in folders of a Windows node
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the newest files of each folder and returns their last lines, so that the
     P(irops.remediation.explain#filter) can name the documented failures they show.
@@ -28,6 +28,9 @@ description:
   - It never changes the node, so it runs in check mode too.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

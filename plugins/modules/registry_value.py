@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: registry_value
 short_description: Set or remove one registry value with reg.exe
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures that a registry value has the given type and data, or that it does not exist, with
     C(reg query), C(reg add) and C(reg delete).
@@ -20,6 +20,9 @@ description:
   - In check mode only C(reg query) runs. After a change the value is read again to verify it.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: service
 short_description: Start, stop or restart a Windows service and set its start mode and logon account with sc.exe
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures a service's state (C(sc.exe start), C(sc.exe stop)), start mode and logon account (C(sc.exe config)).
   - The documented fixes end with a service restart after a configuration change (Scale Out Master and Worker,
@@ -25,6 +25,9 @@ description:
   - A service that does not exist is an error that names it.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: settings_file
 short_description: Set or remove keys in a JSON or XML settings file on a Windows node
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Sets or removes keys in a settings file such as the SSIS Scale Out C(MasterSettings.config) and
     C(WorkerSettings.config), whose documented fixes are "change this key, then restart the service"
@@ -34,6 +34,9 @@ description:
   - In check mode only the file is read; the diff shows the changed keys.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

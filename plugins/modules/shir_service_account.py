@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: shir_service_account
 short_description: Switch the self-hosted integration runtime's service account with dmgcmd -SwitchServiceAccount
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Changes the account the Integration Runtime Service (C(DIAHostService)) logs on as, exactly as the SHIR article
     requires ("Integration runtime registration error") - C(dmgcmd.exe -SwitchServiceAccount "<account>" "<password>")
@@ -26,6 +26,9 @@ description:
     or an error.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

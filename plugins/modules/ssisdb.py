@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: ssisdb
 short_description: Read and fix SSIS Scale Out's state in SSISDB with sqlcmd
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Reads the SSIS catalog (SSISDB) of the SQL Server instance on the node with C(sqlcmd), and applies the fixes the
     Scale Out troubleshooting article documents with the catalog's own procedures.
@@ -32,6 +32,9 @@ description:
     the output's columns.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: tcp_probe
 short_description: Test whether a Windows node can reach a host and TCP port
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Resolves O(host) the way the node does (C([System.Net.Dns]::GetHostAddresses), the resolver .NET services such
     as the Scale Out Worker and the self-hosted integration runtime use, which reads the hosts file, then DNS) and tests the
@@ -18,6 +18,9 @@ description:
     RV(reachable) (for example with C(failed_when)).
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: user_right
 short_description: Grant or remove a user right (such as Log on as a service) with secedit
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Adds accounts to, or removes them from, one user right of the node's local security policy, such as
     C(SeServiceLogonRight) (Log on as a service), which the self-hosted integration runtime's C(DIAHostService)
@@ -27,6 +27,9 @@ description:
     C(secedit) left the holders as they were.
 extends_documentation_fragment:
   - irops.remediation.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full

@@ -27,6 +27,30 @@ COMMAND_TIMEOUT = {"type": "int", "default": 300}
 # cannot know why it runs: a certificate in Root may be a Scale Out or a self-hosted IR fix).
 DOCUMENTED_ENTRY = {"type": "list", "elements": "str", "default": []}
 
+# What works for the one write that needs another identity than the connection's network logon: the PFX
+# import (the double hop, plugins/action/certificate.py). Named by the become refusal and the double-hop error.
+# Source: ansible.windows win_certificate_store's notes ("Some actions on PKCS12 certificates and keys may fail
+# with the error 'the specified network password is not correct', either use CredSSP or Kerberos with credential
+# delegation, or use become to bypass these restrictions") and its examples (become_method runas, become_user
+# SYSTEM); that module runs inside Ansible's module wrapper, where runas works. Not exercised by this
+# collection's tests (the simulator serves neither CredSSP nor delegation, and ansible.windows is not installed).
+OTHER_IDENTITY = (
+    "connect with CredSSP (ansible_winrm_transport: credssp) or Kerberos with delegation "
+    "(ansible_winrm_kerberos_delegation: true), or import the PFX as the node's SYSTEM account by other means, "
+    "such as ansible.windows.win_certificate_store with become_method: runas and become_user: SYSTEM")
+BECOME_REFUSED = (
+    "{action} does not support become: it sends documented Windows commands straight through the connection, "
+    "and Ansible's runas become works only inside its module wrapper, so the commands would run as the "
+    "connection user, not as become_user. Remove become from this task (and from the play, block or inventory "
+    "that sets it): every module of this collection runs as the connection user, who must be a local "
+    "administrator of the node. For the one write that needs another identity, a PFX import refused by the "
+    "double-hop limit, " + OTHER_IDENTITY + ". Nothing was run on the node.")
+# ansible-core's own refusal (ActionBase.run) says only "This action (<name>) does not support async."
+ASYNC_REFUSED = (
+    "{action} does not support async: it runs on the controller and sends its commands to the node itself, "
+    "so Ansible's async wrapper cannot run it in the background. Remove async and poll from this task; "
+    "command_timeout bounds each round trip to the node. Nothing was run on the node.")
+
 
 class NodeAction(ActionBase):
     TRANSFERS_FILES = False
@@ -38,6 +62,7 @@ class NodeAction(ActionBase):
     constraints: dict = {}
 
     def run(self, tmp=None, task_vars=None):
+        refuse_unsupported_keywords(self._task, self._play_context)
         result = super().run(tmp, task_vars)
         del tmp
         spec = dict(self.argument_spec, command_timeout=COMMAND_TIMEOUT, documented_entry=DOCUMENTED_ENTRY)
@@ -71,6 +96,15 @@ class NodeAction(ActionBase):
     @abstractmethod
     def execute(self, args: dict, runner: CommandRunner, task_vars: dict) -> dict:
         """Do the work; return the result keys. Raise RemediationError to fail."""
+
+
+def refuse_unsupported_keywords(task, play_context) -> None:
+    """Fail a task that sets become or async, before anything runs: neither would do what it says."""
+    action = getattr(task, "action", None) or "this module"
+    if getattr(play_context, "become", False) or getattr(task, "become", False):
+        raise RemediationError(BECOME_REFUSED.format(action=action))
+    if getattr(task, "async_val", 0):
+        raise RemediationError(ASYNC_REFUSED.format(action=action))
 
 
 def documented_entries(ids) -> tuple:

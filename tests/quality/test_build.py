@@ -1,4 +1,5 @@
-"""`ansible-galaxy collection build` gives an artifact that installs and works, without test files."""
+"""`ansible-galaxy collection build` gives an artifact that installs and works, without test, demo or unreleased
+changelog files, and that refers to no path outside the repository."""
 
 from __future__ import annotations
 
@@ -21,6 +22,15 @@ def test_built_collection_installs_and_documents_every_module(tmp_path):
         names = tar.getnames()
     assert "plugins/action/http_sslcert.py" in names and "catalog/scale_out.yml" in names
     assert not [n for n in names if n.startswith(("tests/", ".venv", ".build", "dev.py", ".ci"))]
+    # Neither the demo fleet nor the unreleased changelog fragments ship (galaxy.yml build_ignore); the
+    # released changelog does.
+    assert not [n for n in names if n.split("/")[0] == "demo" or n.startswith("changelogs/fragments")], names
+    assert "changelogs/changelog.yaml" in names
+    # No shipped file refers to a path outside the repository (the shared notes of the project's workspace).
+    with tarfile.open(artifact) as tar:
+        outside = sorted(member.name for member in tar.getmembers() if member.isfile()
+                         and any(ref in tar.extractfile(member).read() for ref in (b"shared/", b"/work/")))
+    assert outside == [], outside
 
     installed = tmp_path / "installed"
     # --force: the source tree is already on the configured collections path.
