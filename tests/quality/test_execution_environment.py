@@ -32,7 +32,7 @@ def _requirements(path):
     """(requirement, comment) of each requirement line of a pip requirements file."""
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        spec, _, comment = line.partition("#")
+        spec, _sep, comment = line.partition("#")
         if spec.strip():
             lines.append((spec.strip(), comment.strip()))
     return lines
