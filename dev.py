@@ -33,7 +33,9 @@ BUILD = ROOT / ".build"
 COLLECTIONS = BUILD / "collections"            # ansible_collections/irops/remediation -> ROOT (a link)
 SANITY_TREE = BUILD / "sanity"                 # a copy: ansible-test refuses a linked tree
 SIMULATOR = ROOT / "tests" / "simulator"
-REQUIREMENTS = {"demo": ["requirements.txt", "tests/simulator/requirements.txt"], "test": ["requirements-dev.txt"]}
+# The controller pins (requirements-controller.txt, which includes the collection's requirements.txt); the tests' file
+# includes it. requirements.txt alone is what an execution environment installs (docs/execution-environment.md).
+REQUIREMENTS = {"demo": ["requirements-controller.txt", "tests/simulator/requirements.txt"], "test": ["requirements-dev.txt"]}
 DEMO_NODES = {  # inventory name: node of tests/simulator/scenarios/demo_fleet.yml (roles in demo/inventory.yml)
     "ssis-master-01": "demo_fleet:master",
     "ssis-sql-01": "demo_fleet:sql",
@@ -59,12 +61,15 @@ def _venv_python() -> Path:
 
 def _requirements_digest(files: list[str]) -> str:
     digest = hashlib.sha256()
-    for name in files:
-        path = ROOT / name
+
+    def add(path: Path) -> None:
         digest.update(path.read_bytes())
-        for line in path.read_text().splitlines():  # follow "-r other.txt"
+        for line in path.read_text().splitlines():  # follow "-r other.txt", at any depth
             if line.startswith("-r "):
-                digest.update((path.parent / line[3:].strip()).read_bytes())
+                add(path.parent / line[3:].split("#", 1)[0].strip())
+
+    for name in files:
+        add(ROOT / name)
     return digest.hexdigest()
 
 
