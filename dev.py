@@ -153,14 +153,19 @@ def ansible_env(**extra: str) -> dict:
 # ---------------------------------------------------------------- simulator
 
 @contextlib.contextmanager
-def simulator(nodes: dict[str, str], workdir: Path):
-    """Start the simulated Windows node server; yield (base_url, inventory_path)."""
+def simulator(nodes: dict[str, str], workdir: Path, https: bool = False):
+    """Start the simulated Windows node server; yield (base_url, inventory_path).
+
+    ``https``: WinRM over TLS with a test CA the simulator writes to ``workdir/tls/ca.pem``; the inventory
+    validates the server certificate against it (the control API under the base URL is then HTTPS too)."""
     workdir.mkdir(parents=True, exist_ok=True)
     port_file, inventory = workdir / "port", workdir / "hosts.yml"
     port_file.unlink(missing_ok=True)
     args = [sys.executable, "-m", "winsim", "--port", "0", "--port-file", str(port_file), "--inventory", str(inventory)]
     for name, scenario in nodes.items():
         args += ["--node", f"{name}={scenario}"]
+    if https:
+        args += ["--https", str(workdir / "tls")]
     env = dict(os.environ, PYTHONPATH=str(SIMULATOR))
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
     try:
@@ -169,7 +174,7 @@ def simulator(nodes: dict[str, str], workdir: Path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the simulator did not start (exit code {process.poll()})")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}", inventory
+        yield f"{'https' if https else 'http'}://127.0.0.1:{port_file.read_text().strip()}", inventory
     finally:
         process.terminate()
         process.wait(timeout=10)
