@@ -34,11 +34,12 @@ __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "ServerHandle", "build_server", "
 
 def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None,
-                 tls_dir: str | Path | None = None) -> SimServer:
+                 tls_dir: str | Path | None = None, ssh_dir: str | Path | None = None) -> SimServer:
     """Create (bind, not start) a server for ``nodes``: name -> scenario name, path or mapping.
 
     With ``tls_dir`` it serves WinRM over HTTPS: a test CA and the server certificate it issued are
-    written there first (winsim/tls.py; clients trust ``<tls_dir>/ca.pem``)."""
+    written there first (winsim/tls.py; clients trust ``<tls_dir>/ca.pem``). With ``ssh_dir`` each node
+    also answers SSH on a port of its own (winsim/sshd.py; keys and known_hosts written there)."""
     dirs = [Path(d) for d in scenario_dirs] if scenario_dirs else None
 
     def loader(ref: object):
@@ -61,6 +62,13 @@ def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT
         context = server_context(tls_dir)
     server = SimServer(port, built, user, password, dirs, ssl_context=context)
     server.ca_path = Path(tls_dir) / CA_FILE if tls_dir is not None else None
+    if ssh_dir is not None:
+        from winsim.sshd import SSHFrontDoor  # pylint: disable=import-outside-toplevel  # asyncssh: only for SSH
+        try:
+            server.ssh = SSHFrontDoor(built, user, ssh_dir)
+        except BaseException:
+            server.server_close()
+            raise
     return server
 
 
@@ -101,9 +109,11 @@ class ServerHandle:
 
     def write_inventory(self, path: str | Path) -> Path:
         return write_inventory(path, self.port, sorted(self.server.nodes), self.user, self.password,
-                               ca_trust_path=self.ca_path)
+                               ca_trust_path=self.ca_path, ssh=self.server.ssh)
 
     def stop(self) -> None:
+        if self.server.ssh is not None:
+            self.server.ssh.stop()
         self.server.shutdown()
         self.server.server_close()
         self.server.close_all_connections()
@@ -118,8 +128,8 @@ class ServerHandle:
 
 def start_in_thread(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
                     password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None,
-                    tls_dir: str | Path | None = None) -> ServerHandle:
+                    tls_dir: str | Path | None = None, ssh_dir: str | Path | None = None) -> ServerHandle:
     """Start a simulator serving ``nodes`` in a background thread; returns its handle.
-    ``tls_dir``: serve WinRM over HTTPS with a test CA written there (see ``build_server``)."""
+    ``tls_dir``: serve WinRM over HTTPS with a test CA written there; ``ssh_dir``: SSH too (see ``build_server``)."""
     return ServerHandle(build_server(nodes, port=port, user=user, password=password,
-                                     scenario_dirs=scenario_dirs, tls_dir=tls_dir))
+                                     scenario_dirs=scenario_dirs, tls_dir=tls_dir, ssh_dir=ssh_dir))

@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--https", type=Path, metavar="DIR",
                         help="serve WinRM over HTTPS: write a test CA (DIR/ca.pem) and the server certificate it issues "
                              "(SAN 127.0.0.1, localhost) into DIR; the inventory validates against DIR/ca.pem")
+    parser.add_argument("--ssh", type=Path, metavar="DIR",
+                        help="each node also answers SSH (PowerShell as its DefaultShell) on a port of its own; host and "
+                             "client keys and known_hosts are written into DIR; the inventory gets group windows_ssh")
     parser.add_argument("--scenario-dir", type=Path, action="append",
                         help="where scenario names are looked up (default: tests/simulator/scenarios)")
     args = parser.parse_args(argv)
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("each --node name must be unique")
     try:
         handle = start_in_thread(dict(args.node), port=args.port, user=args.user, password=args.password,
-                                 scenario_dirs=args.scenario_dir, tls_dir=args.https)
+                                 scenario_dirs=args.scenario_dir, tls_dir=args.https, ssh_dir=args.ssh)
     except (ScenarioError, ValueError, OSError) as exc:
         print(f"winsim: cannot start: {exc}", file=sys.stderr)
         return 2

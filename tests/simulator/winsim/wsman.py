@@ -266,6 +266,7 @@ class SimServer(ThreadingHTTPServer):
         self.nodes = nodes
         self.ssl_context = ssl_context  # WinRM over HTTPS (winsim/tls.py): every connection is TLS
         self.ca_path = None  # set by build_server when it serves HTTPS: the CA that issued the certificate
+        self.ssh = None  # set by build_server when the nodes answer SSH too (winsim.sshd.SSHFrontDoor)
         self.user = user
         self.password = password
         self.scenario_dirs = scenario_dirs
