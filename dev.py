@@ -158,14 +158,22 @@ def ansible_env(**extra: str) -> dict:
 # ---------------------------------------------------------------- simulator
 
 @contextlib.contextmanager
-def simulator(nodes: dict[str, str], workdir: Path):
-    """Start the simulated Windows node server; yield (base_url, inventory_path)."""
+def simulator(nodes: dict[str, str], workdir: Path, https: bool = False, ssh: bool = False):
+    """Start the simulated Windows node server; yield (base_url, inventory_path).
+
+    ``https``: WinRM over TLS with a test CA the simulator writes to ``workdir/tls/ca.pem``; the inventory
+    validates the server certificate against it (the control API under the base URL is then HTTPS too).
+    ``ssh``: each node also answers SSH (keys in ``workdir/ssh``; inventory group ``windows_ssh``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     port_file, inventory = workdir / "port", workdir / "hosts.yml"
     port_file.unlink(missing_ok=True)
     args = [sys.executable, "-m", "winsim", "--port", "0", "--port-file", str(port_file), "--inventory", str(inventory)]
     for name, scenario in nodes.items():
         args += ["--node", f"{name}={scenario}"]
+    if https:
+        args += ["--https", str(workdir / "tls")]
+    if ssh:
+        args += ["--ssh", str(workdir / "ssh")]
     env = dict(os.environ, PYTHONPATH=str(SIMULATOR))
     process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
     try:
@@ -174,7 +182,7 @@ def simulator(nodes: dict[str, str], workdir: Path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the simulator did not start (exit code {process.poll()})")
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port_file.read_text().strip()}", inventory
+        yield f"{'https' if https else 'http'}://127.0.0.1:{port_file.read_text().strip()}", inventory
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -291,10 +299,27 @@ def ensure_chromium() -> None:
         subprocess.run(install, env=env, check=False)  # if it still fails, the browser test says what is missing
 
 
+def ensure_ssh_client() -> None:
+    """Install Debian's openssh-client (the ``ssh`` binary Ansible's ssh connection runs) when missing and allowed to,
+    as ensure_chromium does; elsewhere say what to install. The SSH end-to-end test needs it."""
+    if shutil.which("ssh"):
+        return
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") and Path("/etc/debian_version").exists()):
+        print("dev.py: ssh is missing; the SSH connection test needs it (Debian: apt-get install openssh-client)", flush=True)
+        return
+    print("dev.py: installing Debian's openssh-client with apt-get: the SSH connection test runs ssh", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "openssh-client"]
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
+        subprocess.run(install, env=env, check=False)  # if it still fails, the SSH test says what is missing
+
+
 def test(pytest_args: list[str]) -> int:
     ensure_venv("test")
     stage_collection()
     ensure_chromium()
+    ensure_ssh_client()
     env = ansible_env()
     if pytest_args:
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode

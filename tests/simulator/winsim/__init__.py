@@ -25,6 +25,7 @@ from winsim.network import Fabric
 from winsim.node import Node
 from winsim.refusal_log import clear_refusals, refusals
 from winsim.scenario import load_scenario, roles
+from winsim.tls import CA_FILE, make_tls_dir, server_context
 from winsim.wsman import DEFAULT_PASSWORD, DEFAULT_USER, SimServer
 
 __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "ServerHandle", "build_server", "clear_refusals",
@@ -32,8 +33,13 @@ __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "ServerHandle", "build_server", "
 
 
 def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
-                 password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None) -> SimServer:
-    """Create (bind, not start) a server for ``nodes``: name -> scenario name, path or mapping."""
+                 password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None,
+                 tls_dir: str | Path | None = None, ssh_dir: str | Path | None = None) -> SimServer:
+    """Create (bind, not start) a server for ``nodes``: name -> scenario name, path or mapping.
+
+    With ``tls_dir`` it serves WinRM over HTTPS: a test CA and the server certificate it issued are
+    written there first (winsim/tls.py; clients trust ``<tls_dir>/ca.pem``). With ``ssh_dir`` each node
+    also answers SSH on a port of its own (winsim/sshd.py; keys and known_hosts written there)."""
     dirs = [Path(d) for d in scenario_dirs] if scenario_dirs else None
 
     def loader(ref: object):
@@ -50,7 +56,20 @@ def build_server(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT
         fabric.nodes[name] = node
         fabric.add_scenario_network(node.network, f"{name}={scenario if isinstance(scenario, str) else '(inline)'}")
         built[name] = node
-    return SimServer(port, built, user, password, dirs)
+    context = None
+    if tls_dir is not None:
+        make_tls_dir(tls_dir)
+        context = server_context(tls_dir)
+    server = SimServer(port, built, user, password, dirs, ssl_context=context)
+    server.ca_path = Path(tls_dir) / CA_FILE if tls_dir is not None else None
+    if ssh_dir is not None:
+        from winsim.sshd import SSHFrontDoor  # pylint: disable=import-outside-toplevel  # asyncssh: only for SSH
+        try:
+            server.ssh = SSHFrontDoor(built, user, ssh_dir)
+        except BaseException:
+            server.server_close()
+            raise
+    return server
 
 
 def group_nodes(scenario: str, prefix: str = "", scenario_dirs: list | None = None) -> dict[str, str]:
@@ -68,7 +87,9 @@ class ServerHandle:
     def __init__(self, server: SimServer) -> None:
         self.server = server
         self.port: int = server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.ca_path: Path | None = server.ca_path  # the CA to trust when it serves HTTPS, else None
+        self.scheme = "http" if self.ca_path is None else "https"
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}"
         self.user = server.user
         self.password = server.password
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -87,9 +108,12 @@ class ServerHandle:
         return f"{self.url}/wsman/{name}"
 
     def write_inventory(self, path: str | Path) -> Path:
-        return write_inventory(path, self.port, sorted(self.server.nodes), self.user, self.password)
+        return write_inventory(path, self.port, sorted(self.server.nodes), self.user, self.password,
+                               ca_trust_path=self.ca_path, ssh=self.server.ssh)
 
     def stop(self) -> None:
+        if self.server.ssh is not None:
+            self.server.ssh.stop()
         self.server.shutdown()
         self.server.server_close()
         self.server.close_all_connections()
@@ -103,7 +127,9 @@ class ServerHandle:
 
 
 def start_in_thread(nodes: dict[str, object], *, port: int = 0, user: str = DEFAULT_USER,
-                    password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None) -> ServerHandle:
-    """Start a simulator serving ``nodes`` in a background thread; returns its handle."""
+                    password: str = DEFAULT_PASSWORD, scenario_dirs: list | None = None,
+                    tls_dir: str | Path | None = None, ssh_dir: str | Path | None = None) -> ServerHandle:
+    """Start a simulator serving ``nodes`` in a background thread; returns its handle.
+    ``tls_dir``: serve WinRM over HTTPS with a test CA written there; ``ssh_dir``: SSH too (see ``build_server``)."""
     return ServerHandle(build_server(nodes, port=port, user=user, password=password,
-                                     scenario_dirs=scenario_dirs))
+                                     scenario_dirs=scenario_dirs, tls_dir=tls_dir, ssh_dir=ssh_dir))

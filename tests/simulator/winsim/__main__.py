@@ -2,7 +2,9 @@
 
 Prints ``winsim listening on http://127.0.0.1:<port>`` once it accepts connections,
 optionally writes the port (``--port-file``) and an Ansible inventory (``--inventory``),
-and runs until SIGTERM or SIGINT.
+and runs until SIGTERM or SIGINT. ``--https DIR`` serves WinRM over TLS instead, with a
+server certificate issued by a test CA made at start-up in DIR (``DIR/ca.pem``; the
+inventory then validates the certificate against it).
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Basic auth password")
     parser.add_argument("--port-file", type=Path, help="write the bound port to this file")
     parser.add_argument("--inventory", type=Path, help="write an Ansible YAML inventory to this file")
+    parser.add_argument("--https", type=Path, metavar="DIR",
+                        help="serve WinRM over HTTPS: write a test CA (DIR/ca.pem) and the server certificate it issues "
+                             "(SAN 127.0.0.1, localhost) into DIR; the inventory validates against DIR/ca.pem")
+    parser.add_argument("--ssh", type=Path, metavar="DIR",
+                        help="each node also answers SSH (PowerShell as its DefaultShell) on a port of its own; host and "
+                             "client keys and known_hosts are written into DIR; the inventory gets group windows_ssh")
     parser.add_argument("--scenario-dir", type=Path, action="append",
                         help="where scenario names are looked up (default: tests/simulator/scenarios)")
     args = parser.parse_args(argv)
@@ -42,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("each --node name must be unique")
     try:
         handle = start_in_thread(dict(args.node), port=args.port, user=args.user, password=args.password,
-                                 scenario_dirs=args.scenario_dir)
+                                 scenario_dirs=args.scenario_dir, tls_dir=args.https, ssh_dir=args.ssh)
     except (ScenarioError, ValueError, OSError) as exc:
         print(f"winsim: cannot start: {exc}", file=sys.stderr)
         return 2

@@ -23,6 +23,10 @@ An unknown node is HTTP 404 with a plain-text explanation; an unknown action or 
 a SOAP fault (HTTP 500) that pywinrm parses into ``WSManFaultError``.  Accepted sockets
 get TCP_NODELAY: without it each request stalls ~40 ms on delayed ACKs.
 
+With an ``ssl_context`` (``--https DIR``, winsim/tls.py) every connection on the port is TLS: the
+server certificate is issued by a test CA made at start-up, so a client validates it as it would a
+Windows HTTPS listener's (port 5986); the WS-Management messages are the same.
+
 The control API lives under ``/_sim/`` on the same port, needs no authentication and
 answers loopback clients only; see ``tests/simulator/README.md``.
 """
@@ -36,6 +40,7 @@ import ipaddress
 import json
 import re
 import socket
+import ssl
 import sys
 import threading
 import traceback
@@ -257,8 +262,11 @@ class SimServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, port: int, nodes: dict[str, Node], user: str, password: str,
-                 scenario_dirs: list | None = None) -> None:
+                 scenario_dirs: list | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
         self.nodes = nodes
+        self.ssl_context = ssl_context  # WinRM over HTTPS (winsim/tls.py): every connection is TLS
+        self.ca_path = None  # set by build_server when it serves HTTPS: the CA that issued the certificate
+        self.ssh = None  # set by build_server when the nodes answer SSH too (winsim.sshd.SSHFrontDoor)
         self.user = user
         self.password = password
         self.scenario_dirs = scenario_dirs
@@ -274,9 +282,22 @@ class SimServer(ThreadingHTTPServer):
     def get_request(self):
         sock, address = super().get_request()
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.ssl_context is not None:
+            # the handshake runs in the connection's own thread (finish_request), not in the accept loop
+            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
         with self._connections_lock:
             self._connections.add(sock)
         return sock, address
+
+    def finish_request(self, request, client_address) -> None:
+        if self.ssl_context is not None:
+            try:
+                request.do_handshake()
+            except (ssl.SSLError, OSError):
+                # a client that rejects the certificate (or speaks plain HTTP) ends the handshake: as on
+                # Windows, nothing reaches WinRM; the client reports its own verification error
+                return
+        super().finish_request(request, client_address)
 
     def shutdown_request(self, request) -> None:
         with self._connections_lock:
