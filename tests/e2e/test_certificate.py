@@ -129,18 +129,32 @@ def test_absent_deletes_only_the_thumbprint_given(sim, playbook):
     assert second["changed"] is False and second["round_trips"] == 1
 
 
-@pytest.mark.parametrize("args, fragment", [
+BAD_INPUT = [
     ({"thumbprint": MASTER.thumbprint}, "does not match the file"),
     ({"provider": "Contoso HSM"}, "CSP name"),
     ({"content": "not base64!"}, "base64"),
     ({"state": "absent", "content": None}, "thumbprint"),
-])
-def test_bad_input_changes_nothing(sim, playbook, args, fragment):
-    with_stores(sim, NODE, {})
-    digest = sim.digest(NODE)
-    result = playbook([pfx_task(**args)], NODE).result(NODE)
+]
+BAD_TASKS = [pfx_task(**case[0]) for case in BAD_INPUT]  # made once: a PFX's salt differs each time
+BAD_KEY_READER = pfx_task(key_readers=["bad\nname"])
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on a
+    node whose stores are empty. The PFX is made once, so each task is the same one its test looks up."""
+    return bad_input_play("certificate", NODE, BAD_TASKS + [BAD_KEY_READER],
+                          lambda sim: with_stores(sim, NODE, {}))
+
+
+@pytest.mark.xdist_group("bad_input_certificate")
+@pytest.mark.parametrize("index", range(len(BAD_INPUT)), ids=[case[1] for case in BAD_INPUT])  # the same ids on each worker
+def test_bad_input_changes_nothing(bad_input, index):
+    _args, fragment = BAD_INPUT[index]
+    case = bad_input.case(BAD_TASKS[index])
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"], result["msg"]
-    assert sim.digest(NODE) == digest
+    assert case.digest_after == case.digest_before
 
 
 # --------------------------------------------------------------------------- issue 10: PFX passwords and bytes
@@ -293,8 +307,9 @@ def test_a_failed_import_keeps_the_old_key_file(sim, playbook):
     assert old in files and key_files(sim) == files and entry(sim, "My", SERVER.thumbprint)["key"]["kind"] == "cng"
 
 
-def test_bad_key_reader_fails_before_anything_runs(sim, playbook):
-    with_stores(sim, NODE, {})
-    result = playbook([pfx_task(key_readers=["bad\nname"])], NODE).result(NODE)
+@pytest.mark.xdist_group("bad_input_certificate")
+def test_bad_key_reader_fails_before_anything_runs(bad_input):
+    case = bad_input.case(BAD_KEY_READER)
+    result = case.result
     assert result.get("failed") is True and "key_readers[0]" in result["msg"]
-    assert sim.log(NODE) == []
+    assert case.log(NODE) == []

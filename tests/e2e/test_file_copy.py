@@ -116,33 +116,45 @@ def test_a_failed_step_leaves_the_destination_as_it_was(sim, playbook, fault, de
     assert not [name for name in sim.state(NODE)["files"] if name.lower().endswith(".tmp")]
 
 
-@pytest.mark.parametrize("args, fragment", [
+MISSING_FOLDER = [
     ({"src": FOLDER + "\\nope.dll"}, "does not exist on the node"),
     ({"dest": "C:\\NoSuchFolder\\x.dll"}, "C:\\NoSuchFolder, does not exist"),
     ({"dest": FOLDER}, "is a folder"),
-])
-def test_a_missing_source_or_destination_folder_fails_before_any_change(sim, playbook, args, fragment):
-    sim.put_files(NODE, {FOLDER + "\\new.txt": NEW})
-    digest = sim.digest(NODE)
-    task = {"name": "Copy", "irops.remediation.file_copy": dict({"src": FOLDER + "\\new.txt", "dest": FOLDER + "\\a.txt"},
-                                                                **args)}
-    result = playbook([task], NODE).result(NODE)
-    assert result.get("failed") is True and fragment in result["msg"], result["msg"]
-    assert result["round_trips"] == 1 and sim.digest(NODE) == digest and writes(sim, NODE) == []
-
-
-@pytest.mark.parametrize("args, fragment", [
+]
+BAD_INPUT = [
     ({"src": "System.ValueTuple.dll"}, "absolute path"),
     ({"dest": "C:\\Data\\a.txt'; Remove-Item C:\\ -Recurse; '"}, "cannot hold"),
     ({"dest": "C:\\Data\\a.txt\r\nC:\\Windows"}, "dest"),
     ({"dest": "C:\\Data\\NUL"}, "devices"),
     ({"dest": "C:\\Data\\new.txt"}, "onto itself"),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment):
-    digest = sim.digest(NODE)
-    sim.clear_log(NODE)
-    task = {"name": "Copy", "irops.remediation.file_copy": dict({"src": FOLDER + "\\new.txt", "dest": FOLDER + "\\a.txt"},
-                                                                **args)}
-    result = playbook([task], NODE).result(NODE)
+]
+
+
+def bad_task(args) -> dict:
+    return {"name": "Copy", "irops.remediation.file_copy": dict({"src": FOLDER + "\\new.txt", "dest": FOLDER + "\\a.txt"}, **args)}
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on a
+    node with C:\\Data\\new.txt (the values of BAD_INPUT are refused before anything runs, so before any read)."""
+    return bad_input_play("file_copy", NODE, [bad_task(case[0]) for case in MISSING_FOLDER + BAD_INPUT],
+                          lambda sim: sim.put_files(NODE, {FOLDER + "\\new.txt": NEW}))
+
+
+@pytest.mark.xdist_group("bad_input_file_copy")
+@pytest.mark.parametrize("args, fragment", MISSING_FOLDER)
+def test_a_missing_source_or_destination_folder_fails_before_any_change(bad_input, args, fragment):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"], result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert result["round_trips"] == 1 and case.digest_after == case.digest_before and writes(case, NODE) == []
+
+
+@pytest.mark.xdist_group("bad_input_file_copy")
+@pytest.mark.parametrize("args, fragment", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment):
+    case = bad_input.case(bad_task(args))
+    result = case.result
+    assert result.get("failed") is True and fragment in result["msg"], result["msg"]
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before

@@ -167,16 +167,30 @@ def test_a_show_that_answers_with_an_error_is_not_an_absent_rule(sim, playbook):
     assert netsh_verbs(sim, NODE) == ["show", "show"] and sim.digest(NODE) == digest
 
 
-@pytest.mark.parametrize("args, fragment, shown", [
+BAD_INPUT = [
     ({"port": 0}, "1 to 65535", "0"),
     ({"port": 70000}, "1 to 65535", "70000"),
     ({"name": "Scale Out; netsh advfirewall reset"}, "rule name", "'Scale Out; netsh advfirewall reset'"),
     ({"name": "Master's port"}, "rule name", "\"Master's port\""),
     ({"name": 'Master "port"'}, "rule name", "'Master \"port\"'"),
     ({"profiles": ["office"]}, "domain, private, public", "office"),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown):
-    digest = sim.digest(NODE)
-    result = playbook([task(**dict(OPEN["irops.remediation.firewall_rule"], **args))], NODE).result(NODE)
+]
+
+
+def bad_task(args) -> dict:
+    return task(**dict(OPEN["irops.remediation.firewall_rule"], **args))
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py)."""
+    return bad_input_play("firewall_rule", NODE, [bad_task(case[0]) for case in BAD_INPUT])
+
+
+@pytest.mark.xdist_group("bad_input_firewall_rule")
+@pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before

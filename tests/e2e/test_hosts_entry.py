@@ -88,42 +88,56 @@ def test_absent_removes_the_names_once_and_keeps_comments(sim, playbook):
     assert playbook([remove], NODE).result(NODE)["changed"] is False
 
 
-@pytest.mark.parametrize("args, fragment, shown", [
+BAD_INPUT = [
     ({"ip": "10.0.0.300"}, "IPv4 address", "'10.0.0.300'"),
     ({"names": ["shir-node-02; Remove-Item C:\\"]}, "host name", "shir-node-02; Remove-Item"),
     ({"names": ["shir'node"]}, "host name", "\"shir'node\""),
     ({"names": ['shir"node']}, "host name", "'shir\"node'"),
     ({"names": []}, "at least one host name", "[]"),
     ({"path": "hosts"}, "absolute path", "'hosts'"),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown):
-    digest = sim.digest(NODE)
-    result = playbook([{"name": "Bad", "irops.remediation.hosts_entry": dict(ADD["irops.remediation.hosts_entry"], **args)}],
-                      NODE).result(NODE)
-    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
-
-
-# --------------------------------------------------------------------------- issue 10
-
-@pytest.mark.parametrize("args, field, fragment", [
+]
+INJECTION = [  # issue 10
     ({"ip": "fe80::1%eth0\r\n10.6.6.6 shir-node-01"}, "ip", "zone after '%'"),
     ({"ip": "fe80::1%eth0 shir-node-01"}, "ip", "zone after '%'"),
     ({"ip": "fe80::1%eth0#"}, "ip", "zone after '%'"),
     ({"names": ["shir-node-02\n10.6.6.6 shir-node-01"]}, "names", "host name"),
     ({"names": ["shir-node-02\n"]}, "names", "host name"),
     ({"names": ["10.6.6.6"]}, "names", "give the address in ip"),
-])
-def test_a_value_that_would_add_a_hosts_line_is_refused_before_anything_runs(sim, playbook, args, field, fragment):
-    sim.put_files(NODE, {HOSTS: ORIGINAL.encode()})
-    digest = sim.digest(NODE)
-    sim.clear_log(NODE)
-    task = {"name": "Injection", "irops.remediation.hosts_entry": dict(ADD["irops.remediation.hosts_entry"], **args)}
-    result = playbook([task], NODE).result(NODE)
+]
+
+
+def bad_task(args, name="Bad") -> dict:
+    return {"name": name, "irops.remediation.hosts_entry": dict(ADD["irops.remediation.hosts_entry"], **args)}
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on a
+    node with ORIGINAL as its hosts file (the values are refused before anything runs, so before any read)."""
+    tasks = [bad_task(case[0]) for case in BAD_INPUT] + [bad_task(case[0], "Injection") for case in INJECTION]
+    return bad_input_play("hosts_entry", NODE, tasks, lambda sim: sim.put_files(NODE, {HOSTS: ORIGINAL.encode()}))
+
+
+@pytest.mark.xdist_group("bad_input_hosts_entry")
+@pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
+    case = bad_input.case(bad_task(args))
+    result = case.result
+    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before
+
+
+# --------------------------------------------------------------------------- issue 10
+
+@pytest.mark.xdist_group("bad_input_hosts_entry")
+@pytest.mark.parametrize("args, field, fragment", INJECTION)
+def test_a_value_that_would_add_a_hosts_line_is_refused_before_anything_runs(bad_input, args, field, fragment):
+    case = bad_input.case(bad_task(args, "Injection"))
+    result = case.result
     value = args[field] if field == "ip" else args[field][0]
     assert result.get("failed") is True and result["msg"].startswith(f"{field} {value!r} is not valid: "), result["msg"]
     assert fragment in result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before
 
 
 def test_a_stale_temporary_file_of_an_earlier_run_is_never_moved_over_the_hosts_file(sim, playbook):

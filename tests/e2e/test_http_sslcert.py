@@ -77,21 +77,34 @@ def test_healthy_node_and_2022_field_set_need_nothing(sim, playbook):
         assert run.result(node)["round_trips"] == 1
 
 
-@pytest.mark.parametrize("args, fragment", [
+BAD_INPUT = [
     ({"certificate_hash": "AD2DAEA53A2E3FB2B3DCC011106B2AF9CBB4F0"}, "40 hexadecimal digits"),
     ({"ip_port": "0.0.0.0:70000"}, "from 1 to 65535"),
     ({"ip_port": "0.0.0.0:0"}, "from 1 to 65535"),
     ({"ip_port": "0.0.0.0;calc:8391"}, "IPv4 or bracketed IPv6"),
     ({"certificate_store": "Root'; Remove-Item C:\\"}, "store name"),
     ({"app_id": "{8391}"}, "GUID"),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment):
-    task = {"name": "Bad input", "irops.remediation.http_sslcert": dict(BIND["irops.remediation.http_sslcert"], **args)}
-    digest = sim.digest("wrong")
-    result = playbook([task], "wrong").result("wrong")
+]
+
+
+def bad_task(args) -> dict:
+    return {"name": "Bad input", "irops.remediation.http_sslcert": dict(BIND["irops.remediation.http_sslcert"], **args)}
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py)."""
+    return bad_input_play("http_sslcert", "wrong", [bad_task(case[0]) for case in BAD_INPUT])
+
+
+@pytest.mark.xdist_group("bad_input_http_sslcert")
+@pytest.mark.parametrize("args, fragment", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True
     assert fragment in result["msg"] and repr(next(iter(args.values()))) in result["msg"]
-    assert sim.commands("wrong") == [] and sim.digest("wrong") == digest
+    assert case.commands("wrong") == [] and case.digest_after == case.digest_before
 
 
 def test_absent_deletes_once(sim, playbook):

@@ -109,7 +109,7 @@ def test_a_deny_entry_fails_before_any_change(sim, playbook):
     assert sim.digest(NODE) == digest and writes(sim, NODE) == []
 
 
-@pytest.mark.parametrize("args, fragment", [
+BAD_INPUT = [
     ({"path": "%TEMP%\\x"}, "per-user variables"),
     ({"path": "%ProgramData%\\a%PATH%"}, "hold no other %"),
     ({"path": "Data"}, "absolute path"),
@@ -118,20 +118,32 @@ def test_a_deny_entry_fails_before_any_change(sim, playbook):
     ({"account": "a:(F)"}, "account"),
     ({"rights": "FULL"}, "rights"),
     ({"inheritance": ["OI", "XX"]}, "inheritance"),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment):
-    digest = sim.digest(NODE)
-    sim.clear_log(NODE)
-    task = {"name": "Bad", "irops.remediation.path_access": dict(
-        {"path": FOLDER, "account": "S-1-5-20", "rights": "M"}, **args)}
-    result = playbook([task], NODE).result(NODE)
+]
+MISSING = {"name": "Missing", "irops.remediation.path_access": {"path": "C:\\NoSuch", "account": "S-1-5-20", "rights": "M"}}
+
+
+def bad_task(args) -> dict:
+    return {"name": "Bad", "irops.remediation.path_access": dict({"path": FOLDER, "account": "S-1-5-20", "rights": "M"}, **args)}
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py)."""
+    return bad_input_play("path_access", NODE, [bad_task(case[0]) for case in BAD_INPUT] + [MISSING])
+
+
+@pytest.mark.xdist_group("bad_input_path_access")
+@pytest.mark.parametrize("args, fragment", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"], result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before
 
 
-def test_a_missing_path_fails_before_any_change(sim, playbook):
-    digest = sim.digest(NODE)
-    task = {"name": "Missing", "irops.remediation.path_access": {"path": "C:\\NoSuch", "account": "S-1-5-20", "rights": "M"}}
-    result = playbook([task], NODE).result(NODE)
+@pytest.mark.xdist_group("bad_input_path_access")
+def test_a_missing_path_fails_before_any_change(bad_input):
+    case = bad_input.case(MISSING)
+    result = case.result
     assert result.get("failed") is True and "does not exist" in result["msg"], result
-    assert sim.digest(NODE) == digest and writes(sim, NODE) == []
+    assert case.digest_after == case.digest_before and writes(case, NODE) == []

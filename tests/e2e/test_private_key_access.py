@@ -105,14 +105,24 @@ def test_winhttpcertcfg_not_installed(sim, playbook):
     assert result.get("failed") is True and "not installed" in result["msg"]
 
 
-@pytest.mark.parametrize("args, fragment", [
+ERRORS = [
     ({"account": "CONTOSO\\nobody"}, "not mapped"),
     ({"thumbprint": "00" * 20}, "is not in LocalMachine\\My"),
     ({"account": "a\"b"}, "give an account"),
-])
-def test_errors_are_clear(sim, playbook, args, fragment):
-    with_stores(sim, NODE, stores())
-    result = playbook([task(**args)], NODE).result(NODE)
+]
+
+
+@pytest.fixture(scope="module")
+def errors(bad_input_play):
+    """Every value of ERRORS as its own task of one ansible-playbook run (tests/e2e/conftest.py), on the stores()."""
+    return bad_input_play("private_key_access", NODE, [task(**case[0]) for case in ERRORS],
+                          lambda sim: with_stores(sim, NODE, stores()))
+
+
+@pytest.mark.xdist_group("bad_input_private_key_access")
+@pytest.mark.parametrize("args, fragment", ERRORS)
+def test_errors_are_clear(errors, args, fragment):
+    result = errors.case(task(**args)).result
     assert result.get("failed") is True and fragment in result["msg"], result["msg"]
 
 

@@ -140,21 +140,34 @@ def test_a_german_node_reads_a_missing_value_as_absent(sim, playbook):
     assert result["changed"] is True and result["before"] is None and not result.get("failed"), result
 
 
-@pytest.mark.parametrize("args, fragment, shown", [
+BAD_INPUT = [
     ({"path": "HKXX\\SOFTWARE\\Contoso"}, "root key 'HKXX'", "HKXX\\\\SOFTWARE\\\\Contoso"),
     ({"data": "zero"}, "whole number", "'zero'"),
     ({"data": 4294967296}, "0 to 4294967295", "4294967296"),
     ({"type": "binary", "data": "xyz"}, "hexadecimal bytes", "'xyz'"),
     ({"name": 'Send"List'}, "double quote", "Send\"List"),
-    ({"path": SCHANNEL + "\\x'; Remove-Item C:\\ -Recurse; '"}, None, None),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown):
-    bad = task(**dict(SEND_LIST["irops.remediation.registry_value"], **args))
-    digest = sim.digest(NODE)
-    result = playbook([bad], NODE).result(NODE)
+    ({"path": SCHANNEL + "\\x'; Remove-Item C:\\ -Recurse; '"}, None, None),  # last: it changes the node
+]
+
+
+def bad_task(args) -> dict:
+    return task(**dict(SEND_LIST["irops.remediation.registry_value"], **args))
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py)."""
+    return bad_input_play("registry_value", NODE, [bad_task(case[0]) for case in BAD_INPUT])
+
+
+@pytest.mark.xdist_group("bad_input_registry_value")
+@pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     if fragment is None:  # hostile but valid: quoted, so it is only an odd key name, created where asked
         assert not result.get("failed"), result
-        assert all("Remove-Item" not in " ".join(argv[:1]) for argv in sim.commands(NODE))
+        assert all("Remove-Item" not in " ".join(argv[:1]) for argv in case.commands(NODE))
         return
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before

@@ -139,28 +139,46 @@ def test_the_password_is_not_needed_to_keep_the_same_account(sim, playbook):
     assert result["changed"] is False, result
 
 
-def test_a_new_account_with_a_password_but_no_password_is_refused_before_any_change(sim, playbook):
-    set_services(sim, NODE, worker())
-    digest = sim.digest(NODE)
-    result = playbook([task(name=WORKER, username="CONTOSO\\svc-ssis")], NODE).result(NODE)
+NO_PASSWORD = task(name=WORKER, username="CONTOSO\\svc-ssis")
+
+
+@pytest.mark.xdist_group("bad_input_service")
+def test_a_new_account_with_a_password_but_no_password_is_refused_before_any_change(bad_input):
+    case = bad_input.case(NO_PASSWORD)
+    result = case.result
     assert result.get("failed") is True and "needs its password" in result["msg"]
-    assert sorted(sc_verbs(sim, NODE)) == ["qc", "query"] and sim.digest(NODE) == digest
+    assert sorted(sc_verbs(case, NODE)) == ["qc", "query"] and case.digest_after == case.digest_before
 
 
-@pytest.mark.parametrize("args, fragment, shown", [
+BAD_INPUT = [
     ({"name": "SSISScaleOutWorker140; Stop-Computer"}, "service name", "'SSISScaleOutWorker140; Stop-Computer'"),
     ({"name": "Worker'140"}, "service name", "\"Worker'140\""),
     ({"name": 'Worker"140'}, "service name", "'Worker\"140'"),
     ({"timeout": 0}, "from 1 to 3600", "0"),
     ({"start_mode": "disabled"}, "cannot be started", "'started'"),
     ({"username": "CONTOSO\\svc;x"}, "DOMAIN\\user", "svc;x"),
-])
-def test_bad_input_fails_before_any_command(sim, playbook, args, fragment, shown):
-    set_services(sim, NODE, worker())
-    digest = sim.digest(NODE)
-    result = playbook([task(**dict(START["irops.remediation.service"], **args))], NODE).result(NODE)
+]
+
+
+def bad_task(args) -> dict:
+    return task(**dict(START["irops.remediation.service"], **args))
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on a
+    node with the stopped worker service."""
+    return bad_input_play("service", NODE, [NO_PASSWORD] + [bad_task(case[0]) for case in BAD_INPUT],
+                          lambda sim: set_services(sim, NODE, worker()))
+
+
+@pytest.mark.xdist_group("bad_input_service")
+@pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before
 
 
 # ---------------------------------------------------------------- a restart never strands the service

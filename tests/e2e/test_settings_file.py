@@ -109,7 +109,7 @@ def test_a_missing_file_is_an_error_that_names_it(sim, playbook):
     assert result.get("failed") is True and "does not exist on the node" in result["msg"] and CONFIG in result["msg"]
 
 
-@pytest.mark.parametrize("args, fragment, shown", [
+BAD_INPUT = [
     ({"settings": {"MaxTaskCount": "ten"}}, "a number in the file", "'ten'"),
     ({"settings": {"TaskLogEnabled": "maybe"}}, "true or false", "'maybe'"),
     ({"path": "WorkerSettings.config"}, "absolute path", "'WorkerSettings.config'"),
@@ -117,15 +117,29 @@ def test_a_missing_file_is_an_error_that_names_it(sim, playbook):
     ({"settings": {}, "remove": []}, "keys to set", "{}"),
     ({"aliases": {"LeaseInterval": 3}}, "spellings", "3"),
     ({"remove": ["masterendpoint"]}, "both set and removed", "masterendpoint"),
-])
-def test_bad_input_fails_before_any_change(sim, playbook, args, fragment, shown):
-    sim.put_files(NODE, {CONFIG: ORIGINAL.encode()})
-    digest = sim.digest(NODE)
-    task = {"name": "Bad", "irops.remediation.settings_file": dict(EDIT["irops.remediation.settings_file"], **args)}
-    result = playbook([task], NODE).result(NODE)
+]
+
+
+def bad_task(args) -> dict:
+    return {"name": "Bad", "irops.remediation.settings_file": dict(EDIT["irops.remediation.settings_file"], **args)}
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of BAD_INPUT as its own task of one ansible-playbook run (tests/e2e/conftest.py), on a node
+    with ORIGINAL (JSON) as the settings file."""
+    return bad_input_play("settings_file", NODE, [bad_task(case[0]) for case in BAD_INPUT],
+                          lambda sim: sim.put_files(NODE, {CONFIG: ORIGINAL.encode()}))
+
+
+@pytest.mark.xdist_group("bad_input_settings_file")
+@pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
+def test_bad_input_fails_before_any_change(bad_input, args, fragment, shown):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert sim.digest(NODE) == digest
-    assert "WriteAllBytes" not in "\n".join(entry.get("script", "") for entry in sim.log(NODE))
+    assert case.digest_after == case.digest_before
+    assert "WriteAllBytes" not in "\n".join(entry.get("script", "") for entry in case.log(NODE))
 
 
 # --------------------------------------------------------------------------- issue 10
@@ -135,23 +149,34 @@ ELEMENTS = ("<WorkerSettings>\r\n\t<MasterEndpoint>https://ssis-master-old:8391<
             "</WorkerSettings>\r\n")
 
 
-@pytest.mark.parametrize("args, field, fragment", [
+INJECTION = [
     ({"settings": {"A>x</A><MasterEndpoint>https://evil:8391</MasterEndpoint><B": "x"}}, "settings key", "setting name"),
     ({"settings": {'x" value="y" /><add key="MasterEndpoint': "https://evil:8391"}}, "settings key", "setting name"),
     ({"remove": ["MasterEndpoint</MasterEndpoint><MasterEndpoint"]}, "remove", "setting name"),
     ({"settings": {"MasterEndpoint": "https://ssis-master-01:8391\x00"}}, "settings", "control character"),
     ({"settings": {"MasterEndpoint": "https://ssis-master-01:8391"}, "aliases": {"MasterEndpoint": ["x><MasterEndpoint"]}},
      "aliases", "setting name"),
-])
-def test_a_key_that_would_add_a_second_master_endpoint_is_refused_before_anything_runs(
-        sim, playbook, args, field, fragment):
-    sim.put_files(NODE, {CONFIG: ELEMENTS.encode()})
-    digest = sim.digest(NODE)
-    sim.clear_log(NODE)
-    task = {"name": "Injection", "irops.remediation.settings_file": dict({"path": CONFIG, "settings": {}}, **args)}
-    result = playbook([task], NODE).result(NODE)
+]
+
+
+def injection_task(args) -> dict:
+    return {"name": "Injection", "irops.remediation.settings_file": dict({"path": CONFIG, "settings": {}}, **args)}
+
+
+@pytest.fixture(scope="module")
+def injection(bad_input_play):
+    """Every value of INJECTION as its own task of one ansible-playbook run, on a node with ELEMENTS (XML)."""
+    return bad_input_play("settings_file_xml", NODE, [injection_task(case[0]) for case in INJECTION],
+                          lambda sim: sim.put_files(NODE, {CONFIG: ELEMENTS.encode()}))
+
+
+@pytest.mark.xdist_group("bad_input_settings_file_xml")
+@pytest.mark.parametrize("args, field, fragment", INJECTION)
+def test_a_key_that_would_add_a_second_master_endpoint_is_refused_before_anything_runs(injection, args, field, fragment):
+    case = injection.case(injection_task(args))
+    result = case.result
     assert result.get("failed") is True and result["msg"].startswith(f"{field} ") and fragment in result["msg"], result
-    assert sim.log(NODE) == [] and sim.digest(NODE) == digest
+    assert case.log(NODE) == [] and case.digest_after == case.digest_before
 
 
 @pytest.mark.parametrize("original", [ELEMENTS, ORIGINAL], ids=["xml", "json"])

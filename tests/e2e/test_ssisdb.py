@@ -119,12 +119,24 @@ def test_hostile_machine_name_and_master_address_arrive_intact(sim, playbook):
     assert result["master_address"] == address
 
 
-def test_master_address_with_a_double_quote_is_refused_before_any_change(sim, playbook):
-    sim.load_scenario(NODE, "scaleout_pair_healthy:master")
-    digest = sim.digest(NODE)
-    result = playbook([task(master_address='https://a"b:8391')], NODE).result(NODE)
+UNDELIVERABLE = [("", "cannot be empty"), ("Pass\tword!", "control characters"), ("Pass\nword!", "control characters")]
+DOUBLE_QUOTE = task(master_address='https://a"b:8391')
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on the
+    SSISDB host of scaleout_pair_healthy."""
+    return bad_input_play("ssisdb", NODE, [DOUBLE_QUOTE] + [task(login="sa", password=p) for p, _ in UNDELIVERABLE],
+                          lambda sim: sim.load_scenario(NODE, "scaleout_pair_healthy:master"))
+
+
+@pytest.mark.xdist_group("bad_input_ssisdb")
+def test_master_address_with_a_double_quote_is_refused_before_any_change(bad_input):
+    case = bad_input.case(DOUBLE_QUOTE)
+    result = case.result
     assert result["failed"] is True and "double quote" in result["msg"], result
-    assert sim.digest(NODE) == digest
+    assert case.digest_after == case.digest_before
 
 
 def test_sql_logins_receive_every_hostile_password_intact(sim, playbook):
@@ -148,14 +160,14 @@ def test_sql_logins_receive_every_hostile_password_intact(sim, playbook):
     assert all(argv[argv.index("-U") + 1].startswith("irops_") for argv in sqlcmd_calls(sim))
 
 
-@pytest.mark.parametrize("password, reason", [("", "cannot be empty"), ("Pass\tword!", "control characters"),
-                                              ("Pass\nword!", "control characters")])
-def test_undeliverable_passwords_are_refused_without_showing_them(sim, playbook, password, reason):
-    sim.load_scenario(NODE, "scaleout_pair_healthy:master")
-    result = playbook([task(login="sa", password=password)], NODE).result(NODE)
+@pytest.mark.xdist_group("bad_input_ssisdb")
+@pytest.mark.parametrize("password, reason", UNDELIVERABLE)
+def test_undeliverable_passwords_are_refused_without_showing_them(bad_input, password, reason):
+    case = bad_input.case(task(login="sa", password=password))
+    result = case.result
     assert result["failed"] is True and reason in result["msg"] and "(value hidden)" in result["msg"]
     assert "Pass" not in result["msg"]
-    assert sqlcmd_calls(sim) == []
+    assert sqlcmd_calls(case) == []
 
 
 def test_wrong_password_is_a_login_failure(sim, playbook):

@@ -27,6 +27,10 @@ def update_state(sim, node: str, **changes) -> None:
 @pytest.fixture
 def network(sim):
     """The master listens on 8391 behind a firewall rule that admits it; the worker maps its name."""
+    return with_network(sim)
+
+
+def with_network(sim):
     update_state(sim, MASTER, network={"ip_addresses": [MASTER_IP], "listeners": [{"port": 8391}, {"port": 8392}]},
                  firewall={"enabled": True, "rules": [{"name": "SSIS Scale Out Master", "direction": "in",
                                                        "action": "allow", "protocol": "TCP", "localport": "8391"}]})
@@ -71,15 +75,31 @@ def test_a_slow_answer_counts_as_unreachable_past_the_timeout(network, playbook)
     assert result["reachable"] is (result["elapsed_seconds"] <= 1)
 
 
-@pytest.mark.parametrize("args, fragment, shown", [
+BAD_INPUT = [
     ({"port": 0}, "1 to 65535", "0"),
     ({"port": 70000}, "1 to 65535", "70000"),
     ({"host": "ssis-master-01; Stop-Computer"}, "host name", "'ssis-master-01; Stop-Computer'"),
     ({"host": "ssis-'master"}, "host name", "\"ssis-'master\""),
     ({"host": 'ssis-"master'}, "host name", "'ssis-\"master'"),
     ({"timeout": 0}, "from 1 to 600", "0"),
-])
-def test_bad_input_fails_before_any_command(network, playbook, args, fragment, shown):
-    result = playbook([task(**dict({"host": "ssis-master-01", "port": 8391}, **args))], WORKER).result(WORKER)
+]
+
+
+def bad_task(args) -> dict:
+    return task(**dict({"host": "ssis-master-01", "port": 8391}, **args))
+
+
+@pytest.fixture(scope="module")
+def bad_input(bad_input_play):
+    """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on the
+    nodes of the ``network`` fixture."""
+    return bad_input_play("tcp_probe", WORKER, [bad_task(case[0]) for case in BAD_INPUT], with_network)
+
+
+@pytest.mark.xdist_group("bad_input_tcp_probe")
+@pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
+def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
+    case = bad_input.case(bad_task(args))
+    result = case.result
     assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert network.log(WORKER) == []
+    assert case.log(WORKER) == []

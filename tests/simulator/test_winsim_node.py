@@ -135,13 +135,9 @@ def test_replace_state_from_scenario_or_json():
     assert node.snapshot()["state"]["http_ssl_bindings"] == []
 
 
-def test_two_hundred_nodes_are_cheap():
-    import time
-
-    start = time.perf_counter()
-    nodes = [make_node(name=f"n{i}") for i in range(200)]
+def test_two_hundred_nodes_of_one_scenario_share_its_digest():
+    nodes = [make_node(name=f"n{i}") for i in range(200)]  # how long this takes: tests/benchmarks/timings.py
     assert len({n.digest() for n in nodes}) == 1
-    assert time.perf_counter() - start < 2.0
 
 
 def test_commands_list_with_read_only_classification(sim):

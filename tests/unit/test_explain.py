@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -209,11 +208,15 @@ def test_every_signature_compiles_to_words():
         assert pattern.words and len(pattern.gaps) == len(pattern.fragments) - 1 == len(pattern.quoted), entry.id
 
 
-def test_a_large_log_is_explained_quickly():
+def large_log() -> str:
+    """3000 lines of worker-log noise with the secure-channel error in the middle, then the unrelated corpus
+    (tests/benchmarks/timings.py times explain on it)."""
     noise = [f"2024-03-01 10:{i // 60:02d}:{i % 60:02d}.000 [Information] [WorkerAgent] Task {i} completed in {i} ms."
              for i in range(3000)]
     error = concrete(_catalog.by_id("scaleout-secure-channel").signatures[0]["text"])
-    started = time.monotonic()
-    results = _explain.explain("\n".join(noise[:1500] + [error] + noise[1500:] + unrelated_corpus()))
+    return "\n".join(noise[:1500] + [error] + noise[1500:] + unrelated_corpus())
+
+
+def test_a_large_log_is_explained():
+    results = _explain.explain(large_log())
     assert results[0]["id"] == "scaleout-secure-channel"
-    assert time.monotonic() - started < 5
