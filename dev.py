@@ -280,46 +280,31 @@ TIERS = (
 )
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium (headless browser of the HTML report test) when missing and allowed to.
+def ensure_debian_package(binary: str, package: str, why: str) -> None:
+    """Install a Debian package that a test runs (``binary`` from ``package``) when it is missing and allowed to.
 
-    Only as root on a system with apt-get and /etc/debian_version; elsewhere say what to install.
-    ``apt-get update`` runs only when the install fails without it (a fresh image has no lists).
+    Only as root on a system with apt-get and /etc/debian_version; elsewhere say what to install (the test that
+    needs it then fails saying so). ``apt-get update`` runs only when the install fails without it (a fresh image
+    has no package lists).
     """
-    if shutil.which("chromium"):
+    if shutil.which(binary):
         return
     if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") and Path("/etc/debian_version").exists()):
-        print("dev.py: chromium is missing; the HTML report's browser test needs it (Debian: apt-get install chromium)", flush=True)
+        print(f"dev.py: {binary} is missing; {why} (Debian: apt-get install {package})", flush=True)
         return
-    print("dev.py: installing Debian's chromium with apt-get: the HTML report's browser test runs it headless", flush=True)
+    print(f"dev.py: installing Debian's {package} with apt-get: {why}", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
     if subprocess.run(install, env=env, check=False).returncode != 0:
         subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
-        subprocess.run(install, env=env, check=False)  # if it still fails, the browser test says what is missing
-
-
-def ensure_ssh_client() -> None:
-    """Install Debian's openssh-client (the ``ssh`` binary Ansible's ssh connection runs) when missing and allowed to,
-    as ensure_chromium does; elsewhere say what to install. The SSH end-to-end test needs it."""
-    if shutil.which("ssh"):
-        return
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") and Path("/etc/debian_version").exists()):
-        print("dev.py: ssh is missing; the SSH connection test needs it (Debian: apt-get install openssh-client)", flush=True)
-        return
-    print("dev.py: installing Debian's openssh-client with apt-get: the SSH connection test runs ssh", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "openssh-client"]
-    if subprocess.run(install, env=env, check=False).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=False)
-        subprocess.run(install, env=env, check=False)  # if it still fails, the SSH test says what is missing
+        subprocess.run(install, env=env, check=False)
 
 
 def test(pytest_args: list[str]) -> int:
     ensure_venv("test")
     stage_collection()
-    ensure_chromium()
-    ensure_ssh_client()
+    ensure_debian_package("chromium", "chromium", "the HTML report's browser test runs it headless")
+    ensure_debian_package("ssh", "openssh-client", "the SSH connection test runs Ansible's ssh connection")
     env = ansible_env()
     if pytest_args:
         return subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env, check=False).returncode
