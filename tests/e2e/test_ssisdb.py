@@ -127,7 +127,7 @@ DOUBLE_QUOTE = task(master_address='https://a"b:8391')
 def bad_input(bad_input_play):
     """Every bad value of this module as its own task of one ansible-playbook run (tests/e2e/conftest.py), on the
     SSISDB host of scaleout_pair_healthy."""
-    return bad_input_play("ssisdb", NODE, [DOUBLE_QUOTE] + [task(login="sa", password=p) for p, _ in UNDELIVERABLE],
+    return bad_input_play("ssisdb", NODE, [DOUBLE_QUOTE] + [task(login="sa", password=password) for password, _why in UNDELIVERABLE],
                           lambda sim: sim.load_scenario(NODE, "scaleout_pair_healthy:master"))
 
 
