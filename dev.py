@@ -141,6 +141,13 @@ def ansible_test_sanity() -> subprocess.CompletedProcess:
                           cwd=tree, env=ansible_env(), capture_output=True, text=True, check=False)
 
 
+def build_collection(output: Path) -> Path:
+    """``ansible-galaxy collection build`` of this repository into ``output``; the artifact's path."""
+    subprocess.run(["ansible-galaxy", "collection", "build", str(ROOT), "--output-path", str(output)],
+                   env=ansible_env(), check=True, capture_output=True, text=True)
+    return next(output.glob("irops-remediation-*.tar.gz"))
+
+
 def ansible_env(**extra: str) -> dict:
     env = dict(os.environ)
     env.update(

@@ -103,6 +103,16 @@ class BadInputCase:
     def commands(self, node: str) -> list[list[str]]:
         return [command["argv"] for entry in self.log(node) for command in entry.get("native", [])]
 
+    def assert_untouched(self) -> None:
+        """The node received no round trip during this task and its state did not change."""
+        assert self.entries == [] and self.digest_after == self.digest_before, self.entries
+
+    def assert_refused_before_any_command(self, *fragments: str) -> None:
+        """The task failed with every fragment in its message, before anything reached the node."""
+        message = self.result.get("msg", "")
+        assert self.result.get("failed") is True and all(fragment in message for fragment in fragments), message
+        self.assert_untouched()
+
 
 class BadInputRun:
     """The results of one ansible-playbook run of many tasks (each ``ignore_errors``), looked up by task."""

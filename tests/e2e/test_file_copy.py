@@ -154,7 +154,4 @@ def test_a_missing_source_or_destination_folder_fails_before_any_change(bad_inpu
 @pytest.mark.xdist_group("bad_input_file_copy")
 @pytest.mark.parametrize("args, fragment", BAD_INPUT)
 def test_bad_input_fails_before_any_command(bad_input, args, fragment):
-    case = bad_input.case(bad_task(args))
-    result = case.result
-    assert result.get("failed") is True and fragment in result["msg"], result["msg"]
-    assert case.log(NODE) == [] and case.digest_after == case.digest_before
+    bad_input.case(bad_task(args)).assert_refused_before_any_command(fragment)

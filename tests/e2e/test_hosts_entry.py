@@ -121,10 +121,7 @@ def bad_input(bad_input_play):
 @pytest.mark.xdist_group("bad_input_hosts_entry")
 @pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
 def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
-    case = bad_input.case(bad_task(args))
-    result = case.result
-    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert case.log(NODE) == [] and case.digest_after == case.digest_before
+    bad_input.case(bad_task(args)).assert_refused_before_any_command(fragment, shown)
 
 
 # --------------------------------------------------------------------------- issue 10
@@ -137,7 +134,7 @@ def test_a_value_that_would_add_a_hosts_line_is_refused_before_anything_runs(bad
     value = args[field] if field == "ip" else args[field][0]
     assert result.get("failed") is True and result["msg"].startswith(f"{field} {value!r} is not valid: "), result["msg"]
     assert fragment in result["msg"]
-    assert case.log(NODE) == [] and case.digest_after == case.digest_before
+    case.assert_untouched()
 
 
 def test_a_stale_temporary_file_of_an_earlier_run_is_never_moved_over_the_hosts_file(sim, playbook):

@@ -135,10 +135,7 @@ def bad_input(bad_input_play):
 @pytest.mark.xdist_group("bad_input_path_access")
 @pytest.mark.parametrize("args, fragment", BAD_INPUT)
 def test_bad_input_fails_before_any_command(bad_input, args, fragment):
-    case = bad_input.case(bad_task(args))
-    result = case.result
-    assert result.get("failed") is True and fragment in result["msg"], result["msg"]
-    assert case.log(NODE) == [] and case.digest_after == case.digest_before
+    bad_input.case(bad_task(args)).assert_refused_before_any_command(fragment)
 
 
 @pytest.mark.xdist_group("bad_input_path_access")

@@ -175,10 +175,7 @@ def bad_input(bad_input_play):
 @pytest.mark.xdist_group("bad_input_service")
 @pytest.mark.parametrize("args, fragment, shown", BAD_INPUT)
 def test_bad_input_fails_before_any_command(bad_input, args, fragment, shown):
-    case = bad_input.case(bad_task(args))
-    result = case.result
-    assert result.get("failed") is True and fragment in result["msg"] and shown in result["msg"], result["msg"]
-    assert case.log(NODE) == [] and case.digest_after == case.digest_before
+    bad_input.case(bad_task(args)).assert_refused_before_any_command(fragment, shown)
 
 
 # ---------------------------------------------------------------- a restart never strands the service

@@ -15,9 +15,7 @@ pytestmark = pytest.mark.quality
 
 def test_built_collection_installs_and_documents_every_module(tmp_path):
     env = dev.ansible_env()
-    subprocess.run(["ansible-galaxy", "collection", "build", str(dev.ROOT), "--output-path", str(tmp_path)],
-                   env=env, check=True, capture_output=True, text=True)
-    artifact = next(tmp_path.glob("irops-remediation-*.tar.gz"))
+    artifact = dev.build_collection(tmp_path)
     with tarfile.open(artifact) as tar:
         names = tar.getnames()
     assert "plugins/action/http_sslcert.py" in names and "catalog/scale_out.yml" in names

@@ -94,9 +94,7 @@ def _example():
 
 def test_ansible_builder_create_gives_a_context_with_this_collection_and_its_requirements(tmp_path):
     env = dev.ansible_env()
-    subprocess.run(["ansible-galaxy", "collection", "build", str(dev.ROOT), "--output-path", str(tmp_path)],
-                   env=env, check=True, capture_output=True, text=True)
-    artifact = next(tmp_path.glob("irops-remediation-*.tar.gz"))
+    artifact = dev.build_collection(tmp_path)
     with tarfile.open(artifact) as tar:
         shipped = set(tar.getnames())
     assert {"meta/execution-environment.yml", "requirements.txt"} <= shipped  # ansible-builder reads them from the artifact
