@@ -53,7 +53,7 @@ def test_integration_targets_restore_the_node(tmp_path):
         assert proc.returncode == 0, output[-6000:]
         assert "failed=0" in output and "unreachable=0" in output, output[-3000:]
         for target in ("registry_value", "hosts_entry", "firewall_rule", "http_sslcert"):  # each ran its asserts
-            assert f"TASK [{target} : Assert bad input failed" in output, output[-3000:]
+            assert f"targets/{target} : Assert bad input failed" in output, output[-3000:]
         assert output.count("All assertions passed") >= 16, output[-3000:]
         assert sim.refusals() == [], "the simulator refused commands outside its grammar"
         after, backups = _without_new_backups(sim.state(NODE), before)
