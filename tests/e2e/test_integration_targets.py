@@ -3,11 +3,14 @@
 tests/integration/integration.yml includes every target; each snapshots what it touches, runs the triad and its
 error paths, and restores the snapshot in ``always``. Proven here: the run succeeds (every assert of every target
 holds) and the node's state afterwards equals its state before, except for its clock, the modification time of the
-hosts file (written back) and the backup copies hosts_entry makes beside the file it changes (hosts_entry has no option to skip them; the targets leave them, as on a real host).
+hosts file (written back), and the files no module of the collection deletes: the settings_file target's test file
+(with the source's keys and values again) and the backup copies hosts_entry and settings_file make beside the files
+they change (neither has an option to skip them). The targets leave those files, on a real host too.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 from pathlib import Path
@@ -21,7 +24,9 @@ pytestmark = pytest.mark.e2e
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 NODE = "itest"
-SCENARIO = "scaleout_master_healthy"  # a certificate with its key in Root, an http.sys binding, a firewall rule
+TARGETS = ("registry_value", "hosts_entry", "firewall_rule", "http_sslcert", "settings_file")
+SCENARIO = "scaleout_master_healthy"
+SOURCE = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config"  # settings_file_source  # a certificate with its key in Root, an http.sys binding, a firewall rule
 
 
 def _comparable(state: dict) -> dict:
@@ -33,13 +38,13 @@ def _comparable(state: dict) -> dict:
     return state
 
 
-def _without_new_backups(state: dict, before: dict) -> tuple[dict, list[str]]:
+def _without_leftovers(state: dict, before: dict) -> tuple[dict, list[str]]:
+    """The state without the files the run added; returns the names of those files."""
     files = dict(state.get("files", {}))
     new = sorted(path for path in files if path not in before.get("files", {}))
-    backups = [path for path in new if path.lower().endswith(".bak")]
-    for path in backups:
+    for path in new:
         del files[path]
-    return dict(state, files=files), backups
+    return dict(state, files=files), new
 
 
 def test_integration_targets_restore_the_node(tmp_path):
@@ -52,11 +57,19 @@ def test_integration_targets_restore_the_node(tmp_path):
         output = proc.stdout + proc.stderr
         assert proc.returncode == 0, output[-6000:]
         assert "failed=0" in output and "unreachable=0" in output, output[-3000:]
-        for target in ("registry_value", "hosts_entry", "firewall_rule", "http_sslcert"):  # each ran its asserts
+        for target in TARGETS:  # each ran its asserts
             assert f"targets/{target} : Assert bad input failed" in output, output[-3000:]
-        assert output.count("All assertions passed") >= 16, output[-3000:]
+        assert output.count("All assertions passed") >= 20, output[-3000:]
         assert sim.refusals() == [], "the simulator refused commands outside its grammar"
-        after, backups = _without_new_backups(sim.state(NODE), before)
-        assert backups, "hosts_entry changed the hosts file twice and should have left its backups"
-        assert all(Path(path.replace("\\", "/")).name.lower().startswith("hosts.") for path in backups), backups
+        state = sim.state(NODE)
+        after, new = _without_leftovers(state, before)
+        names = [path.rsplit("\\", 1)[1].lower() for path in new]
+        # What no module of the collection deletes: the settings_file target's test file, and one backup per change
+        # of the hosts file (map, unmap) and of the test file (set, remove).
+        assert sorted(name.split(".2", 1)[0] for name in names) == [
+            "hosts", "hosts", "irops-integration-settings.json", "irops-integration-settings.json",
+            "irops-integration-settings.json"], names
+        test_file = next(path for path in new if path.lower().endswith("irops-integration-settings.json"))
+        assert json.loads(base64.b64decode(state["files"][test_file]["base64"])) == json.loads(
+            base64.b64decode(before["files"][SOURCE]["base64"])), "the test file lost or kept a key"
         assert _comparable(after) == _comparable(before)
