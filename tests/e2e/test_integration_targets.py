@@ -25,8 +25,9 @@ pytestmark = pytest.mark.e2e
 INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 NODE = "itest"
 TARGETS = ("registry_value", "hosts_entry", "firewall_rule", "http_sslcert", "settings_file")
-SCENARIO = "scaleout_master_healthy"
-SOURCE = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config"  # settings_file_source  # a certificate with its key in Root, an http.sys binding, a firewall rule
+SCENARIO = "scaleout_master_healthy"  # a certificate with its key in Root, an http.sys binding, a firewall rule
+# settings_file_source (tests/integration/targets/settings_file/defaults/main.yml)
+SOURCE = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config"
 
 
 def _comparable(state: dict) -> dict:
