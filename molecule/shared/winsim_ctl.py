@@ -47,6 +47,7 @@ def start(args: argparse.Namespace) -> int:
     hosts = inventory["all"]["children"]["windows"]["hosts"]
     for node, node_roles in roles.items():
         hosts[node]["irops_node_roles"] = list(node_roles)
+    inventory["all"]["children"]["windows"].setdefault("vars", {}).update(json.loads(args.vars))
     Path(args.inventory).write_text(yaml.safe_dump(inventory, sort_keys=False))
     print(json.dumps({"changed": True, "pid": process.pid}))
     return 0
@@ -77,6 +78,7 @@ def main() -> int:
     parser.add_argument("--project", default=".")
     parser.add_argument("--scenario", default="")
     parser.add_argument("--roles", default="{}", help="JSON: node -> its roles (irops_node_roles)")
+    parser.add_argument("--vars", default="{}", help="JSON: variables of the windows group (the operator's settings)")
     parser.add_argument("--inventory", default="")
     args = parser.parse_args()
     return start(args) if args.action == "start" else stop(args)
