@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start or stop the simulated Windows nodes for a molecule scenario (its create and destroy steps).
 
 start: runs ``python -m winsim`` (tests/simulator) as dev.py simulator() does, detached, with the nodes of a documented
@@ -61,8 +60,9 @@ def stop(args: argparse.Namespace) -> int:
     pid = int(pid_file.read_text())
     try:
         os.kill(pid, signal.SIGTERM)
-        for _ in range(100):
-            os.kill(pid, 0)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)     # raises once the simulator has exited
             time.sleep(0.1)
     except ProcessLookupError:
         pass
