@@ -3,10 +3,11 @@
     python3 dev.py demo   simulated Windows nodes with documented faults: diagnosed,
                           remediated in check mode (nothing changes), remediated, diagnosed clean
     python3 dev.py test   every test, in tiers that stop at the first failing one: unit and
-                          simulator; end to end over WinRM (two workers); ansible-lint,
-                          ansible-test sanity and the build. Arguments go to pytest instead.
-                          The HTML report's browser test needs Debian's chromium package: run as
-                          root on Debian, test installs it with apt-get when it is missing.
+                          simulator; end to end over WinRM (two workers); molecule (the roles'
+                          scenarios); ansible-lint, ansible-test sanity and the build. Arguments
+                          go to pytest instead. The HTML report's browser test and the SSH test
+                          need Debian's chromium and openssh-client: run as root on Debian, test
+                          installs them with apt-get when they are missing.
 
 Each command first makes .venv/ with the pinned requirements (again only when a requirements
 file changed) and re-runs itself inside it.
@@ -282,7 +283,9 @@ def demo() -> int:
 # End-to-end tests run on two workers (CI has two cores); each worker starts its own simulator.
 TIERS = (
     ("unit and simulator", ["tests/unit", "tests/simulator", "-m", "not e2e and not quality", "-x"]),
-    ("end to end over WinRM", ["tests/e2e", "tests/simulator", "-m", "e2e", "-n", "2"]),
+    ("end to end over WinRM", ["tests/e2e", "tests/simulator", "-m", "e2e", "-n", "2", "--ignore", "tests/e2e/test_molecule.py"]),
+    # molecule's scenarios keep their simulators in one ephemeral folder per scenario: one worker, in turn
+    ("molecule: the roles' scenarios", ["tests/e2e/test_molecule.py", "-m", "e2e"]),
     ("quality: ansible-lint, ansible-test sanity, build", ["tests/quality", "-m", "quality"]),
 )
 
