@@ -5,7 +5,9 @@ error paths, and restores the snapshot in ``always``. Proven here: the run succe
 holds) and the node's state afterwards equals its state before, except for its clock, the modification time of the
 hosts file (written back), and the files no module of the collection deletes: the settings_file target's test file
 (with the source's keys and values again) and the backup copies hosts_entry and settings_file make beside the files
-they change (neither has an option to skip them). The targets leave those files, on a real host too.
+they change (neither has an option to skip them). The targets leave those files, on a real host too. The
+certificate target leaves its test store, empty: certutil -addstore created it, and certutil -delstore deletes
+certificates, not stores (no module of the collection deletes a store).
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ pytestmark = pytest.mark.e2e
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "integration"
 NODE = "itest"
-TARGETS = ("registry_value", "hosts_entry", "firewall_rule", "http_sslcert", "settings_file")
+TARGETS = ("registry_value", "hosts_entry", "firewall_rule", "http_sslcert", "settings_file", "private_key_access", "certificate")
 SCENARIO = "scaleout_master_healthy"  # a certificate with its key in Root, an http.sys binding, a firewall rule
 # settings_file_source (tests/integration/targets/settings_file/defaults/main.yml)
+# certificate_store (tests/integration/targets/certificate/defaults/main.yml)
+TEST_STORE = "IropsIntegration"
 SOURCE = "C:\\Program Files\\Microsoft SQL Server\\140\\DTS\\Binn\\MasterSettings.config"
 
 
@@ -73,4 +77,9 @@ def test_integration_targets_restore_the_node(tmp_path):
         test_file = next(path for path in new if path.lower().endswith("irops-integration-settings.json"))
         assert json.loads(base64.b64decode(state["files"][test_file]["base64"])) == json.loads(
             base64.b64decode(before["files"][SOURCE]["base64"])), "the test file lost or kept a key"
+        # The certificate target's test store stays, empty (certutil -delstore deletes certificates, not stores).
+        stores = dict(after["cert_stores"]["LocalMachine"])
+        assert TEST_STORE not in before["cert_stores"]["LocalMachine"]
+        assert stores.pop(TEST_STORE) == [], "the test certificate stayed in the test store"
+        after = dict(after, cert_stores=dict(after["cert_stores"], LocalMachine=stores))
         assert _comparable(after) == _comparable(before)
