@@ -22,6 +22,20 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 HERE = Path(__file__).resolve().parent
 UTC = dt.timezone.utc
 
+
+
+def _worker(host: str, address: str) -> tuple:
+    """A Scale Out Worker's self-signed certificate, as setup makes it: the host and its FQDN, its address."""
+    return (host, {}, [host, f"{host}.contoso.local"], [address], None, False,
+            dt.datetime(2024, 12, 1, tzinfo=UTC), dt.datetime(2034, 12, 1, tzinfo=UTC), None)
+
+
+def _shir_remote(fqdn: str) -> tuple:
+    """A self-hosted IR node's remote-access certificate, issued by the Contoso root with its CRL."""
+    return (fqdn, {"OU": "Data", "O": "Contoso"}, [fqdn], [], "contoso_root_ca", False,
+            dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC), "http://pki.contoso.local/crl/contoso-root.crl")
+
+
 # name -> (subject CN, extra subject attributes, SAN DNS names, SAN IPs, issuer name or None, is CA,
 #          not_before, not_after, CRL URL)
 CERTS = {
@@ -31,35 +45,14 @@ CERTS = {
                         False, dt.datetime(2024, 12, 1, tzinfo=UTC), dt.datetime(2034, 12, 1, tzinfo=UTC), None),
     "scaleout_master_old": ("OLD-SSISMASTER01", {}, ["OLD-SSISMASTER01"], [], None, False,
                             dt.datetime(2022, 12, 1, tzinfo=UTC), dt.datetime(2032, 12, 1, tzinfo=UTC), None),
-    "scaleout_worker": ("SSISWORKER01", {}, ["SSISWORKER01", "SSISWORKER01.contoso.local"], ["10.0.0.21"], None,
-                        False, dt.datetime(2024, 12, 1, tzinfo=UTC), dt.datetime(2034, 12, 1, tzinfo=UTC), None),
+    "scaleout_worker": _worker("SSISWORKER01", "10.0.0.21"),
     # the demo fleet's other Scale Out workers (tests/simulator/scenarios/demo_fleet.yml), one certificate each
-    "scaleout_worker02": ("SSISWORKER02", {}, ["SSISWORKER02", "SSISWORKER02.contoso.local"], ["10.0.0.22"], None,
-                          False, dt.datetime(2024, 12, 1, tzinfo=UTC), dt.datetime(2034, 12, 1, tzinfo=UTC), None),
-    "scaleout_worker03": ("SSISWORKER03", {}, ["SSISWORKER03", "SSISWORKER03.contoso.local"], ["10.0.0.23"], None,
-                          False, dt.datetime(2024, 12, 1, tzinfo=UTC), dt.datetime(2034, 12, 1, tzinfo=UTC), None),
-    "scaleout_worker_fr01": ("SSISWORKERFR01", {}, ["SSISWORKERFR01", "SSISWORKERFR01.contoso.local"], ["10.0.0.24"],
-                             None, False, dt.datetime(2024, 12, 1, tzinfo=UTC), dt.datetime(2034, 12, 1, tzinfo=UTC),
-                             None),
-    "shir01_remote": ("shir01.contoso.local", {"OU": "Data", "O": "Contoso"}, ["shir01.contoso.local"], [],
-                      "contoso_root_ca", False, dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC),
-                      "http://pki.contoso.local/crl/contoso-root.crl"),
-    "shir02_remote": ("shir02.contoso.local", {"OU": "Data", "O": "Contoso"}, ["shir02.contoso.local"], [],
-                      "contoso_root_ca", False, dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC),
-                      "http://pki.contoso.local/crl/contoso-root.crl"),
-    # the demo fleet's standalone self-hosted IR nodes, issued by the Contoso root as shir01/shir02's
-    "shir03_remote": ("shir03.contoso.local", {"OU": "Data", "O": "Contoso"}, ["shir03.contoso.local"], [],
-                      "contoso_root_ca", False, dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC),
-                      "http://pki.contoso.local/crl/contoso-root.crl"),
-    "shir04_remote": ("shir04.contoso.local", {"OU": "Data", "O": "Contoso"}, ["shir04.contoso.local"], [],
-                      "contoso_root_ca", False, dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC),
-                      "http://pki.contoso.local/crl/contoso-root.crl"),
-    "shir05_remote": ("shir05.contoso.local", {"OU": "Data", "O": "Contoso"}, ["shir05.contoso.local"], [],
-                      "contoso_root_ca", False, dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC),
-                      "http://pki.contoso.local/crl/contoso-root.crl"),
-    "shir06_remote": ("shir06.contoso.local", {"OU": "Data", "O": "Contoso"}, ["shir06.contoso.local"], [],
-                      "contoso_root_ca", False, dt.datetime(2024, 6, 1, tzinfo=UTC), dt.datetime(2026, 6, 1, tzinfo=UTC),
-                      "http://pki.contoso.local/crl/contoso-root.crl"),
+    "scaleout_worker02": _worker("SSISWORKER02", "10.0.0.22"),
+    "scaleout_worker03": _worker("SSISWORKER03", "10.0.0.23"),
+    "scaleout_worker_fr01": _worker("SSISWORKERFR01", "10.0.0.24"),
+    # the self-hosted IR remote-access certificates, issued by the Contoso root: shir01/shir02 the HA pair, shir03 to
+    # shir06 the demo fleet's standalone nodes
+    **{f"shir0{n}_remote": _shir_remote(f"shir0{n}.contoso.local") for n in range(1, 7)},
 }
 OIDS = {"O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME}
 
