@@ -23,7 +23,6 @@ HERE = Path(__file__).resolve().parent
 UTC = dt.timezone.utc
 
 
-
 def _worker(host: str, address: str) -> tuple:
     """A Scale Out Worker's self-signed certificate, as setup makes it: the host and its FQDN, its address."""
     return (host, {}, [host, f"{host}.contoso.local"], [address], None, False,
